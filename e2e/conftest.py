@@ -1,0 +1,114 @@
+"""Drives the real Hearth window through tauri-driver and WebKitWebDriver.
+
+Every launch gets its own tauri-driver and its own XDG folders, so a test sees a fresh install unless it
+reuses a folder on purpose (a restart). The suite runs under Xvfb in a private D-Bus session with an
+unlocked test keyring; scripts/e2e.sh sets that up.
+"""
+
+import os
+import socket
+import subprocess
+import time
+from contextlib import contextmanager
+from pathlib import Path
+
+import pytest
+from selenium import webdriver
+from selenium.webdriver.common.by import By
+from selenium.webdriver.common.options import ArgOptions
+from selenium.webdriver.support.ui import WebDriverWait
+
+REPO = Path(__file__).resolve().parent.parent
+SCREENSHOTS = Path(os.environ.get("HEARTH_SCREENSHOTS", REPO / "e2e" / "screenshots"))
+
+
+def app_binary() -> str:
+    path = os.environ.get("HEARTH_APP")
+    assert path and Path(path).is_file(), "HEARTH_APP must name the built debug binary (scripts/e2e.sh sets it)"
+    return path
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def wait_for_port(port: int, process: subprocess.Popen, timeout: float = 30) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        assert process.poll() is None, "tauri-driver exited during start-up"
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=0.5).close()
+            return
+        except OSError:
+            time.sleep(0.1)
+    raise AssertionError(f"tauri-driver did not listen on port {port} within {timeout}s")
+
+
+class Home:
+    """One installation's folders: what survives between launches of the app."""
+
+    def __init__(self, root: Path):
+        self.root = root
+        self.env = dict(os.environ)
+        for name in ("DATA", "CONFIG", "CACHE", "STATE"):
+            folder = root / name.lower()
+            folder.mkdir(parents=True, exist_ok=True)
+            self.env[f"XDG_{name}_HOME"] = str(folder)
+
+    @contextmanager
+    def launch(self, extra_env: dict | None = None):
+        """Starts the app in a WebDriver session and yields the driver."""
+        env = {**self.env, **(extra_env or {})}
+        port, native_port = free_port(), free_port()
+        log = open(self.root / f"tauri-driver-{port}.log", "w")
+        driver_process = subprocess.Popen(
+            ["tauri-driver", "--port", str(port), "--native-port", str(native_port)],
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
+        driver = None
+        try:
+            # tauri-driver proxies to WebKitWebDriver, which starts on the native port a moment later;
+            # a session requested before both listen is dropped.
+            wait_for_port(port, driver_process)
+            wait_for_port(native_port, driver_process)
+            options = ArgOptions()
+            options.set_capability("tauri:options", {"application": app_binary()})
+            driver = webdriver.Remote(command_executor=f"http://127.0.0.1:{port}", options=options)
+            WebDriverWait(driver, 30).until(lambda d: d.find_elements(By.CSS_SELECTOR, "[data-testid=sidebar]"))
+            yield driver
+        finally:
+            if driver is not None:
+                try:
+                    driver.quit()
+                except Exception:
+                    pass  # the window may already be gone when a test closed it
+            driver_process.terminate()
+            try:
+                driver_process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                driver_process.kill()
+            log.close()
+
+
+@pytest.fixture
+def home(tmp_path) -> Home:
+    return Home(tmp_path)
+
+
+def screenshot(driver, name: str) -> Path:
+    """Saves the window as SCREENSHOTS/name.png for people to look at."""
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    path = SCREENSHOTS / f"{name}.png"
+    assert driver.save_screenshot(str(path)), f"the screenshot {path} could not be saved"
+    return path
+
+
+def cargo_version() -> str:
+    for line in (REPO / "Cargo.toml").read_text().splitlines():
+        if line.startswith("version = "):
+            return line.split('"')[1]
+    raise AssertionError("Cargo.toml has no package version")

@@ -1,0 +1,68 @@
+#!/usr/bin/env bash
+# Idempotent set-up shared by the run and test commands: installs only what is missing.
+#   scripts/setup.sh          what building and running the app needs
+#   scripts/setup.sh --test   plus what the test suites need
+set -euo pipefail
+cd "$(dirname "$0")/.."
+source scripts/env.sh
+
+want_test=0
+[ "${1:-}" = "--test" ] && want_test=1
+
+say() { printf '\033[1m==> %s\033[0m\n' "$*"; }
+
+install_debian_packages() {
+  local pkgs=(libwebkit2gtk-4.1-dev build-essential curl wget file libxdo-dev libssl-dev
+    libayatana-appindicator3-dev librsvg2-dev pkg-config)
+  if [ "$want_test" = 1 ]; then
+    pkgs+=(xvfb xauth webkit2gtk-driver dbus dbus-x11 gnome-keyring libsecret-tools keyutils
+      xdotool imagemagick python3-venv)
+  fi
+  local missing=()
+  for p in "${pkgs[@]}"; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+  done
+  [ ${#missing[@]} -eq 0 ] && return
+  say "installing system packages: ${missing[*]}"
+  local sudo=""
+  [ "$(id -u)" -ne 0 ] && sudo="sudo"
+  $sudo apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}"
+}
+
+case "$(uname -s)" in
+  Linux)
+    if command -v dpkg-query >/dev/null; then
+      install_debian_packages
+    else
+      echo "Hearth's scripts install system packages on Debian and Ubuntu only." >&2
+      echo "Elsewhere install the Tauri v2 prerequisites for your distribution first (WebKitGTK 4.1, libsoup 3, OpenSSL, librsvg)." >&2
+    fi
+    ;;
+  Darwin)
+    xcode-select -p >/dev/null 2>&1 || { echo "Install the Xcode Command Line Tools first: xcode-select --install" >&2; exit 1; } ;;
+  MINGW*|MSYS*|CYGWIN*)
+    echo "On Windows install first: Microsoft C++ Build Tools (Desktop development with C++), WebView2 (preinstalled on Windows 11), Rust via rustup, Node.js 20+." >&2 ;;
+esac
+
+command -v cargo >/dev/null || { echo "Rust is missing: install it with rustup (https://rustup.rs), then run this again." >&2; exit 1; }
+command -v npm >/dev/null || { echo "Node.js 20+ with npm is missing: install it, then run this again." >&2; exit 1; }
+
+# npm packages: reinstall only when the lock file changed since the last install.
+if [ ! -f ui/node_modules/.package-lock.json ] || [ ui/package-lock.json -nt ui/node_modules/.package-lock.json ]; then
+  say "installing npm packages"
+  (cd ui && npm ci --prefer-offline --no-audit --no-fund)
+fi
+
+if [ "$want_test" = 1 ]; then
+  if ! command -v tauri-driver >/dev/null; then
+    say "installing tauri-driver"
+    cargo install tauri-driver --version '^2' --locked
+  fi
+  if [ ! -x "$HEARTH_VENV/bin/pytest" ] || [ e2e/requirements.txt -nt "$HEARTH_VENV/bin/pytest" ]; then
+    say "creating the test virtualenv"
+    python3 -m venv "$HEARTH_VENV"
+    "$HEARTH_VENV/bin/pip" install -q -r e2e/requirements.txt
+    touch "$HEARTH_VENV/bin/pytest"
+  fi
+fi

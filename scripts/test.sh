@@ -1,0 +1,30 @@
+#!/usr/bin/env bash
+# Runs every check and test Hearth has, after installing whatever is missing.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+scripts/setup.sh --test
+source scripts/env.sh
+
+step() { printf '\n\033[1m==> %s\033[0m\n' "$*"; }
+started=$SECONDS
+
+step "Rust formatting"
+cargo fmt --all --check
+
+step "UI: lint, typecheck, unit tests"
+(cd ui && npm run --silent lint && npm run --silent typecheck && npm test --silent)
+
+# Builds the UI (ui/dist) and the debug app with the UI embedded; the WebDriver suite drives this binary.
+step "Building the app"
+ui/node_modules/.bin/tauri build --debug --no-bundle
+
+step "Clippy"
+cargo clippy --workspace --all-targets --locked -- -D warnings
+
+step "Rust tests (the generated bindings are checked here too)"
+cargo nextest run --workspace --locked --no-fail-fast
+
+step "WebDriver suite"
+scripts/e2e.sh
+
+echo "all checks passed in $((SECONDS - started))s"

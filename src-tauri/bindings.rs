@@ -1,0 +1,99 @@
+//! The typed IPC surface, generated into `ui/src/ipc/bindings.ts`. A test fails when the committed file
+//! differs from what the Rust code generates; `scripts/bindings.sh` rewrites it.
+
+use tauri_specta::{Builder, collect_commands};
+
+use crate::commands;
+
+/// Every command and event the UI may use.
+pub fn builder() -> Builder<tauri::Wry> {
+    Builder::new().commands(collect_commands![commands::app_info])
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::BTreeSet;
+    use std::path::Path;
+
+    use specta_typescript::Typescript;
+
+    use super::*;
+    use crate::command_names::COMMAND_NAMES;
+
+    /// Where the generated bindings live, relative to the repository root.
+    const BINDINGS_PATH: &str = "ui/src/ipc/bindings.ts";
+
+    /// The exporter; the header keeps the UI's linter off a file nobody edits by hand.
+    fn typescript() -> Typescript {
+        Typescript::default()
+            .header("// Regenerate with scripts/bindings.sh.\n/* eslint-disable */")
+    }
+
+    fn repo_root() -> &'static Path {
+        Path::new(env!("CARGO_MANIFEST_DIR"))
+    }
+
+    fn generated() -> String {
+        let dir = std::env::temp_dir().join(format!("hearth-bindings-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let path = dir.join("bindings.ts");
+        builder()
+            .export(typescript(), &path)
+            .expect("the bindings should export");
+        let text = std::fs::read_to_string(&path).unwrap();
+        std::fs::remove_dir_all(&dir).unwrap();
+        text
+    }
+
+    /// `HEARTH_WRITE_BINDINGS=1` rewrites the committed file instead of comparing.
+    #[test]
+    fn committed_bindings_match_the_rust_commands() {
+        let fresh = generated();
+        let committed_path = repo_root().join(BINDINGS_PATH);
+        if std::env::var_os("HEARTH_WRITE_BINDINGS").is_some() {
+            std::fs::write(&committed_path, &fresh).unwrap();
+            return;
+        }
+        let committed = std::fs::read_to_string(&committed_path).unwrap_or_default();
+        assert!(
+            committed == fresh,
+            "{BINDINGS_PATH} is out of date with the Rust commands: run scripts/bindings.sh and commit the result"
+        );
+    }
+
+    /// Command names invoked by the generated bindings.
+    fn invoked_commands(bindings: &str) -> BTreeSet<String> {
+        bindings
+            .split("TAURI_INVOKE(\"")
+            .skip(1)
+            .map(|rest| rest.split('"').next().unwrap().to_string())
+            .collect()
+    }
+
+    #[test]
+    fn handler_list_permissions_and_capabilities_agree() {
+        let names: BTreeSet<String> = COMMAND_NAMES.iter().map(|n| n.to_string()).collect();
+        assert_eq!(
+            invoked_commands(&generated()),
+            names,
+            "every registered command must be listed in command_names.rs, and only those"
+        );
+
+        let capability: serde_json::Value = serde_json::from_str(
+            &std::fs::read_to_string(repo_root().join("src-tauri/capabilities/main.json")).unwrap(),
+        )
+        .unwrap();
+        let granted: BTreeSet<String> = capability["permissions"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter_map(|p| p.as_str())
+            .filter_map(|p| p.strip_prefix("allow-"))
+            .map(|p| p.replace('-', "_"))
+            .collect();
+        assert_eq!(
+            granted, names,
+            "the main window must be granted exactly the app's own commands"
+        );
+    }
+}

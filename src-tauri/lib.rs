@@ -1,0 +1,57 @@
+//! The Hearth desktop shell: the window, plugins, capabilities and the IPC commands. Logic lives in the
+//! crates under `crates/`; this crate wires them to the window.
+
+mod bindings;
+#[cfg(test)]
+mod command_names;
+mod commands;
+mod error;
+mod window_state;
+
+use tauri::Manager;
+use tauri_plugin_log::{RotationStrategy, Target, TargetKind};
+
+/// Log files rotate at this size; a few old ones are kept for bug reports.
+const LOG_FILE_MAX_BYTES: u128 = 5 * 1024 * 1024;
+const LOG_FILES_KEPT: usize = 4;
+
+/// Starts the app and blocks until its last window closes.
+pub fn run() {
+    let ipc = bindings::builder();
+
+    tauri::Builder::default()
+        // Must come first: a second launch hands over to the running app before anything else starts.
+        .plugin(tauri_plugin_single_instance::init(|app, _args, _cwd| {
+            if let Some(window) = app.get_webview_window("main") {
+                let _ = window.unminimize();
+                let _ = window.show();
+                let _ = window.set_focus();
+            }
+        }))
+        .plugin(tauri_plugin_window_state::Builder::default().build())
+        .plugin(
+            tauri_plugin_log::Builder::new()
+                .clear_targets()
+                .targets([
+                    Target::new(TargetKind::LogDir {
+                        file_name: Some("hearth".into()),
+                    }),
+                    Target::new(TargetKind::Stderr),
+                ])
+                .rotation_strategy(RotationStrategy::KeepSome(LOG_FILES_KEPT))
+                .max_file_size(LOG_FILE_MAX_BYTES)
+                .level(log::LevelFilter::Info)
+                .build(),
+        )
+        .invoke_handler(ipc.invoke_handler())
+        .setup(move |app| {
+            ipc.mount_events(app);
+            if let Some(window) = app.get_webview_window("main") {
+                window_state::save_when_settled(&window);
+            }
+            log::info!("Hearth {} started", app.package_info().version);
+            Ok(())
+        })
+        .run(tauri::generate_context!())
+        .expect("Hearth could not start its window");
+}
