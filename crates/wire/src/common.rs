@@ -1,0 +1,227 @@
+//! Shapes shared by every resource: metadata, list envelopes and queries, deleted-object answers and
+//! the error envelope.
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Deserializer, Serialize};
+
+/// Unix time in seconds, as every `*_at` field carries it.
+pub type UnixTime = i64;
+
+/// Caller-defined tags: at most 16 pairs, keys ≤ 64 and values ≤ 512 characters (see `validate`).
+pub type Metadata = BTreeMap<String, String>;
+
+/// Reads a field that may be absent, `null` or a value into `Option<Option<T>>`, which partial
+/// updates need: absent leaves the stored value alone, `null` clears it.
+pub(crate) fn patch<'de, T, D>(deserializer: D) -> Result<Option<Option<T>>, D::Error>
+where
+    T: Deserialize<'de>,
+    D: Deserializer<'de>,
+{
+    Option::<T>::deserialize(deserializer).map(Some)
+}
+
+literal!(
+    /// `"object": "list"`.
+    ListTag = "list"
+);
+
+/// A cursor page: `{object:"list", data, first_id, last_id, has_more}`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ListResponse<T> {
+    /// Always `"list"`.
+    #[serde(default)]
+    pub object: ListTag,
+    /// The page's items in the requested order.
+    pub data: Vec<T>,
+    /// Id of `data[0]`; `null` when the page is empty (the schema has no value for that case).
+    #[serde(default)]
+    pub first_id: Option<String>,
+    /// Id of the last item; `null` when the page is empty.
+    #[serde(default)]
+    pub last_id: Option<String>,
+    /// Whether another page follows; always sent because node reads a missing value as `false`.
+    #[serde(default)]
+    pub has_more: bool,
+}
+
+impl<T> ListResponse<T> {
+    /// Builds a page, taking `first_id`/`last_id` from the items.
+    pub fn new(data: Vec<T>, has_more: bool, id_of: impl Fn(&T) -> &str) -> Self {
+        let first_id = data.first().map(|item| id_of(item).to_owned());
+        let last_id = data.last().map(|item| id_of(item).to_owned());
+        Self {
+            object: ListTag,
+            data,
+            first_id,
+            last_id,
+            has_more,
+        }
+    }
+}
+
+open_enum!(
+    /// Sort order of a list by `created_at`.
+    pub enum ListOrder {
+        /// Oldest first.
+        Asc => "asc",
+        /// Newest first (the default).
+        Desc => "desc",
+    }
+);
+
+/// Query parameters of the cursor lists (`limit` 1–100, default 20).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct ListQuery {
+    /// Page size, 1–100.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub limit: Option<u32>,
+    /// Sort order, default `desc`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub order: Option<ListOrder>,
+    /// Return items after this id in the chosen order.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub after: Option<String>,
+    /// Return items before this id in the chosen order.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub before: Option<String>,
+}
+
+impl ListQuery {
+    /// Default page size when `limit` is absent.
+    pub const DEFAULT_LIMIT: u32 = 20;
+    /// Largest page size a cursor list accepts.
+    pub const MAX_LIMIT: u32 = 100;
+}
+
+/// The answer to a DELETE: `{id, object: "<kind>.deleted", deleted}`; `Tag` fixes the `object`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct DeletedObject<Tag> {
+    /// Id of the deleted object.
+    pub id: String,
+    /// The kind's constant, such as `assistant.deleted`.
+    #[serde(default)]
+    pub object: Tag,
+    /// Whether it was deleted.
+    pub deleted: bool,
+}
+
+impl<Tag: Default> DeletedObject<Tag> {
+    /// A successful deletion of `id`.
+    pub fn new(id: impl Into<String>) -> Self {
+        Self {
+            id: id.into(),
+            object: Tag::default(),
+            deleted: true,
+        }
+    }
+}
+
+/// The body of every error: `{message, type, param, code}`; `param` and `code` are always sent.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ApiError {
+    /// Human-readable text.
+    pub message: String,
+    /// Error class such as `invalid_request_error` or `server_error`.
+    #[serde(rename = "type")]
+    pub kind: String,
+    /// The offending request parameter, if one is to blame.
+    #[serde(default)]
+    pub param: Option<String>,
+    /// A machine-readable code, if any.
+    #[serde(default)]
+    pub code: Option<String>,
+}
+
+impl ApiError {
+    /// `type` of errors caused by the request.
+    pub const INVALID_REQUEST: &'static str = "invalid_request_error";
+    /// `type` of errors inside the server.
+    pub const SERVER_ERROR: &'static str = "server_error";
+
+    /// An `invalid_request_error` with the given text, parameter and code.
+    pub fn invalid_request(
+        message: impl Into<String>,
+        param: Option<String>,
+        code: Option<String>,
+    ) -> Self {
+        Self {
+            message: message.into(),
+            kind: Self::INVALID_REQUEST.to_owned(),
+            param,
+            code,
+        }
+    }
+}
+
+impl std::fmt::Display for ApiError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}: {}", self.kind, self.message)
+    }
+}
+
+impl std::error::Error for ApiError {}
+
+/// The envelope of every non-2xx JSON response: `{"error": {...}}`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ErrorResponse {
+    /// The error itself.
+    pub error: ApiError,
+}
+
+impl From<ApiError> for ErrorResponse {
+    fn from(error: ApiError) -> Self {
+        Self { error }
+    }
+}
+
+/// Token counts of a run or run step.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Usage {
+    /// Tokens produced.
+    pub completion_tokens: u64,
+    /// Tokens read.
+    pub prompt_tokens: u64,
+    /// Their sum.
+    pub total_tokens: u64,
+}
+
+/// The five counters of a vector store's or a file batch's files.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FileCounts {
+    /// Files still being processed.
+    pub in_progress: u64,
+    /// Files ready for search.
+    pub completed: u64,
+    /// Files that failed.
+    pub failed: u64,
+    /// Files whose processing was cancelled.
+    pub cancelled: u64,
+    /// All files.
+    pub total: u64,
+}
+
+/// Converts an already-read JSON value into `T`, reporting failures as the outer deserializer's
+/// error; the hand-written union impls use it after looking at the value's shape.
+pub(crate) fn from_value<T, E>(value: serde_json::Value) -> Result<T, E>
+where
+    T: serde::de::DeserializeOwned,
+    E: serde::de::Error,
+{
+    serde_json::from_value(value).map_err(E::custom)
+}
+
+/// Reads `null` as the type's default. Used where the schema says "string" but hosted examples
+/// sent `null` (a run's `instructions`), so such answers still parse; output follows the schema.
+pub(crate) fn null_as_default<'de, T, D>(deserializer: D) -> Result<T, D::Error>
+where
+    T: Deserialize<'de> + Default,
+    D: Deserializer<'de>,
+{
+    Option::<T>::deserialize(deserializer).map(Option::unwrap_or_default)
+}
+
+/// `true`, for fields whose absence means yes (`parallel_tool_calls`).
+pub(crate) fn yes() -> bool {
+    true
+}
