@@ -1,3 +1,30 @@
 //! Persistence for Hearth in SQLite: the wire objects (assistants, threads, messages, runs, run steps,
 //! files, vector stores), their migrations and the full-text index over message text. It is the local
 //! engine's source of truth and, for a remote profile, the offline mirror of what the server returned.
+//!
+//! Every object is stored as its wire JSON next to the columns it is looked up and ordered by, so
+//! each field round-trips exactly. [`Store`] is the handle (`Clone + Send + Sync`); its methods each
+//! run one operation, and [`Store::transaction`] runs several atomically through a [`Tx`], which
+//! has the same operations.
+
+mod assistants;
+mod error;
+mod files;
+mod ids;
+mod messages;
+mod page;
+mod rows;
+mod runs;
+mod schema;
+mod search;
+mod steps;
+mod store;
+mod threads;
+mod vector_store_files;
+mod vector_stores;
+
+pub use error::{Result, StoreError};
+pub use ids::new_id;
+pub use page::Page;
+pub use search::{HIT_END, HIT_START, MessageHit};
+pub use store::{Store, Tx};
