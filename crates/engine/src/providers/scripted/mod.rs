@@ -1,0 +1,33 @@
+//! Scripted model servers for tests and benches: real HTTP on loopback speaking the real wire formats
+//! (Chat Completions, Anthropic Messages), each request answered by the next [`Script`].
+//!
+//! ```no_run
+//! # async fn demo() {
+//! use hearth_engine::providers::scripted::{Script, ScriptedCall, ScriptedOpenAi};
+//! let server = ScriptedOpenAi::start(vec![
+//!     Script::text(["Hel", "lo"]).usage(10, 2),
+//!     Script::tool_calls([ScriptedCall::new("call_1", "get_weather", ["{\"ci", "ty\":\"Oslo\"}"])]),
+//! ])
+//! .await;
+//! let base_url = server.base_url(); // give this to `ProviderConfig::new`
+//! # let _ = base_url;
+//! # }
+//! ```
+//!
+//! Enabled by the `scripted` feature; other crates add
+//! `hearth-engine = { workspace = true, features = ["scripted"] }` to their dev-dependencies.
+
+mod anthropic;
+mod openai;
+mod script;
+mod server;
+
+pub use anthropic::AnthropicWire;
+pub use openai::OpenAiWire;
+pub use script::{Ending, Script, ScriptedCall};
+pub use server::{Recorded, Scripted, Wire};
+
+/// A scripted OpenAI-compatible server; its base URL ends in `/v1`.
+pub type ScriptedOpenAi = Scripted<OpenAiWire>;
+/// A scripted Anthropic Messages server; its base URL is the bare origin, as Anthropic's is.
+pub type ScriptedAnthropic = Scripted<AnthropicWire>;
