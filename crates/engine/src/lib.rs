@@ -1,3 +1,22 @@
 //! The local Assistants engine: every Assistants v2 operation with the hosted API's semantics on top of
 //! the store, the run executor (prompt assembly, truncation, the tool loop, stream events) and the model
 //! providers it runs on (OpenAI-compatible chat completions, Anthropic, and local GGUF models).
+
+pub mod providers;
+
+mod assistants;
+mod engine;
+mod error;
+mod lists;
+mod messages;
+mod models;
+mod parse;
+mod resources;
+mod runs;
+mod threads;
+
+pub use engine::{Engine, EngineConfig};
+pub use error::{EngineError, EngineResult};
+pub use parse::request_body;
+pub use runs::RunStream;
+pub use runs::recovery::INTERRUPTED;

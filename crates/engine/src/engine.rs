@@ -1,0 +1,143 @@
+//! The engine handle: the store, the model provider and the runs being executed right now.
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex, PoisonError};
+use std::time::{Duration, Instant};
+
+use hearth_store::Store;
+use hearth_wire::UnixTime;
+use tokio_util::sync::CancellationToken;
+
+use crate::providers::{ModelInfo, Provider};
+
+/// How long the provider's model list (for context windows) is trusted before it is asked again.
+const MODEL_LIST_TTL: Duration = Duration::from_secs(300);
+
+/// Settings with the hosted API's values as defaults; tests shorten the waits.
+#[derive(Debug, Clone)]
+pub struct EngineConfig {
+    /// How long a run waits in `requires_action` for tool outputs before it expires.
+    pub requires_action_timeout: Duration,
+    /// `expires_at` of a new run, counted from its creation.
+    pub run_expiry: Duration,
+    /// Context window assumed for models whose provider does not say.
+    pub default_context_window: u64,
+}
+
+impl Default for EngineConfig {
+    fn default() -> Self {
+        Self {
+            requires_action_timeout: Duration::from_secs(10 * 60),
+            run_expiry: Duration::from_secs(10 * 60),
+            default_context_window: 128_000,
+        }
+    }
+}
+
+/// The local Assistants engine. Cheap to clone; clones share everything.
+#[derive(Clone)]
+pub struct Engine {
+    pub(crate) inner: Arc<Inner>,
+}
+
+pub(crate) struct Inner {
+    pub(crate) store: Store,
+    pub(crate) provider: Arc<dyn Provider>,
+    pub(crate) config: EngineConfig,
+    /// Cancellation of the executor task of each run that has one.
+    active: Mutex<HashMap<String, CancellationToken>>,
+    /// The provider's models as last listed, so a run does not wait for a listing each time.
+    models: tokio::sync::Mutex<Option<(Instant, Vec<ModelInfo>)>>,
+}
+
+impl Engine {
+    /// An engine over `store` that answers with `provider`.
+    pub fn new(store: Store, provider: Arc<dyn Provider>, config: EngineConfig) -> Self {
+        Self {
+            inner: Arc::new(Inner {
+                store,
+                provider,
+                config,
+                active: Mutex::new(HashMap::new()),
+                models: tokio::sync::Mutex::new(None),
+            }),
+        }
+    }
+
+    /// The store underneath, for reads the API has no operation for (the app's thread list, search).
+    pub fn store(&self) -> &Store {
+        &self.inner.store
+    }
+
+    pub(crate) fn config(&self) -> &EngineConfig {
+        &self.inner.config
+    }
+
+    /// The context window of `model` as the provider reports it, else the configured default.
+    pub(crate) async fn context_window(&self, model: &str) -> u64 {
+        let mut cached = self.inner.models.lock().await;
+        let fresh = cached
+            .as_ref()
+            .is_some_and(|(at, _)| at.elapsed() < MODEL_LIST_TTL);
+        if !fresh {
+            // A provider that cannot list its models is not asked again until the list expires.
+            let models = self.inner.provider.list_models().await.unwrap_or_default();
+            *cached = Some((Instant::now(), models));
+        }
+        cached
+            .as_ref()
+            .and_then(|(_, models)| models.iter().find(|info| info.id == model))
+            .and_then(|info| info.context_window)
+            .unwrap_or(self.inner.config.default_context_window)
+    }
+
+    /// Registers a run's executor; the token is cancelled by `cancel_run`.
+    pub(crate) fn track(&self, run_id: &str) -> CancellationToken {
+        let token = CancellationToken::new();
+        self.active().insert(run_id.to_owned(), token.clone());
+        token
+    }
+
+    pub(crate) fn untrack(&self, run_id: &str) {
+        self.active().remove(run_id);
+    }
+
+    /// Cancels the executor of `run_id`, if one is running; returns whether there was one.
+    pub(crate) fn signal_cancel(&self, run_id: &str) -> bool {
+        match self.active().get(run_id) {
+            Some(token) => {
+                token.cancel();
+                true
+            }
+            None => false,
+        }
+    }
+
+    /// Cancels every executor, for a clean shutdown.
+    pub fn cancel_all(&self) {
+        for token in self.active().values() {
+            token.cancel();
+        }
+    }
+
+    /// How many runs are executing now.
+    pub fn running(&self) -> usize {
+        self.active().len()
+    }
+
+    fn active(&self) -> std::sync::MutexGuard<'_, HashMap<String, CancellationToken>> {
+        // The map holds no invariant a panic could break halfway.
+        self.inner
+            .active
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+    }
+}
+
+/// The current time as the API writes it.
+pub(crate) fn now() -> UnixTime {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|elapsed| elapsed.as_secs() as UnixTime)
+        .unwrap_or_default()
+}

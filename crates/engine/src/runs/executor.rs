@@ -1,0 +1,537 @@
+//! The run executor: one task per stretch of a run between waits. It calls the provider, turns the
+//! streamed answer into messages, steps and events, and ends the run or leaves it waiting for tool
+//! outputs. Every change is committed before the event that shows it is sent.
+
+use std::collections::HashMap;
+
+use futures_util::StreamExt;
+use hearth_store::new_id;
+use hearth_wire::{
+    FunctionCall, FunctionCallDelta, IdPrefix, Message, MessageContent, MessageCreation,
+    MessageDelta, MessageDeltaBody, MessageDeltaContent, MessageRole, MessageStatus, MessageTag,
+    RequiredAction, Run, RunErrorCode, RunFunctionCall, RunIncompleteReason, RunLastError,
+    RunStatus, RunStep, RunStepDelta, RunStepDeltaBody, RunStepStatus, RunStepTag, RunStepType,
+    RunToolCall, StepDetails, StepDetailsDelta, StreamEvent, TextContent, TextDelta,
+    ToolCall as StepToolCall, ToolCallDelta, Usage,
+};
+use tokio::sync::mpsc::UnboundedSender;
+use tokio_util::sync::CancellationToken;
+
+use super::ending::{Ending, close};
+use super::prompt::{self, History, PromptError};
+use crate::engine::{Engine, now};
+use crate::error::{EngineError, EngineResult};
+use crate::providers::{ChatEvent, FinishReason, ProviderError};
+
+/// Where a run's events go: the stream of whoever started or resumed it. Nobody listening (a
+/// polling client) is fine; events are then simply dropped.
+#[derive(Clone)]
+pub(crate) struct Events(pub(crate) UnboundedSender<StreamEvent>);
+
+impl Events {
+    pub(crate) fn send(&self, event: StreamEvent) {
+        let _ = self.0.send(event);
+    }
+}
+
+/// Starts executing `run` (already committed as `queued`) in the background.
+pub(crate) fn spawn(engine: Engine, run: Run, events: Events) {
+    let cancel = engine.track(&run.id);
+    tokio::spawn(async move {
+        let run_id = run.id.clone();
+        let mut executor = Executor::new(engine.clone(), run, events.clone(), cancel);
+        if let Err(error) = executor.execute().await {
+            executor.fail_internal(&error);
+        }
+        engine.untrack(&run_id);
+        events.send(StreamEvent::Done);
+    });
+}
+
+/// A function call being streamed: our `call_` id, its name and the arguments so far.
+struct PendingCall {
+    id: String,
+    name: String,
+    arguments: String,
+}
+
+struct Executor {
+    engine: Engine,
+    run: Run,
+    events: Events,
+    cancel: CancellationToken,
+    message: Option<Message>,
+    message_step: Option<RunStep>,
+    tool_step: Option<RunStep>,
+    calls: Vec<PendingCall>,
+    /// Provider tool-call index → position in `calls` (providers need not count from 0).
+    call_positions: HashMap<usize, usize>,
+    call_usage: Usage,
+}
+
+enum Turn {
+    Finished(FinishReason),
+    Cancelled,
+}
+
+impl Executor {
+    fn new(engine: Engine, run: Run, events: Events, cancel: CancellationToken) -> Self {
+        Self {
+            engine,
+            run,
+            events,
+            cancel,
+            message: None,
+            message_step: None,
+            tool_step: None,
+            calls: Vec::new(),
+            call_positions: HashMap::new(),
+            call_usage: Usage {
+                completion_tokens: 0,
+                prompt_tokens: 0,
+                total_tokens: 0,
+            },
+        }
+    }
+
+    async fn execute(&mut self) -> EngineResult<()> {
+        if !self.start()? {
+            return self.end(Ending::Cancelled);
+        }
+        let history_messages = self.engine.store().thread_messages(&self.run.thread_id)?;
+        let run_steps = self.engine.store().run_steps(&self.run.id)?;
+        let context_window = self.engine.context_window(&self.run.model).await;
+        let used = self.run.usage.map_or(0, |usage| usage.completion_tokens);
+        let request = match prompt::build(
+            &self.run,
+            History {
+                messages: &history_messages,
+                run_steps: &run_steps,
+            },
+            context_window,
+            used,
+        ) {
+            Ok(request) => request,
+            Err(PromptError::OverPromptBudget) => {
+                return self.end(Ending::Incomplete(Some(
+                    RunIncompleteReason::MaxPromptTokens,
+                )));
+            }
+        };
+
+        let provider = self.engine.inner.provider.clone();
+        let stream = tokio::select! {
+            biased;
+            _ = self.cancel.cancelled() => return self.end(Ending::Cancelled),
+            stream = provider.stream_chat(&request) => stream,
+        };
+        let mut stream = match stream {
+            Ok(stream) => stream,
+            Err(error) => return self.end(Ending::Failed(last_error(&error))),
+        };
+
+        let turn = loop {
+            let item = tokio::select! {
+                biased;
+                _ = self.cancel.cancelled() => break Turn::Cancelled,
+                item = stream.next() => item,
+            };
+            match item {
+                Some(Ok(ChatEvent::Finished { reason })) => break Turn::Finished(reason),
+                Some(Ok(event)) => self.on_event(event)?,
+                Some(Err(error)) => return self.end(Ending::Failed(last_error(&error))),
+                None => {
+                    let cut = ProviderError::StreamCut {
+                        detail: "no finish reason".into(),
+                    };
+                    return self.end(Ending::Failed(last_error(&cut)));
+                }
+            }
+        };
+        // Dropping the stream closes the provider connection, which stops generation at once.
+        drop(stream);
+
+        match turn {
+            Turn::Cancelled => self.end(Ending::Cancelled),
+            Turn::Finished(_) if !self.calls.is_empty() => self.wait_for_outputs(),
+            Turn::Finished(FinishReason::Length) => {
+                self.ensure_message()?;
+                self.end(Ending::Incomplete(Some(
+                    RunIncompleteReason::MaxCompletionTokens,
+                )))
+            }
+            Turn::Finished(_) => {
+                self.ensure_message()?;
+                self.end(Ending::Completed)
+            }
+        }
+    }
+
+    /// Moves the run to `in_progress`; false when it was cancelled before it could start.
+    fn start(&mut self) -> EngineResult<bool> {
+        let run_id = self.run.id.clone();
+        let thread_id = self.run.thread_id.clone();
+        let started = self.engine.store().transaction(|tx| {
+            let current = tx
+                .get_run(&thread_id, &run_id)?
+                .ok_or_else(|| EngineError::not_found("run", &run_id))?;
+            if current.status != RunStatus::Queued {
+                return Ok(false);
+            }
+            self.run.status = RunStatus::InProgress;
+            self.run.started_at.get_or_insert(now());
+            tx.update_run(&self.run)?;
+            Ok::<_, EngineError>(true)
+        })?;
+        if started {
+            self.events
+                .send(StreamEvent::RunInProgress(self.run.clone()));
+        }
+        Ok(started)
+    }
+
+    fn on_event(&mut self, event: ChatEvent) -> EngineResult<()> {
+        match event {
+            ChatEvent::TextDelta(text) if text.is_empty() => Ok(()),
+            ChatEvent::TextDelta(text) => self.on_text(text),
+            ChatEvent::ToolCallStart { index, id: _, name } => self.on_call_start(index, name),
+            ChatEvent::ToolCallArgumentsDelta { index, delta } => {
+                self.on_call_arguments(index, delta)
+            }
+            ChatEvent::Usage {
+                prompt_tokens,
+                completion_tokens,
+            } => {
+                self.call_usage.prompt_tokens += prompt_tokens;
+                self.call_usage.completion_tokens += completion_tokens;
+                self.call_usage.total_tokens += prompt_tokens + completion_tokens;
+                Ok(())
+            }
+            ChatEvent::Finished { .. } => Ok(()),
+        }
+    }
+
+    fn on_text(&mut self, text: String) -> EngineResult<()> {
+        let first = self.message.is_none();
+        self.ensure_message()?;
+        let message = self
+            .message
+            .as_mut()
+            .expect("ensure_message made the message");
+        match message.content.first_mut() {
+            Some(MessageContent::Text { text: content }) => content.value.push_str(&text),
+            _ => message.content.push(MessageContent::Text {
+                text: TextContent {
+                    value: text.clone(),
+                    annotations: Vec::new(),
+                },
+            }),
+        }
+        self.engine.store().update_message(message)?;
+        let delta = MessageDelta {
+            id: message.id.clone(),
+            object: Default::default(),
+            delta: MessageDeltaBody {
+                role: None,
+                content: Some(vec![MessageDeltaContent::Text {
+                    index: 0,
+                    text: Some(TextDelta {
+                        value: Some(text),
+                        // The first fragment of a part carries its container (SDK rule 5).
+                        annotations: first.then(Vec::new),
+                    }),
+                }]),
+            },
+        };
+        self.events.send(StreamEvent::MessageDelta(delta));
+        Ok(())
+    }
+
+    /// Creates the assistant message and its `message_creation` step on the first text.
+    fn ensure_message(&mut self) -> EngineResult<()> {
+        if self.message.is_some() {
+            return Ok(());
+        }
+        let at = now();
+        let message = Message {
+            id: new_id(IdPrefix::Message.as_str()),
+            object: MessageTag,
+            created_at: at,
+            thread_id: self.run.thread_id.clone(),
+            status: MessageStatus::InProgress,
+            incomplete_details: None,
+            completed_at: None,
+            incomplete_at: None,
+            role: MessageRole::Assistant,
+            content: Vec::new(),
+            assistant_id: Some(self.run.assistant_id.clone()),
+            run_id: Some(self.run.id.clone()),
+            attachments: Some(Vec::new()),
+            metadata: Some(Default::default()),
+        };
+        let step = self.new_step(
+            RunStepType::MessageCreation,
+            StepDetails::MessageCreation {
+                message_creation: MessageCreation {
+                    message_id: message.id.clone(),
+                },
+            },
+        );
+        self.engine.store().transaction(|tx| {
+            tx.insert_run_step(&step)?;
+            tx.insert_message(&message)
+        })?;
+        self.events.send(StreamEvent::RunStepCreated(step.clone()));
+        self.events
+            .send(StreamEvent::RunStepInProgress(step.clone()));
+        self.events
+            .send(StreamEvent::MessageCreated(message.clone()));
+        self.events
+            .send(StreamEvent::MessageInProgress(message.clone()));
+        self.message = Some(message);
+        self.message_step = Some(step);
+        Ok(())
+    }
+
+    fn on_call_start(&mut self, index: usize, name: String) -> EngineResult<()> {
+        // Text before a tool call is its own finished message (node allows one open message).
+        if let Some(mut message) = self.message.take() {
+            let mut step = self.message_step.take().expect("a message has its step");
+            let at = now();
+            message.status = MessageStatus::Completed;
+            message.completed_at = Some(at);
+            step.status = RunStepStatus::Completed;
+            step.completed_at = Some(at);
+            self.engine.store().transaction(|tx| {
+                tx.update_message(&message)?;
+                tx.update_run_step(&step)
+            })?;
+            self.events.send(StreamEvent::MessageCompleted(message));
+            self.events.send(StreamEvent::RunStepCompleted(step));
+        }
+        if self.tool_step.is_none() {
+            let step = self.new_step(
+                RunStepType::ToolCalls,
+                StepDetails::ToolCalls {
+                    tool_calls: Vec::new(),
+                },
+            );
+            self.engine.store().insert_run_step(&step)?;
+            self.events.send(StreamEvent::RunStepCreated(step.clone()));
+            self.events
+                .send(StreamEvent::RunStepInProgress(step.clone()));
+            self.tool_step = Some(step);
+        }
+        let position = self.calls.len();
+        self.call_positions.insert(index, position);
+        let call = PendingCall {
+            id: new_id(IdPrefix::ToolCall.as_str()),
+            name,
+            arguments: String::new(),
+        };
+        let delta = ToolCallDelta::Function {
+            index: position as u32,
+            id: Some(call.id.clone()),
+            function: Some(FunctionCallDelta {
+                name: Some(call.name.clone()),
+                arguments: Some(String::new()),
+                output: Some(None),
+            }),
+        };
+        self.calls.push(call);
+        self.save_tool_step(delta)
+    }
+
+    fn on_call_arguments(&mut self, index: usize, fragment: String) -> EngineResult<()> {
+        let Some(&position) = self.call_positions.get(&index) else {
+            // Arguments for a call whose start never came: the provider broke its own format.
+            return Err(EngineError::Internal(format!(
+                "The provider sent arguments for tool call {index} before starting it."
+            )));
+        };
+        self.calls[position].arguments.push_str(&fragment);
+        self.save_tool_step(ToolCallDelta::Function {
+            index: position as u32,
+            id: None,
+            function: Some(FunctionCallDelta {
+                name: None,
+                arguments: Some(fragment),
+                output: None,
+            }),
+        })
+    }
+
+    fn save_tool_step(&mut self, delta: ToolCallDelta) -> EngineResult<()> {
+        let step = self.tool_step.as_mut().expect("a call has its step");
+        step.step_details = StepDetails::ToolCalls {
+            tool_calls: self
+                .calls
+                .iter()
+                .map(|call| StepToolCall::Function {
+                    id: call.id.clone(),
+                    function: FunctionCall {
+                        name: call.name.clone(),
+                        arguments: call.arguments.clone(),
+                        output: None,
+                    },
+                })
+                .collect(),
+        };
+        self.engine.store().update_run_step(step)?;
+        self.events.send(StreamEvent::RunStepDelta(RunStepDelta {
+            id: step.id.clone(),
+            object: Default::default(),
+            delta: RunStepDeltaBody {
+                step_details: Some(StepDetailsDelta::ToolCalls {
+                    tool_calls: Some(vec![delta]),
+                }),
+            },
+        }));
+        Ok(())
+    }
+
+    /// The model asked for function calls: the run waits for the client's outputs.
+    fn wait_for_outputs(&mut self) -> EngineResult<()> {
+        let usage = self.record_usage();
+        let timeout = self.engine.config().requires_action_timeout;
+        let expires_at = now() + timeout.as_secs() as i64;
+        let tool_calls = self
+            .calls
+            .iter()
+            .map(|call| RunToolCall {
+                id: call.id.clone(),
+                kind: Default::default(),
+                function: RunFunctionCall {
+                    name: call.name.clone(),
+                    arguments: call.arguments.clone(),
+                },
+            })
+            .collect();
+        let step = self.tool_step.clone();
+        let run_id = self.run.id.clone();
+        let thread_id = self.run.thread_id.clone();
+        let events = self.engine.store().transaction(|tx| {
+            let current = tx.get_run(&thread_id, &run_id)?;
+            if current.is_some_and(|run| run.status == RunStatus::Cancelling) {
+                return close(tx, &mut self.run, Ending::Cancelled);
+            }
+            if let Some(step) = &step {
+                let mut step = step.clone();
+                step.usage = Some(usage);
+                tx.update_run_step(&step)?;
+            }
+            self.run.status = RunStatus::RequiresAction;
+            self.run.required_action = Some(RequiredAction::submit_tool_outputs(tool_calls));
+            self.run.expires_at = Some(expires_at);
+            tx.update_run(&self.run)?;
+            Ok::<_, EngineError>(vec![StreamEvent::RunRequiresAction(self.run.clone())])
+        })?;
+        if self.run.status == RunStatus::RequiresAction {
+            super::expiry::watch(self.engine.clone(), self.run.clone(), timeout);
+        }
+        for event in events {
+            self.events.send(event);
+        }
+        Ok(())
+    }
+
+    /// Ends the run; a cancel that arrived meanwhile wins over a normal ending.
+    fn end(&mut self, ending: Ending) -> EngineResult<()> {
+        let usage = self.record_usage();
+        let last_step = self
+            .message_step
+            .as_ref()
+            .or(self.tool_step.as_ref())
+            .map(|step| step.id.clone());
+        let run_id = self.run.id.clone();
+        let thread_id = self.run.thread_id.clone();
+        let events = self.engine.store().transaction(|tx| {
+            let cancelling = tx
+                .get_run(&thread_id, &run_id)?
+                .is_some_and(|run| run.status == RunStatus::Cancelling);
+            let ending = if cancelling {
+                Ending::Cancelled
+            } else {
+                ending
+            };
+            if let Some(step_id) = &last_step
+                && let Some(mut step) = tx.get_run_step(&thread_id, &run_id, step_id)?
+            {
+                step.usage = Some(usage);
+                tx.update_run_step(&step)?;
+            }
+            close(tx, &mut self.run, ending)
+        })?;
+        for event in events {
+            self.events.send(event);
+        }
+        Ok(())
+    }
+
+    /// Adds this provider call's usage to the run's total and returns the call's own usage.
+    fn record_usage(&mut self) -> Usage {
+        let call = std::mem::replace(
+            &mut self.call_usage,
+            Usage {
+                completion_tokens: 0,
+                prompt_tokens: 0,
+                total_tokens: 0,
+            },
+        );
+        let total = self.run.usage.get_or_insert(Usage {
+            completion_tokens: 0,
+            prompt_tokens: 0,
+            total_tokens: 0,
+        });
+        total.completion_tokens += call.completion_tokens;
+        total.prompt_tokens += call.prompt_tokens;
+        total.total_tokens += call.total_tokens;
+        call
+    }
+
+    /// Last resort when the executor itself failed (the database, a broken provider stream): the
+    /// run must not stay `in_progress` forever.
+    fn fail_internal(&mut self, error: &EngineError) {
+        log::error!("run {} failed inside Hearth: {error}", self.run.id);
+        let ending = Ending::Failed(RunLastError {
+            code: RunErrorCode::ServerError,
+            message: format!("Hearth could not finish this run: {error}"),
+        });
+        if let Err(again) = self.end(ending) {
+            log::error!("run {} could not be closed: {again}", self.run.id);
+        }
+    }
+
+    fn new_step(&self, kind: RunStepType, details: StepDetails) -> RunStep {
+        RunStep {
+            id: new_id(IdPrefix::Step.as_str()),
+            object: RunStepTag,
+            created_at: now(),
+            assistant_id: self.run.assistant_id.clone(),
+            thread_id: self.run.thread_id.clone(),
+            run_id: self.run.id.clone(),
+            kind,
+            status: RunStepStatus::InProgress,
+            step_details: details,
+            last_error: None,
+            expired_at: None,
+            cancelled_at: None,
+            failed_at: None,
+            completed_at: None,
+            metadata: Some(Default::default()),
+            usage: None,
+        }
+    }
+}
+
+/// The run's `last_error` for a provider failure, with a message a person can act on.
+pub(crate) fn last_error(error: &ProviderError) -> RunLastError {
+    let code = match error {
+        ProviderError::RateLimited { .. } => RunErrorCode::RateLimitExceeded,
+        _ => RunErrorCode::ServerError,
+    };
+    RunLastError {
+        code,
+        message: error.to_string(),
+    }
+}

@@ -1,0 +1,73 @@
+//! Threads: create (with initial messages), retrieve, modify, delete.
+
+use hearth_store::{Tx, new_id};
+use hearth_wire::{
+    CreateThreadRequest, IdPrefix, ModifyThreadRequest, Thread, ThreadDeleted, ThreadTag, Validate,
+};
+
+use crate::engine::{Engine, now};
+use crate::error::{EngineError, EngineResult};
+use crate::messages::new_user_message;
+
+impl Engine {
+    /// `POST /threads`
+    pub fn create_thread(&self, request: CreateThreadRequest) -> EngineResult<Thread> {
+        request.validate()?;
+        self.store().transaction(|tx| insert_thread(tx, request))
+    }
+
+    /// `GET /threads/{thread_id}`
+    pub fn get_thread(&self, thread_id: &str) -> EngineResult<Thread> {
+        IdPrefix::Thread.check("thread_id", thread_id)?;
+        self.store()
+            .get_thread(thread_id)?
+            .ok_or_else(|| EngineError::not_found("thread", thread_id))
+    }
+
+    /// `POST /threads/{thread_id}`
+    pub fn modify_thread(
+        &self,
+        thread_id: &str,
+        request: ModifyThreadRequest,
+    ) -> EngineResult<Thread> {
+        request.validate()?;
+        let mut thread = self.get_thread(thread_id)?;
+        if let Some(resources) = request.tool_resources {
+            thread.tool_resources = resources;
+        }
+        if let Some(metadata) = request.metadata {
+            thread.metadata = Some(metadata.unwrap_or_default());
+        }
+        self.store().update_thread(&thread)?;
+        Ok(thread)
+    }
+
+    /// `DELETE /threads/{thread_id}`: its messages, runs and steps go with it. A run executing on
+    /// it is stopped first so it cannot write into a thread that is gone.
+    pub fn delete_thread(&self, thread_id: &str) -> EngineResult<ThreadDeleted> {
+        IdPrefix::Thread.check("thread_id", thread_id)?;
+        if let Some(run) = self.store().active_run(thread_id)? {
+            self.signal_cancel(&run.id);
+        }
+        if !self.store().delete_thread(thread_id)? {
+            return Err(EngineError::not_found("thread", thread_id));
+        }
+        Ok(ThreadDeleted::new(thread_id))
+    }
+}
+
+/// Creates a thread and its initial messages inside an open transaction.
+pub(crate) fn insert_thread(tx: &Tx<'_>, request: CreateThreadRequest) -> EngineResult<Thread> {
+    let thread = Thread {
+        id: new_id(IdPrefix::Thread.as_str()),
+        object: ThreadTag,
+        created_at: now(),
+        tool_resources: crate::resources::resolve(request.tool_resources)?,
+        metadata: Some(request.metadata.unwrap_or_default()),
+    };
+    tx.insert_thread(&thread)?;
+    for message in request.messages.unwrap_or_default() {
+        tx.insert_message(&new_user_message(&thread.id, message))?;
+    }
+    Ok(thread)
+}

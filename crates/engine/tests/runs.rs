@@ -1,0 +1,801 @@
+//! The engine end to end: real SQLite files in temp folders, a scripted OpenAI-compatible server on
+//! loopback, and the runs, steps, messages and events a client would see.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use hearth_engine::providers::scripted::{Script, ScriptedCall, ScriptedOpenAi};
+use hearth_engine::providers::{OpenAiCompatible, ProviderConfig};
+use hearth_engine::{Engine, EngineConfig, RunStream};
+use hearth_store::Store;
+use hearth_wire::{
+    AssistantTool, CreateAssistantRequest, CreateMessageRequest, CreateRunRequest,
+    CreateThreadAndRunRequest, CreateThreadRequest, ListQuery, Message, MessageContent,
+    MessageStatus, Run, RunStatus, StepDetails, StreamEvent, SubmitToolOutputsRequest, ToolCall,
+    ToolOutput,
+};
+use serde_json::json;
+
+struct Fixture {
+    engine: Engine,
+    provider: ScriptedOpenAi,
+    _dir: tempfile::TempDir,
+}
+
+async fn fixture(scripts: Vec<Script>) -> Fixture {
+    fixture_with(scripts, EngineConfig::default()).await
+}
+
+async fn fixture_with(scripts: Vec<Script>, config: EngineConfig) -> Fixture {
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::open(dir.path().join("hearth.db")).unwrap();
+    let provider = ScriptedOpenAi::start(scripts).await;
+    let client =
+        OpenAiCompatible::new(ProviderConfig::new(provider.base_url()).max_retries(0)).unwrap();
+    let engine = Engine::new(store, Arc::new(client), config);
+    Fixture {
+        engine,
+        provider,
+        _dir: dir,
+    }
+}
+
+fn assistant_request() -> CreateAssistantRequest {
+    CreateAssistantRequest {
+        model: "gpt-test".into(),
+        name: Some("Helper".into()),
+        instructions: Some("You are terse.".into()),
+        ..Default::default()
+    }
+}
+
+fn weather_tool() -> AssistantTool {
+    AssistantTool::Function {
+        function: serde_json::from_value(json!({
+            "name": "get_weather",
+            "description": "Weather for a city",
+            "parameters": {"type": "object", "properties": {"city": {"type": "string"}}}
+        }))
+        .unwrap(),
+    }
+}
+
+async fn collect(mut stream: RunStream) -> Vec<StreamEvent> {
+    let mut events = Vec::new();
+    while let Some(event) = tokio::time::timeout(Duration::from_secs(20), stream.events.recv())
+        .await
+        .expect("the run should keep producing events until done")
+    {
+        let done = event == StreamEvent::Done;
+        events.push(event);
+        if done {
+            break;
+        }
+    }
+    events
+}
+
+fn names(events: &[StreamEvent]) -> Vec<&str> {
+    events.iter().map(StreamEvent::name).collect()
+}
+
+fn text_of(message: &Message) -> String {
+    message
+        .content
+        .iter()
+        .filter_map(|part| match part {
+            MessageContent::Text { text } => Some(text.value.clone()),
+            _ => None,
+        })
+        .collect()
+}
+
+fn final_run(events: &[StreamEvent]) -> Run {
+    events
+        .iter()
+        .rev()
+        .find_map(|event| match event {
+            StreamEvent::RunCompleted(run)
+            | StreamEvent::RunFailed(run)
+            | StreamEvent::RunCancelled(run)
+            | StreamEvent::RunIncomplete(run)
+            | StreamEvent::RunRequiresAction(run) => Some(run.clone()),
+            _ => None,
+        })
+        .expect("the stream should end with a final run event")
+}
+
+async fn wait_for_status(engine: &Engine, thread_id: &str, run_id: &str, wanted: RunStatus) -> Run {
+    for _ in 0..400 {
+        let run = engine.get_run(thread_id, run_id).unwrap();
+        if run.status == wanted {
+            return run;
+        }
+        tokio::time::sleep(Duration::from_millis(25)).await;
+    }
+    panic!("run {run_id} never reached {wanted}");
+}
+
+#[tokio::test]
+async fn a_streamed_text_run_sends_the_events_the_sdks_expect_and_persists_everything() {
+    let fx = fixture(vec![Script::text(["Hel", "lo ", "there"]).usage(12, 3)]).await;
+    let assistant = fx.engine.create_assistant(assistant_request()).unwrap();
+    let thread = fx
+        .engine
+        .create_thread(CreateThreadRequest::default())
+        .unwrap();
+    fx.engine
+        .create_message(&thread.id, CreateMessageRequest::user("Hi"))
+        .unwrap();
+
+    let stream = fx
+        .engine
+        .create_run(
+            &thread.id,
+            CreateRunRequest {
+                assistant_id: assistant.id.clone(),
+                ..Default::default()
+            },
+        )
+        .unwrap();
+    assert_eq!(stream.run.status, RunStatus::Queued);
+    let events = collect(stream).await;
+    assert_eq!(
+        names(&events),
+        [
+            "thread.run.created",
+            "thread.run.queued",
+            "thread.run.in_progress",
+            "thread.run.step.created",
+            "thread.run.step.in_progress",
+            "thread.message.created",
+            "thread.message.in_progress",
+            "thread.message.delta",
+            "thread.message.delta",
+            "thread.message.delta",
+            "thread.message.completed",
+            "thread.run.step.completed",
+            "thread.run.completed",
+            "done",
+        ]
+    );
+    let run = final_run(&events);
+    assert_eq!(
+        run.usage
+            .map(|u| (u.prompt_tokens, u.completion_tokens, u.total_tokens)),
+        Some((12, 3, 15))
+    );
+    assert_eq!(run.expires_at, None, "a finished run no longer expires");
+    assert!(run.completed_at.is_some());
+
+    // What was streamed is what was stored.
+    let messages = fx
+        .engine
+        .list_messages(&thread.id, None, &ListQuery::default())
+        .unwrap();
+    let answer = &messages.data[0];
+    assert_eq!(text_of(answer), "Hello there");
+    assert_eq!(answer.status, MessageStatus::Completed);
+    assert_eq!(answer.run_id.as_deref(), Some(run.id.as_str()));
+    let steps = fx
+        .engine
+        .list_run_steps(&thread.id, &run.id, &ListQuery::default())
+        .unwrap();
+    assert_eq!(steps.data.len(), 1);
+    assert_eq!(steps.data[0].usage.map(|u| u.total_tokens), Some(15));
+
+    // The provider got the instructions as the system prompt and the user's question.
+    let body = &fx.provider.bodies()[0];
+    assert_eq!(
+        body["messages"][0],
+        json!({"role": "system", "content": "You are terse."})
+    );
+    assert_eq!(
+        body["messages"][1],
+        json!({"role": "user", "content": "Hi"})
+    );
+}
+
+#[tokio::test]
+async fn a_follow_up_question_sends_the_earlier_turns() {
+    let fx = fixture(vec![
+        Script::text(["Paris."]),
+        Script::text(["About 2.1 million."]),
+    ])
+    .await;
+    let assistant = fx.engine.create_assistant(assistant_request()).unwrap();
+    let (thread, first) = fx
+        .engine
+        .create_thread_and_run(CreateThreadAndRunRequest {
+            assistant_id: assistant.id.clone(),
+            thread: Some(CreateThreadRequest {
+                messages: Some(vec![CreateMessageRequest::user("Capital of France?")]),
+                ..Default::default()
+            }),
+            ..Default::default()
+        })
+        .unwrap();
+    let events = collect(first).await;
+    assert_eq!(
+        events[0].name(),
+        "thread.created",
+        "create-thread-and-run announces the thread first"
+    );
+
+    let second = fx
+        .engine
+        .create_run(
+            &thread.id,
+            CreateRunRequest {
+                assistant_id: assistant.id,
+                additional_messages: Some(vec![CreateMessageRequest::user(
+                    "How many people live there?",
+                )]),
+                ..Default::default()
+            },
+        )
+        .unwrap();
+    assert_eq!(
+        final_run(&collect(second).await).status,
+        RunStatus::Completed
+    );
+    let body = &fx.provider.bodies()[1];
+    let turns: Vec<_> = body["messages"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| m["content"].clone())
+        .collect();
+    assert_eq!(
+        turns,
+        [
+            json!("You are terse."),
+            json!("Capital of France?"),
+            json!("Paris."),
+            json!("How many people live there?")
+        ]
+    );
+}
+
+#[tokio::test]
+async fn function_calls_wait_for_outputs_and_the_run_continues_with_them() {
+    let call = ScriptedCall::new(
+        "provider_call_1",
+        "get_weather",
+        ["{\"ci", "ty\": \"Os", "lo\"}"],
+    );
+    let fx = fixture(vec![
+        Script::tool_calls([call]).usage(20, 5),
+        Script::text(["It is 4 °C in Oslo."]).usage(30, 8),
+    ])
+    .await;
+    let mut request = assistant_request();
+    request.tools = vec![weather_tool()];
+    let assistant = fx.engine.create_assistant(request).unwrap();
+    let thread = fx
+        .engine
+        .create_thread(CreateThreadRequest::default())
+        .unwrap();
+    fx.engine
+        .create_message(&thread.id, CreateMessageRequest::user("Weather in Oslo?"))
+        .unwrap();
+
+    let events = collect(
+        fx.engine
+            .create_run(
+                &thread.id,
+                CreateRunRequest {
+                    assistant_id: assistant.id.clone(),
+                    ..Default::default()
+                },
+            )
+            .unwrap(),
+    )
+    .await;
+    let waiting = final_run(&events);
+    assert_eq!(waiting.status, RunStatus::RequiresAction);
+    assert!(names(&events).contains(&"thread.run.step.delta"));
+    let calls = &waiting
+        .required_action
+        .as_ref()
+        .unwrap()
+        .submit_tool_outputs
+        .tool_calls;
+    assert_eq!(calls.len(), 1);
+    assert!(calls[0].id.starts_with("call_"));
+    assert_eq!(calls[0].function.name, "get_weather");
+    assert_eq!(
+        calls[0].function.arguments, "{\"city\": \"Oslo\"}",
+        "split arguments reassemble exactly"
+    );
+    assert_eq!(waiting.usage.map(|u| u.total_tokens), Some(25));
+
+    // Busy: no new message and no second run while it waits.
+    let busy = fx
+        .engine
+        .create_message(&thread.id, CreateMessageRequest::user("hello?"))
+        .unwrap_err();
+    assert_eq!(busy.status(), 400);
+    assert!(busy.to_api_error().message.contains("while a run"));
+    let busy = fx
+        .engine
+        .create_run(
+            &thread.id,
+            CreateRunRequest {
+                assistant_id: assistant.id.clone(),
+                ..Default::default()
+            },
+        )
+        .unwrap_err();
+    assert!(
+        busy.to_api_error()
+            .message
+            .contains("already has an active run")
+    );
+
+    // Wrong ids are refused and the run keeps waiting.
+    let wrong = fx
+        .engine
+        .submit_tool_outputs(
+            &thread.id,
+            &waiting.id,
+            SubmitToolOutputsRequest {
+                tool_outputs: vec![ToolOutput {
+                    tool_call_id: "call_nope".into(),
+                    output: "x".into(),
+                }],
+                stream: None,
+            },
+        )
+        .unwrap_err();
+    assert_eq!(wrong.status(), 400);
+    assert_eq!(
+        fx.engine.get_run(&thread.id, &waiting.id).unwrap().status,
+        RunStatus::RequiresAction
+    );
+
+    let resumed = fx
+        .engine
+        .submit_tool_outputs(
+            &thread.id,
+            &waiting.id,
+            SubmitToolOutputsRequest {
+                tool_outputs: vec![ToolOutput {
+                    tool_call_id: calls[0].id.clone(),
+                    output: "{\"celsius\": 4}".into(),
+                }],
+                stream: Some(true),
+            },
+        )
+        .unwrap();
+    let events = collect(resumed).await;
+    assert_eq!(
+        &names(&events)[..3],
+        [
+            "thread.run.step.completed",
+            "thread.run.queued",
+            "thread.run.in_progress"
+        ]
+    );
+    let done = final_run(&events);
+    assert_eq!(done.status, RunStatus::Completed);
+    assert_eq!(
+        done.usage.map(|u| u.total_tokens),
+        Some(63),
+        "usage sums over provider calls"
+    );
+
+    // The tool step records the output; the provider saw the call and its result.
+    let steps = fx
+        .engine
+        .list_run_steps(&thread.id, &done.id, &ListQuery::default())
+        .unwrap();
+    let tool_step = steps
+        .data
+        .iter()
+        .find(|step| matches!(step.step_details, StepDetails::ToolCalls { .. }))
+        .unwrap();
+    let StepDetails::ToolCalls { tool_calls } = &tool_step.step_details else {
+        unreachable!()
+    };
+    let ToolCall::Function { function, .. } = &tool_calls[0] else {
+        panic!("a function call")
+    };
+    assert_eq!(function.output.as_deref(), Some("{\"celsius\": 4}"));
+    let body = &fx.provider.bodies()[1];
+    let last = body["messages"].as_array().unwrap().last().unwrap().clone();
+    assert_eq!(last["role"], "tool");
+    assert_eq!(last["content"], "{\"celsius\": 4}");
+    assert_eq!(last["tool_call_id"], json!(calls[0].id));
+}
+
+#[tokio::test]
+async fn cancel_stops_the_provider_stream_and_keeps_the_partial_answer() {
+    let slow = Script::text((0..200).map(|i| format!("word{i} "))).delay(Duration::from_millis(30));
+    let fx = fixture(vec![slow]).await;
+    let assistant = fx.engine.create_assistant(assistant_request()).unwrap();
+    let thread = fx
+        .engine
+        .create_thread(CreateThreadRequest::default())
+        .unwrap();
+    fx.engine
+        .create_message(&thread.id, CreateMessageRequest::user("Talk"))
+        .unwrap();
+    let mut stream = fx
+        .engine
+        .create_run(
+            &thread.id,
+            CreateRunRequest {
+                assistant_id: assistant.id,
+                ..Default::default()
+            },
+        )
+        .unwrap();
+    // Wait for the answer to start streaming.
+    loop {
+        let event = stream.events.recv().await.unwrap();
+        if event.name() == "thread.message.delta" {
+            break;
+        }
+    }
+    let cancelling = fx.engine.cancel_run(&thread.id, &stream.run.id).unwrap();
+    assert_eq!(cancelling.status, RunStatus::Cancelling);
+    let rest = collect(stream).await;
+    assert_eq!(final_run(&rest).status, RunStatus::Cancelled);
+    fx.provider.wait_for_disconnect().await;
+
+    let messages = fx
+        .engine
+        .list_messages(&thread.id, None, &ListQuery::default())
+        .unwrap();
+    let partial = &messages.data[0];
+    assert_eq!(partial.status, MessageStatus::Incomplete);
+    assert!(
+        text_of(partial).starts_with("word0 "),
+        "the partial answer is kept"
+    );
+    assert!(
+        !text_of(partial).contains("word199"),
+        "generation stopped early"
+    );
+
+    let again = fx
+        .engine
+        .cancel_run(
+            &thread.id,
+            &rest
+                .iter()
+                .find_map(|e| match e {
+                    StreamEvent::RunCancelled(run) => Some(run.id.clone()),
+                    _ => None,
+                })
+                .unwrap(),
+        )
+        .unwrap_err();
+    assert_eq!(
+        again.to_api_error().message,
+        "Cannot cancel run with status 'cancelled'."
+    );
+}
+
+#[tokio::test]
+async fn provider_failures_fail_the_run_with_an_actionable_error() {
+    let fx = fixture(vec![
+        Script::error(429, "Rate limit reached"),
+        Script::text(["Half an ans"]).cut(),
+    ])
+    .await;
+    let assistant = fx.engine.create_assistant(assistant_request()).unwrap();
+    let thread = fx
+        .engine
+        .create_thread(CreateThreadRequest::default())
+        .unwrap();
+    fx.engine
+        .create_message(&thread.id, CreateMessageRequest::user("Hi"))
+        .unwrap();
+
+    let run = final_run(
+        &collect(
+            fx.engine
+                .create_run(
+                    &thread.id,
+                    CreateRunRequest {
+                        assistant_id: assistant.id.clone(),
+                        ..Default::default()
+                    },
+                )
+                .unwrap(),
+        )
+        .await,
+    );
+    assert_eq!(run.status, RunStatus::Failed);
+    let error = run.last_error.unwrap();
+    assert_eq!(error.code.to_string(), "rate_limit_exceeded");
+    assert!(error.message.contains("429"));
+
+    let run = final_run(
+        &collect(
+            fx.engine
+                .create_run(
+                    &thread.id,
+                    CreateRunRequest {
+                        assistant_id: assistant.id,
+                        ..Default::default()
+                    },
+                )
+                .unwrap(),
+        )
+        .await,
+    );
+    assert_eq!(run.status, RunStatus::Failed);
+    assert_eq!(run.last_error.unwrap().code.to_string(), "server_error");
+    let messages = fx
+        .engine
+        .list_messages(&thread.id, Some(&run.id), &ListQuery::default())
+        .unwrap();
+    assert_eq!(
+        text_of(&messages.data[0]),
+        "Half an ans",
+        "a cut stream keeps the partial message"
+    );
+    assert_eq!(messages.data[0].status, MessageStatus::Incomplete);
+}
+
+#[tokio::test]
+async fn a_run_waiting_for_outputs_expires() {
+    let call = ScriptedCall::new("c1", "get_weather", ["{}"]);
+    let config = EngineConfig {
+        requires_action_timeout: Duration::from_millis(300),
+        ..Default::default()
+    };
+    let fx = fixture_with(vec![Script::tool_calls([call])], config).await;
+    let mut request = assistant_request();
+    request.tools = vec![weather_tool()];
+    let assistant = fx.engine.create_assistant(request).unwrap();
+    let thread = fx
+        .engine
+        .create_thread(CreateThreadRequest::default())
+        .unwrap();
+    fx.engine
+        .create_message(&thread.id, CreateMessageRequest::user("Weather?"))
+        .unwrap();
+    let stream = fx
+        .engine
+        .create_run(
+            &thread.id,
+            CreateRunRequest {
+                assistant_id: assistant.id,
+                ..Default::default()
+            },
+        )
+        .unwrap();
+    let run_id = stream.run.id.clone();
+    collect(stream).await;
+    let expired = wait_for_status(&fx.engine, &thread.id, &run_id, RunStatus::Expired).await;
+    assert!(expired.required_action.is_none());
+    // The thread is free again.
+    fx.engine
+        .create_message(&thread.id, CreateMessageRequest::user("Still there?"))
+        .unwrap();
+}
+
+#[tokio::test]
+async fn budgets_and_truncation_shape_the_request() {
+    let fx = fixture(vec![
+        Script::text(["cut off"]).finish("length"),
+        Script::text(["ok"]),
+    ])
+    .await;
+    let assistant = fx.engine.create_assistant(assistant_request()).unwrap();
+    let thread = fx
+        .engine
+        .create_thread(CreateThreadRequest {
+            messages: Some(
+                (0..5)
+                    .map(|i| CreateMessageRequest::user(format!("message {i}")))
+                    .collect(),
+            ),
+            ..Default::default()
+        })
+        .unwrap();
+
+    let run = final_run(
+        &collect(
+            fx.engine
+                .create_run(
+                    &thread.id,
+                    CreateRunRequest {
+                        assistant_id: assistant.id.clone(),
+                        max_completion_tokens: Some(300),
+                        temperature: Some(0.2),
+                        top_p: Some(0.9),
+                        ..Default::default()
+                    },
+                )
+                .unwrap(),
+        )
+        .await,
+    );
+    assert_eq!(run.status, RunStatus::Incomplete);
+    assert_eq!(
+        run.incomplete_details.unwrap().reason.unwrap().to_string(),
+        "max_completion_tokens"
+    );
+    let body = &fx.provider.bodies()[0];
+    assert_eq!(
+        body["max_tokens"]
+            .as_u64()
+            .or(body["max_completion_tokens"].as_u64()),
+        Some(300)
+    );
+    assert_eq!(body["temperature"], json!(0.2));
+    assert_eq!(body["top_p"], json!(0.9));
+
+    final_run(
+        &collect(
+            fx.engine
+                .create_run(
+                    &thread.id,
+                    CreateRunRequest {
+                        assistant_id: assistant.id.clone(),
+                        instructions: Some("Replace.".into()),
+                        additional_instructions: Some("Append.".into()),
+                        truncation_strategy: Some(
+                            serde_json::from_value(
+                                json!({"type": "last_messages", "last_messages": 2}),
+                            )
+                            .unwrap(),
+                        ),
+                        ..Default::default()
+                    },
+                )
+                .unwrap(),
+        )
+        .await,
+    );
+    let body = &fx.provider.bodies()[1];
+    let messages = body["messages"].as_array().unwrap();
+    assert_eq!(messages[0]["content"], "Replace.\n\nAppend.");
+    assert_eq!(
+        messages.len(),
+        3,
+        "system prompt plus the last two messages: {messages:?}"
+    );
+
+    let error = fx
+        .engine
+        .create_run(
+            &thread.id,
+            CreateRunRequest {
+                assistant_id: assistant.id,
+                temperature: Some(3.0),
+                ..Default::default()
+            },
+        )
+        .unwrap_err();
+    assert_eq!(error.status(), 400);
+    assert_eq!(error.to_api_error().param.as_deref(), Some("temperature"));
+}
+
+#[tokio::test]
+async fn unknown_ids_get_the_hosted_404_texts_and_deletes_cascade() {
+    let fx = fixture(vec![Script::text(["hi"])]).await;
+    let missing = fx.engine.get_assistant("asst_missing").unwrap_err();
+    assert_eq!(
+        (missing.status(), missing.to_string()),
+        (
+            404,
+            "No assistant found with id 'asst_missing'.".to_string()
+        )
+    );
+    let wrong_prefix = fx.engine.get_thread("run_abc").unwrap_err();
+    assert_eq!(wrong_prefix.status(), 400);
+
+    let assistant = fx.engine.create_assistant(assistant_request()).unwrap();
+    let (thread, stream) = fx
+        .engine
+        .create_thread_and_run(CreateThreadAndRunRequest {
+            assistant_id: assistant.id,
+            thread: Some(CreateThreadRequest {
+                messages: Some(vec![CreateMessageRequest::user("x")]),
+                ..Default::default()
+            }),
+            ..Default::default()
+        })
+        .unwrap();
+    let run = final_run(&collect(stream).await);
+    fx.engine.delete_thread(&thread.id).unwrap();
+    assert_eq!(
+        fx.engine.get_run(&thread.id, &run.id).unwrap_err().status(),
+        404
+    );
+    assert!(
+        fx.engine.store().run_steps(&run.id).unwrap().is_empty(),
+        "steps go with their thread"
+    );
+}
+
+#[tokio::test]
+async fn start_up_closes_runs_a_crash_left_open_and_keeps_their_text() {
+    // A crash is simulated on the file itself: a run left in_progress with a half-written
+    // answer, exactly what a killed process leaves behind (the kill -9 test of hearth-server
+    // covers the real thing).
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("hearth.db");
+    let provider = ScriptedOpenAi::start(vec![]).await;
+    let client = || {
+        Arc::new(
+            OpenAiCompatible::new(ProviderConfig::new(provider.base_url()).max_retries(0)).unwrap(),
+        )
+    };
+    let (thread_id, run_id) = {
+        let engine = Engine::new(
+            Store::open(&path).unwrap(),
+            client(),
+            EngineConfig::default(),
+        );
+        let assistant = engine.create_assistant(assistant_request()).unwrap();
+        let thread = engine
+            .create_thread(CreateThreadRequest::default())
+            .unwrap();
+        engine
+            .create_message(&thread.id, CreateMessageRequest::user("Talk"))
+            .unwrap();
+        let store = engine.store();
+        let mut run: Run = serde_json::from_value(json!({
+            "id": "run_crashed000000000000000000", "object": "thread.run", "created_at": 1,
+            "thread_id": thread.id, "assistant_id": assistant.id, "status": "in_progress",
+            "required_action": null, "last_error": null, "expires_at": 4102444800i64, "started_at": 1,
+            "cancelled_at": null, "failed_at": null, "completed_at": null, "incomplete_details": null,
+            "model": "gpt-test", "instructions": "", "tools": [], "metadata": {}, "usage": null,
+            "temperature": 1.0, "top_p": 1.0, "max_prompt_tokens": null, "max_completion_tokens": null,
+            "truncation_strategy": {"type": "auto", "last_messages": null}, "tool_choice": "auto",
+            "parallel_tool_calls": true, "response_format": "auto"
+        }))
+        .unwrap();
+        store.insert_run(&run).unwrap();
+        let partial: Message = serde_json::from_value(json!({
+            "id": "msg_partial00000000000000000", "object": "thread.message", "created_at": 2,
+            "thread_id": thread.id, "status": "in_progress", "incomplete_details": null,
+            "completed_at": null, "incomplete_at": null, "role": "assistant",
+            "content": [{"type": "text", "text": {"value": "The first half", "annotations": []}}],
+            "assistant_id": assistant.id, "run_id": run.id, "attachments": [], "metadata": {}
+        }))
+        .unwrap();
+        store.insert_message(&partial).unwrap();
+        run.status = RunStatus::InProgress;
+        (thread.id, run.id)
+    };
+
+    let engine = Engine::new(
+        Store::open(&path).unwrap(),
+        client(),
+        EngineConfig::default(),
+    );
+    assert_eq!(engine.recover().unwrap(), 1);
+    let run = engine.get_run(&thread_id, &run_id).unwrap();
+    assert_eq!(run.status, RunStatus::Failed);
+    assert!(
+        run.last_error
+            .unwrap()
+            .message
+            .contains("partial answer was kept")
+    );
+    let messages = engine
+        .list_messages(&thread_id, None, &ListQuery::default())
+        .unwrap();
+    assert_eq!(
+        messages.data.len(),
+        2,
+        "the user's message and the partial answer are both there"
+    );
+    let partial = engine
+        .get_message(&thread_id, "msg_partial00000000000000000")
+        .unwrap();
+    assert_eq!(text_of(&partial), "The first half");
+    assert_eq!(partial.status, MessageStatus::Incomplete);
+    // The thread accepts new work again.
+    engine
+        .create_message(&thread_id, CreateMessageRequest::user("Again"))
+        .unwrap();
+}
