@@ -1,0 +1,240 @@
+//! The `hearth-server` command line: settings from flags and the environment, then [`crate::serve`]
+//! until SIGINT or SIGTERM.
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::sync::Arc;
+
+use clap::{Parser, ValueEnum};
+use hearth_engine::providers::{
+    ANTHROPIC_BASE_URL, Anthropic, ApiKey, OPENAI_BASE_URL, OpenAiCompatible, Provider,
+    ProviderConfig,
+};
+use hearth_engine::{Engine, EngineConfig};
+use hearth_store::Store;
+use tokio::net::TcpListener;
+
+use crate::{ServerConfig, Token};
+
+/// The desktop app's identifier, which names its data folder; the server shares the app's data.
+pub const APP_IDENTIFIER: &str = "app.hearth.desktop";
+
+/// The environment variable holding the provider's API key.
+pub const PROVIDER_KEY_ENV: &str = "HEARTH_PROVIDER_KEY";
+
+/// Exit code when the server refuses to start because its settings are incomplete.
+const EXIT_USAGE: u8 = 2;
+
+/// Serves Hearth's Assistants v2 engine over HTTP for the official OpenAI SDKs.
+#[derive(Debug, Parser)]
+#[command(name = "hearth-server", version, about)]
+pub struct Args {
+    /// Address to listen on; port 0 picks a free port (the printed line says which).
+    #[arg(long, default_value = "127.0.0.1:8642")]
+    pub listen: SocketAddr,
+    /// Folder holding hearth.db; defaults to the desktop app's data folder.
+    #[arg(long)]
+    pub data_dir: Option<PathBuf>,
+    /// Which API the model provider speaks.
+    #[arg(long, value_enum, default_value_t = ProviderKind::Openai)]
+    pub provider: ProviderKind,
+    /// The provider's base URL, e.g. http://127.0.0.1:11434/v1 for Ollama.
+    #[arg(long)]
+    pub provider_base_url: Option<String>,
+    /// Bearer token clients must send.
+    #[arg(long, env = "HEARTH_TOKEN", hide_env_values = true)]
+    pub token: Option<String>,
+}
+
+/// The model provider's protocol.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ProviderKind {
+    /// OpenAI chat completions (OpenAI, Ollama, LM Studio, vLLM, …).
+    Openai,
+    /// Anthropic's Messages API.
+    Anthropic,
+}
+
+/// Why the server could not start.
+#[derive(Debug, thiserror::Error)]
+enum StartError {
+    #[error("no data folder: pass --data-dir (the OS has no default data folder)")]
+    NoDataDir,
+    #[error("while creating the data folder {path}: {source}")]
+    DataDir {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("while opening the database {path}: {source}")]
+    Store {
+        path: PathBuf,
+        source: hearth_store::StoreError,
+    },
+    #[error("while recovering unfinished runs: {0}")]
+    Recover(hearth_engine::EngineError),
+    #[error("while setting up the model provider: {0}")]
+    Provider(hearth_engine::providers::ProviderError),
+    #[error("while binding {address}: {source}")]
+    Bind {
+        address: SocketAddr,
+        source: std::io::Error,
+    },
+    #[error("while serving: {0}")]
+    Serve(std::io::Error),
+    #[error("while starting the async runtime: {0}")]
+    Runtime(std::io::Error),
+}
+
+/// The binary's entry point: parses the command line, serves until a signal, and says how it ended.
+pub fn main() -> ExitCode {
+    env_logger::Builder::from_env(env_logger::Env::default().default_filter_or("info")).init();
+    let args = Args::parse();
+    let Some(token) = args.token.clone().filter(|token| !token.is_empty()) else {
+        eprintln!(
+            "hearth-server: no token. Set HEARTH_TOKEN (or pass --token) to the bearer token clients must send."
+        );
+        return ExitCode::from(EXIT_USAGE);
+    };
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(runtime) => runtime,
+        Err(error) => return fail(StartError::Runtime(error)),
+    };
+    match runtime.block_on(run(args, Token::new(token))) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(error) => fail(error),
+    }
+}
+
+fn fail(error: StartError) -> ExitCode {
+    eprintln!("hearth-server: {error}");
+    ExitCode::FAILURE
+}
+
+async fn run(args: Args, token: Token) -> Result<(), StartError> {
+    let data_dir = match args.data_dir {
+        Some(dir) => dir,
+        None => dirs::data_dir()
+            .ok_or(StartError::NoDataDir)?
+            .join(APP_IDENTIFIER),
+    };
+    std::fs::create_dir_all(&data_dir).map_err(|source| StartError::DataDir {
+        path: data_dir.clone(),
+        source,
+    })?;
+    let db_path = data_dir.join("hearth.db");
+    let store = Store::open(&db_path).map_err(|source| StartError::Store {
+        path: db_path.clone(),
+        source,
+    })?;
+    let provider = provider(args.provider, args.provider_base_url)?;
+    let engine = Engine::new(store, provider, EngineConfig::default());
+    let closed = engine.recover().map_err(StartError::Recover)?;
+    if closed > 0 {
+        log::info!("closed {closed} run(s) left unfinished by the last process");
+    }
+    let listener = TcpListener::bind(args.listen)
+        .await
+        .map_err(|source| StartError::Bind {
+            address: args.listen,
+            source,
+        })?;
+    let address = listener.local_addr().map_err(StartError::Serve)?;
+    log::info!("database at {}", db_path.display());
+    // Scripts wait for exactly this line on stdout.
+    println!("hearth-server listening on http://{address}");
+    crate::serve(
+        engine,
+        ServerConfig::new(token),
+        listener,
+        shutdown_signal(),
+    )
+    .await
+    .map_err(StartError::Serve)
+}
+
+fn provider(kind: ProviderKind, base_url: Option<String>) -> Result<Arc<dyn Provider>, StartError> {
+    let default_url = match kind {
+        ProviderKind::Openai => OPENAI_BASE_URL,
+        ProviderKind::Anthropic => ANTHROPIC_BASE_URL,
+    };
+    let mut config = ProviderConfig::new(base_url.unwrap_or_else(|| default_url.to_owned()));
+    match std::env::var(PROVIDER_KEY_ENV) {
+        Ok(key) if !key.is_empty() => config = config.api_key(ApiKey::new(key)),
+        // The keychain entry the app uses is not read yet; local servers such as Ollama need no key.
+        _ => log::warn!(
+            "no provider API key found ({PROVIDER_KEY_ENV} is unset); requests go to the provider without one"
+        ),
+    }
+    log::info!("model provider: {kind:?} at {}", config.base_url);
+    Ok(match kind {
+        ProviderKind::Openai => {
+            Arc::new(OpenAiCompatible::new(config).map_err(StartError::Provider)?)
+        }
+        ProviderKind::Anthropic => Arc::new(Anthropic::new(config).map_err(StartError::Provider)?),
+    })
+}
+
+/// Resolves on SIGINT (Ctrl-C) or, on Unix, SIGTERM.
+async fn shutdown_signal() {
+    let interrupt = async {
+        if let Err(error) = tokio::signal::ctrl_c().await {
+            log::error!("cannot listen for Ctrl-C: {error}");
+            std::future::pending::<()>().await;
+        }
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        use tokio::signal::unix::{SignalKind, signal};
+        match signal(SignalKind::terminate()) {
+            Ok(mut stream) => {
+                stream.recv().await;
+            }
+            Err(error) => {
+                log::error!("cannot listen for SIGTERM: {error}");
+                std::future::pending::<()>().await;
+            }
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        () = interrupt => log::info!("SIGINT received"),
+        () = terminate => log::info!("SIGTERM received"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_command_line_has_the_documented_defaults() {
+        let args = Args::try_parse_from(["hearth-server", "--token", "t"]).unwrap();
+        assert_eq!(args.listen, "127.0.0.1:8642".parse().unwrap());
+        assert_eq!(args.provider, ProviderKind::Openai);
+        assert!(args.data_dir.is_none());
+        assert!(args.provider_base_url.is_none());
+    }
+
+    #[test]
+    fn providers_are_named_openai_and_anthropic() {
+        let args = Args::try_parse_from([
+            "hearth-server",
+            "--provider",
+            "anthropic",
+            "--provider-base-url",
+            "http://127.0.0.1:1/v1",
+            "--listen",
+            "127.0.0.1:0",
+            "--data-dir",
+            "/tmp/x",
+        ])
+        .unwrap();
+        assert_eq!(args.provider, ProviderKind::Anthropic);
+        assert!(Args::try_parse_from(["hearth-server", "--provider", "gemini"]).is_err());
+    }
+}

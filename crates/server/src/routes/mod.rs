@@ -1,0 +1,99 @@
+//! The `/v1` routes, one module per resource, and the layers every request passes through.
+
+mod assistants;
+mod messages;
+mod models;
+mod runs;
+mod steps;
+mod threads;
+mod unavailable;
+
+use axum::Router;
+use axum::extract::DefaultBodyLimit;
+use axum::middleware;
+use axum::routing::{any, get, post};
+use hearth_engine::Engine;
+
+use crate::auth::{Token, require_token};
+use crate::beta::require_beta;
+use crate::errors::{unknown_route, wrong_method};
+use crate::request_id::add_request_id;
+
+/// Largest JSON body accepted; instructions alone may be 256 000 characters, and axum's 2 MB
+/// default would cut off threads seeded with long messages.
+const BODY_LIMIT: usize = 32 * 1024 * 1024;
+
+/// Every route with its layers: request id (outermost, so even a 401 has one), then the token,
+/// then the beta header.
+pub fn router(engine: Engine, token: Token) -> Router {
+    api_routes()
+        .fallback(unknown_route)
+        .method_not_allowed_fallback(wrong_method)
+        .layer(DefaultBodyLimit::max(BODY_LIMIT))
+        .layer(middleware::from_fn(require_beta))
+        .layer(middleware::from_fn_with_state(token, require_token))
+        .layer(middleware::from_fn(add_request_id))
+        .with_state(engine)
+}
+
+fn api_routes() -> Router<Engine> {
+    Router::new()
+        .route(
+            "/v1/assistants",
+            get(assistants::list).post(assistants::create),
+        )
+        .route(
+            "/v1/assistants/{assistant_id}",
+            get(assistants::retrieve)
+                .post(assistants::modify)
+                .delete(assistants::delete),
+        )
+        .route("/v1/threads", post(threads::create))
+        .route("/v1/threads/runs", post(runs::create_thread_and_run))
+        .route(
+            "/v1/threads/{thread_id}",
+            get(threads::retrieve)
+                .post(threads::modify)
+                .delete(threads::delete),
+        )
+        .route(
+            "/v1/threads/{thread_id}/messages",
+            get(messages::list).post(messages::create),
+        )
+        .route(
+            "/v1/threads/{thread_id}/messages/{message_id}",
+            get(messages::retrieve)
+                .post(messages::modify)
+                .delete(messages::delete),
+        )
+        .route(
+            "/v1/threads/{thread_id}/runs",
+            get(runs::list).post(runs::create),
+        )
+        .route(
+            "/v1/threads/{thread_id}/runs/{run_id}",
+            get(runs::retrieve).post(runs::modify),
+        )
+        .route(
+            "/v1/threads/{thread_id}/runs/{run_id}/cancel",
+            post(runs::cancel),
+        )
+        .route(
+            "/v1/threads/{thread_id}/runs/{run_id}/submit_tool_outputs",
+            post(runs::submit_tool_outputs),
+        )
+        .route(
+            "/v1/threads/{thread_id}/runs/{run_id}/steps",
+            get(steps::list),
+        )
+        .route(
+            "/v1/threads/{thread_id}/runs/{run_id}/steps/{step_id}",
+            get(steps::retrieve),
+        )
+        .route("/v1/models", get(models::list))
+        .route("/v1/models/{*model}", get(models::retrieve))
+        .route("/v1/files", any(unavailable::files))
+        .route("/v1/files/{*rest}", any(unavailable::files))
+        .route("/v1/vector_stores", any(unavailable::vector_stores))
+        .route("/v1/vector_stores/{*rest}", any(unavailable::vector_stores))
+}

@@ -1,0 +1,11 @@
+//! `hearth-server` end to end: the real server on loopback with a real database in a temp folder and
+//! a scripted model provider, driven with raw HTTP (exact statuses, headers, envelopes, SSE framing)
+//! and with `hearth-client`.
+
+mod support;
+
+mod auth;
+mod errors;
+mod lists;
+mod runs;
+mod shutdown;
