@@ -21,8 +21,8 @@ ui/node_modules/.bin/tauri build --debug --no-bundle
 step "Clippy"
 cargo clippy --workspace --all-targets --locked -- -D warnings
 
-step "Rust tests (the generated bindings are checked here too)"
-cargo nextest run --workspace --locked --no-fail-fast
+step "Rust tests (the generated bindings are checked here too; the keychain tests use a test keyring)"
+scripts/with-keyring.sh cargo nextest run --workspace --locked --no-fail-fast
 
 step "WebDriver suite"
 scripts/e2e.sh

@@ -162,12 +162,26 @@ fn provider(kind: ProviderKind, base_url: Option<String>) -> Result<Arc<dyn Prov
         ProviderKind::Anthropic => ANTHROPIC_BASE_URL,
     };
     let mut config = ProviderConfig::new(base_url.unwrap_or_else(|| default_url.to_owned()));
+    let provider_name = match kind {
+        ProviderKind::Openai => "openai",
+        ProviderKind::Anthropic => "anthropic",
+    };
     match std::env::var(PROVIDER_KEY_ENV) {
         Ok(key) if !key.is_empty() => config = config.api_key(ApiKey::new(key)),
-        // The keychain entry the app uses is not read yet; local servers such as Ollama need no key.
-        _ => log::warn!(
-            "no provider API key found ({PROVIDER_KEY_ENV} is unset); requests go to the provider without one"
-        ),
+        // Otherwise the key the desktop app stored for this provider; local servers such as
+        // Ollama need none, so a missing key is not fatal.
+        _ => match hearth_keychain::get(&hearth_keychain::provider_key_account(provider_name)) {
+            Ok(Some(secret)) => {
+                log::info!("using the {provider_name} key from the OS keychain");
+                config = config.api_key(ApiKey::new(secret.expose().to_owned()));
+            }
+            Ok(None) => log::warn!(
+                "no provider API key: {PROVIDER_KEY_ENV} is unset and the OS keychain has no {provider_name} key; requests go without one"
+            ),
+            Err(error) => log::warn!(
+                "no provider API key: {PROVIDER_KEY_ENV} is unset and the OS keychain could not be read ({error}); requests go without one"
+            ),
+        },
     }
     log::info!("model provider: {kind:?} at {}", config.base_url);
     Ok(match kind {
