@@ -59,10 +59,6 @@ if [ "$want_test" = 1 ]; then
     say "installing tauri-driver"
     cargo install tauri-driver --version '^2' --locked
   fi
-  if [ ! -x "$HEARTH_VENV/bin/pytest" ] || [ e2e/requirements.txt -nt "$HEARTH_VENV/bin/pytest" ]; then
-    say "creating the test virtualenv"
-    python3 -m venv "$HEARTH_VENV"
-    "$HEARTH_VENV/bin/pip" install -q -r e2e/requirements.txt
-    touch "$HEARTH_VENV/bin/pytest"
-  fi
+  source scripts/venv.sh
+  ensure_venv "$HEARTH_VENV" e2e/requirements.txt
 fi

@@ -27,4 +27,7 @@ scripts/with-keyring.sh cargo nextest run --workspace --locked --no-fail-fast
 step "WebDriver suite"
 scripts/e2e.sh
 
+step "Official openai SDK against hearth-server"
+scripts/sdk-tests.sh
+
 echo "all checks passed in $((SECONDS - started))s"

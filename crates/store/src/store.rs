@@ -24,8 +24,8 @@ const BUSY_TIMEOUT: Duration = Duration::from_secs(5);
 /// OS crash would then drop the last transactions, including ones already on screen. `FULL`
 /// fsyncs the WAL at every commit, which keeps the promise for power loss too. The price is one
 /// fsync per commit (well under a millisecond to a few milliseconds on an SSD) — affordable at a
-/// desktop app's write rate, as long as the engine commits per state change or per batch of
-/// deltas rather than per token.
+/// desktop app's write rate for state changes; streamed text goes through
+/// [`Store::transaction_unsynced`], which keeps the kill -9 guarantee without an fsync per token.
 #[derive(Clone)]
 pub struct Store {
     conn: Arc<Mutex<Connection>>,
@@ -75,6 +75,35 @@ impl Store {
         let value = f(&Tx { conn: &tx })?;
         tx.commit().map_err(crate::StoreError::from)?;
         Ok(value)
+    }
+
+    /// Like [`Store::transaction`], but the commit is not forced to disk before it returns: it
+    /// survives the process being killed (the pages are in the OS cache and the WAL), and reaches
+    /// the disk with the next ordinary commit, which syncs the WAL up to and including it. Meant
+    /// for streamed text: an fsync per token costs more than the token, while the state change
+    /// that ends the stream is an ordinary commit and makes all of it durable.
+    pub fn transaction_unsynced<T, E>(
+        &self,
+        f: impl FnOnce(&Tx<'_>) -> Result<T, E>,
+    ) -> Result<T, E>
+    where
+        E: From<crate::StoreError>,
+    {
+        let mut conn = self.lock();
+        conn.pragma_update(None, "synchronous", "NORMAL")
+            .map_err(crate::StoreError::from)?;
+        let result = (|| {
+            let tx = conn
+                .transaction_with_behavior(TransactionBehavior::Immediate)
+                .map_err(crate::StoreError::from)?;
+            let value = f(&Tx { conn: &tx })?;
+            tx.commit().map_err(crate::StoreError::from)?;
+            Ok(value)
+        })();
+        // Restored whatever happened, so no other write is ever left unsynced by accident.
+        conn.pragma_update(None, "synchronous", "FULL")
+            .map_err(crate::StoreError::from)?;
+        result
     }
 
     /// Runs `f` against the connection without opening a transaction; each statement is atomic

@@ -795,6 +795,33 @@ fn a_transaction_commits_together_or_not_at_all() {
 }
 
 #[test]
+fn an_unsynced_transaction_commits_and_leaves_full_sync_in_force() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = open(dir.path());
+    store.insert_thread(&thread("thread_u")).unwrap();
+    store
+        .transaction_unsynced(|tx| tx.insert_message(&message("msg_u", "thread_u", 1, "streamed")))
+        .unwrap();
+    let failed: Result<(), StoreError> = store.transaction_unsynced(|tx| {
+        tx.insert_message(&message("msg_bad", "thread_missing", 1, "x"))
+    });
+    assert!(
+        failed.is_err(),
+        "a failing unsynced transaction still fails"
+    );
+    assert_eq!(
+        store.pragma("synchronous").unwrap(),
+        "2",
+        "every other write must still be fsynced (FULL = 2), even after a failure"
+    );
+    let other = open(dir.path());
+    assert!(
+        other.get_message("thread_u", "msg_u").unwrap().is_some(),
+        "the unsynced commit is in the database, visible to another handle"
+    );
+}
+
+#[test]
 fn many_threads_and_two_handles_write_at_once() {
     let dir = tempfile::tempdir().unwrap();
     let store = open(dir.path());

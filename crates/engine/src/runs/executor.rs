@@ -227,7 +227,11 @@ impl Executor {
                 },
             }),
         }
-        self.engine.store().update_message(message)?;
+        // Unsynced: safe against a killed process, and made durable by the commit that ends the
+        // message; an fsync per token would dominate the stream's latency.
+        self.engine
+            .store()
+            .transaction_unsynced(|tx| tx.update_message(message))?;
         let delta = MessageDelta {
             id: message.id.clone(),
             object: Default::default(),
@@ -377,7 +381,9 @@ impl Executor {
                 })
                 .collect(),
         };
-        self.engine.store().update_run_step(step)?;
+        self.engine
+            .store()
+            .transaction_unsynced(|tx| tx.update_run_step(step))?;
         self.events.send(StreamEvent::RunStepDelta(RunStepDelta {
             id: step.id.clone(),
             object: Default::default(),

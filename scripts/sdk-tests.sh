@@ -1,0 +1,22 @@
+#!/usr/bin/env bash
+# The SDK compatibility suite: the official `openai` Python SDK against a real hearth-server process that
+# answers from a scripted model server (e2e-sdk/). Extra arguments go to pytest, e.g. -k crash.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+source scripts/env.sh
+
+say() { printf '\033[1m==> %s\033[0m\n' "$*"; }
+
+say "building hearth-server and the scripted provider"
+cargo build --locked -p hearth-server --bin hearth-server
+cargo build --locked -p hearth-engine --features scripted --bin hearth-scripted-provider
+export HEARTH_SERVER_BIN="$CARGO_TARGET_DIR/debug/hearth-server"
+export HEARTH_SCRIPTED_PROVIDER_BIN="$CARGO_TARGET_DIR/debug/hearth-scripted-provider"
+
+source scripts/venv.sh
+venv="${HEARTH_SDK_VENV:-/var/tmp/hearth-sdk-venv}"
+ensure_venv "$venv" e2e-sdk/requirements.txt
+
+say "SDK suite"
+cd e2e-sdk
+exec "$venv/bin/pytest" -p no:cacheprovider -v "$@"
