@@ -122,7 +122,8 @@ impl Sleeper {
         (sleeper, log)
     }
 
-    async fn sleep(&self, delay: Duration) {
+    /// Waits `delay` (or records it).
+    pub async fn sleep(&self, delay: Duration) {
         (self.0)(delay).await;
     }
 }

@@ -1,7 +1,7 @@
 //! Messages: their table and operations. Content parts and attachments live in the stored JSON;
 //! the text of the `text` parts is also kept in a `text` column, which the full-text index reads.
 
-use hearth_wire::{ListQuery, Message, MessageContent};
+use hearth_wire::{ListQuery, Message, MessageContent, MessageStatus};
 use rusqlite::params;
 
 use crate::error::Result;
@@ -29,7 +29,14 @@ CREATE INDEX messages_by_run ON messages (run_id, created_at);
 
 /// The searchable text of a message: its `text` parts, one paragraph each. The snippet markers
 /// (U+0002, U+0003) are removed so that only the index's own highlights ever carry them.
+///
+/// A message still being written is not indexed: it is rewritten once per streamed token, and
+/// re-indexing the whole text each time would make streaming cost grow with the square of its
+/// length. It is indexed once it is completed or left incomplete.
 pub(crate) fn searchable_text(message: &Message) -> String {
+    if message.status == MessageStatus::InProgress {
+        return String::new();
+    }
     message
         .content
         .iter()

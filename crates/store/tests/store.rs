@@ -7,7 +7,7 @@ use std::path::Path;
 
 use hearth_store::{HIT_END, HIT_START, Store, StoreError, new_id};
 use hearth_wire::{
-    ListFilesQuery, ListOrder, ListQuery, ListVectorStoreFilesQuery, RunStatus,
+    ListFilesQuery, ListOrder, ListQuery, ListVectorStoreFilesQuery, MessageStatus, RunStatus,
     VectorStoreFileStatus,
 };
 use serde_json::json;
@@ -818,6 +818,27 @@ fn an_unsynced_transaction_commits_and_leaves_full_sync_in_force() {
     assert!(
         other.get_message("thread_u", "msg_u").unwrap().is_some(),
         "the unsynced commit is in the database, visible to another handle"
+    );
+}
+
+#[test]
+fn a_message_being_streamed_is_searchable_once_it_is_finished() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = open(dir.path());
+    store.insert_thread(&thread("thread_s")).unwrap();
+    let mut streaming = message("msg_s", "thread_s", 1, "the zebra crossing");
+    streaming.status = MessageStatus::InProgress;
+    store.insert_message(&streaming).unwrap();
+    assert!(
+        store.search_messages("zebra", None, 10).unwrap().is_empty(),
+        "text still being written is not indexed yet"
+    );
+    streaming.status = MessageStatus::Incomplete;
+    store.update_message(&streaming).unwrap();
+    assert_eq!(
+        store.search_messages("zebra", None, 10).unwrap().len(),
+        1,
+        "a finished (even cut-off) answer is found"
     );
 }
 

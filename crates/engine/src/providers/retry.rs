@@ -1,69 +1,16 @@
 //! Retrying a request before its answer starts: which failures, how long to wait, how often.
 
-use std::fmt;
-use std::future::Future;
-use std::sync::{Arc, Mutex};
-use std::time::{Duration, SystemTime};
+use std::time::SystemTime;
 
-use futures_util::future::BoxFuture;
 use reqwest::{RequestBuilder, Response};
 
-pub use hearth_client::Backoff;
+/// Shared with the Assistants client: the same backoff, and a wait tests can record instead.
+pub use hearth_client::{Backoff, DelayLog, Sleeper};
 
 use super::error::ProviderError;
 
 /// Default number of retries after the first attempt.
 pub const DEFAULT_MAX_RETRIES: u32 = 2;
-
-type SleepFn = dyn Fn(Duration) -> BoxFuture<'static, ()> + Send + Sync;
-
-/// How a provider waits between attempts; replaceable so tests record delays instead of sleeping.
-#[derive(Clone)]
-pub struct Sleeper(Arc<SleepFn>);
-
-/// Delays recorded by [`Sleeper::recording`].
-pub type DelayLog = Arc<Mutex<Vec<Duration>>>;
-
-impl Sleeper {
-    /// Sleeps on the tokio timer; dropping the call cancels the wait.
-    pub fn tokio() -> Self {
-        Self(Arc::new(|d| Box::pin(tokio::time::sleep(d))))
-    }
-
-    /// Any async wait.
-    pub fn new<F, Fut>(sleep: F) -> Self
-    where
-        F: Fn(Duration) -> Fut + Send + Sync + 'static,
-        Fut: Future<Output = ()> + Send + 'static,
-    {
-        Self(Arc::new(move |d| Box::pin(sleep(d))))
-    }
-
-    /// Does not wait; records each requested delay instead.
-    pub fn recording() -> (Self, DelayLog) {
-        let log = DelayLog::default();
-        let sink = log.clone();
-        let sleeper = Self::new(move |d| {
-            sink.lock()
-                .unwrap_or_else(|poisoned| poisoned.into_inner())
-                .push(d);
-            std::future::ready(())
-        });
-        (sleeper, log)
-    }
-}
-
-impl Default for Sleeper {
-    fn default() -> Self {
-        Self::tokio()
-    }
-}
-
-impl fmt::Debug for Sleeper {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("Sleeper")
-    }
-}
 
 /// The retry settings requests run with.
 #[derive(Clone, Debug)]
@@ -111,7 +58,7 @@ impl RetryPolicy {
             let delay = self
                 .backoff
                 .delay(retry, headers.as_ref(), SystemTime::now());
-            (self.sleeper.0)(delay).await;
+            self.sleeper.sleep(delay).await;
             retry += 1;
         }
     }

@@ -1,6 +1,8 @@
 //! The run executor: one task per stretch of a run between waits. It calls the provider, turns the
 //! streamed answer into messages, steps and events, and ends the run or leaves it waiting for tool
-//! outputs. Every change is committed before the event that shows it is sent.
+//! outputs. Every change is committed before the event that shows it is sent. Commits in the middle
+//! of a stream are unsynced (they survive a killed process); the commit that ends the stretch —
+//! finished, failed, cancelled or waiting for outputs — is fsynced and makes all of them durable.
 
 use std::collections::HashMap;
 
@@ -171,7 +173,9 @@ impl Executor {
     fn start(&mut self) -> EngineResult<bool> {
         let run_id = self.run.id.clone();
         let thread_id = self.run.thread_id.clone();
-        let started = self.engine.store().transaction(|tx| {
+        // Unsynced like the streamed text: a power cut that loses it leaves the run `queued`, which
+        // start-up closes exactly as it would close an `in_progress` one.
+        let started = self.engine.store().transaction_unsynced(|tx| {
             let current = tx
                 .get_run(&thread_id, &run_id)?
                 .ok_or_else(|| EngineError::not_found("run", &run_id))?;
@@ -281,7 +285,8 @@ impl Executor {
                 },
             },
         );
-        self.engine.store().transaction(|tx| {
+        // Unsynced: the empty message is made durable with the text that follows it.
+        self.engine.store().transaction_unsynced(|tx| {
             tx.insert_run_step(&step)?;
             tx.insert_message(&message)
         })?;
@@ -306,7 +311,7 @@ impl Executor {
             message.completed_at = Some(at);
             step.status = RunStepStatus::Completed;
             step.completed_at = Some(at);
-            self.engine.store().transaction(|tx| {
+            self.engine.store().transaction_unsynced(|tx| {
                 tx.update_message(&message)?;
                 tx.update_run_step(&step)
             })?;
@@ -320,7 +325,9 @@ impl Executor {
                     tool_calls: Vec::new(),
                 },
             );
-            self.engine.store().insert_run_step(&step)?;
+            self.engine
+                .store()
+                .transaction_unsynced(|tx| tx.insert_run_step(&step))?;
             self.events.send(StreamEvent::RunStepCreated(step.clone()));
             self.events
                 .send(StreamEvent::RunStepInProgress(step.clone()));
