@@ -2,6 +2,7 @@
 //! form (`static` | `other`).
 
 use serde::{Deserialize, Serialize};
+use serde_json::Value;
 
 use crate::validate::{Checked, ValidationError, field, integer_in};
 
@@ -20,8 +21,8 @@ pub enum ChunkingStrategyRequest {
 }
 
 /// How a file was split, as a vector store file reports it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(tag = "type", rename_all = "snake_case")]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(remote = "Self", tag = "type", rename_all = "snake_case")]
 pub enum ChunkingStrategy {
     /// `{"type":"static","static":{...}}`
     Static {
@@ -31,7 +32,13 @@ pub enum ChunkingStrategy {
     },
     /// `{"type":"other"}`: files chunked before strategies were reported.
     Other,
+    /// A form this crate does not know (a newer server's), kept verbatim so it serializes back
+    /// unchanged.
+    #[serde(skip)]
+    Unknown(Value),
 }
+
+open_union!(ChunkingStrategy { "static", "other" });
 
 /// Fixed-size chunking.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]

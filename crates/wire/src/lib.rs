@@ -4,8 +4,9 @@
 //!
 //! Conventions: a field that is `|null` in the spec is an `Option` that is always serialized; a field
 //! that may be absent is skipped when `None`; partial-update bodies use `Option<Option<T>>` so that
-//! "absent" (leave alone) and `null` (clear) stay apart. Enums keep unknown values in an `Other` arm
-//! and stream events keep unknown names, so newer servers never make answers unreadable.
+//! "absent" (leave alone) and `null` (clear) stay apart. Enums keep unknown values in an `Other` arm,
+//! `type`-tagged unions keep objects of an unknown `type` verbatim in an `Unknown` arm, and stream
+//! events keep unknown names, so newer servers never make answers unreadable.
 
 #[macro_use]
 mod macros;

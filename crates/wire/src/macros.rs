@@ -1,5 +1,5 @@
-//! Declarative helpers for the two shapes the protocol repeats everywhere: open string enums and
-//! constant `object`/`type` literals.
+//! Declarative helpers for the shapes the protocol repeats everywhere: open string enums, constant
+//! `object`/`type` literals and open `type`-tagged unions.
 
 /// Declares a string enum that keeps values it does not know in an `Other` arm, so a newer server
 /// (say, one with an extra run status) never makes a whole object unreadable.
@@ -100,6 +100,53 @@ macro_rules! literal {
                         ::serde::de::Unexpected::Str(&raw),
                         &concat!("\"", $value, "\""),
                     ))
+                }
+            }
+        }
+    };
+}
+
+/// Makes an internally tagged union (`#[serde(tag = "type")]`) keep objects whose `type` it does not
+/// know, so a newer server's tool, content part or step kind never makes a whole answer unreadable.
+///
+/// The enum derives its serde code with `#[serde(remote = "Self", tag = "type")]` (inherent
+/// functions instead of trait impls) and ends with `#[serde(skip)] Unknown(serde_json::Value)`; this
+/// macro writes the trait impls around them. `$tag`s must be every `type` the derive knows: a known
+/// `type` with bad fields is still an error, any other object becomes `Unknown` and serializes back
+/// unchanged.
+macro_rules! open_union {
+    ($name:ident { $($tag:literal),+ $(,)? }) => {
+        impl $name {
+            /// Every `type` this crate knows, in the spec's order.
+            pub const KNOWN_TYPES: &'static [&'static str] = &[$($tag),+];
+
+            /// Whether this is a form the spec defines (not `Unknown`).
+            pub fn is_known(&self) -> bool {
+                !matches!(self, Self::Unknown(_))
+            }
+        }
+
+        impl ::serde::Serialize for $name {
+            fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                match self {
+                    Self::Unknown(raw) => ::serde::Serialize::serialize(raw, serializer),
+                    known => Self::serialize(known, serializer),
+                }
+            }
+        }
+
+        impl<'de> ::serde::Deserialize<'de> for $name {
+            fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(deserializer)?;
+                let unknown = value
+                    .get("type")
+                    .and_then(::serde_json::Value::as_str)
+                    .is_some_and(|tag| !Self::KNOWN_TYPES.contains(&tag));
+                if unknown {
+                    Ok(Self::Unknown(value))
+                } else {
+                    // Known forms, and values without a string `type`, get the derive's own errors.
+                    Self::deserialize(value).map_err(<D::Error as ::serde::de::Error>::custom)
                 }
             }
         }

@@ -116,7 +116,7 @@ pub struct Message {
 
 /// A content part of a message, as responses carry it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(tag = "type", rename_all = "snake_case")]
+#[serde(remote = "Self", tag = "type", rename_all = "snake_case")]
 pub enum MessageContent {
     /// `{"type":"image_file","image_file":{...}}`
     ImageFile {
@@ -138,7 +138,13 @@ pub enum MessageContent {
         /// The model's refusal.
         refusal: String,
     },
+    /// A form this crate does not know (a newer server's), kept verbatim so it serializes back
+    /// unchanged.
+    #[serde(skip)]
+    Unknown(Value),
 }
+
+open_union!(MessageContent { "image_file", "image_url", "text", "refusal" });
 
 /// An image stored as a file.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -171,7 +177,7 @@ pub struct TextContent {
 
 /// A span of a text part that refers to a file; offsets are characters into `value`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(tag = "type", rename_all = "snake_case")]
+#[serde(remote = "Self", tag = "type", rename_all = "snake_case")]
 pub enum Annotation {
     /// A quote from a searched file (file_search).
     FileCitation {
@@ -195,7 +201,13 @@ pub enum Annotation {
         /// End offset.
         end_index: u64,
     },
+    /// A form this crate does not know (a newer server's), kept verbatim so it serializes back
+    /// unchanged.
+    #[serde(skip)]
+    Unknown(Value),
 }
+
+open_union!(Annotation { "file_citation", "file_path" });
 
 /// `{"file_id": ...}`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -415,7 +427,7 @@ pub struct MessageDeltaBody {
 
 /// A fragment of one content part; strings in it are appended to what came before.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(tag = "type", rename_all = "snake_case")]
+#[serde(remote = "Self", tag = "type", rename_all = "snake_case")]
 pub enum MessageDeltaContent {
     /// An image-file part.
     ImageFile {
@@ -449,7 +461,13 @@ pub enum MessageDeltaContent {
         #[serde(default, skip_serializing_if = "Option::is_none")]
         image_url: Option<ImageUrlDelta>,
     },
+    /// A form this crate does not know (a newer server's), kept verbatim so it serializes back
+    /// unchanged.
+    #[serde(skip)]
+    Unknown(Value),
 }
+
+open_union!(MessageDeltaContent { "image_file", "text", "refusal", "image_url" });
 
 /// Image-file fields of a delta.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -486,7 +504,7 @@ pub struct TextDelta {
 
 /// A fragment of an annotation.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(tag = "type", rename_all = "snake_case")]
+#[serde(remote = "Self", tag = "type", rename_all = "snake_case")]
 pub enum AnnotationDelta {
     /// A file citation.
     FileCitation {
@@ -522,7 +540,13 @@ pub enum AnnotationDelta {
         #[serde(default, skip_serializing_if = "Option::is_none")]
         end_index: Option<u64>,
     },
+    /// A form this crate does not know (a newer server's), kept verbatim so it serializes back
+    /// unchanged.
+    #[serde(skip)]
+    Unknown(Value),
 }
+
+open_union!(AnnotationDelta { "file_citation", "file_path" });
 
 /// The cited file in a delta.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]

@@ -111,7 +111,7 @@ pub struct RunStepLastError {
 
 /// `step_details`, discriminated by `type`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(tag = "type", rename_all = "snake_case")]
+#[serde(remote = "Self", tag = "type", rename_all = "snake_case")]
 pub enum StepDetails {
     /// `{"type":"message_creation","message_creation":{"message_id"}}`
     MessageCreation {
@@ -123,7 +123,13 @@ pub enum StepDetails {
         /// The calls made.
         tool_calls: Vec<ToolCall>,
     },
+    /// A form this crate does not know (a newer server's), kept verbatim so it serializes back
+    /// unchanged.
+    #[serde(skip)]
+    Unknown(Value),
 }
+
+open_union!(StepDetails { "message_creation", "tool_calls" });
 
 /// The message a step wrote.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -134,7 +140,7 @@ pub struct MessageCreation {
 
 /// A tool call made in a step, discriminated by `type`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(tag = "type", rename_all = "snake_case")]
+#[serde(remote = "Self", tag = "type", rename_all = "snake_case")]
 pub enum ToolCall {
     /// A code_interpreter run.
     CodeInterpreter {
@@ -157,7 +163,13 @@ pub enum ToolCall {
         /// Name, arguments and output.
         function: FunctionCall,
     },
+    /// A form this crate does not know (a newer server's), kept verbatim so it serializes back
+    /// unchanged.
+    #[serde(skip)]
+    Unknown(Value),
 }
+
+open_union!(ToolCall { "code_interpreter", "file_search", "function" });
 
 /// Input and outputs of a code_interpreter call.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -170,7 +182,7 @@ pub struct CodeInterpreterCall {
 
 /// One output of a code_interpreter call.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(tag = "type", rename_all = "snake_case")]
+#[serde(remote = "Self", tag = "type", rename_all = "snake_case")]
 pub enum CodeInterpreterOutput {
     /// `{"type":"logs","logs":"..."}`
     Logs {
@@ -182,7 +194,13 @@ pub enum CodeInterpreterOutput {
         /// The image file.
         image: ImageOutput,
     },
+    /// A form this crate does not know (a newer server's), kept verbatim so it serializes back
+    /// unchanged.
+    #[serde(skip)]
+    Unknown(Value),
 }
+
+open_union!(CodeInterpreterOutput { "logs", "image" });
 
 /// An image a code_interpreter call made.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -269,7 +287,7 @@ pub struct RunStepDeltaBody {
 
 /// A fragment of `step_details`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(tag = "type", rename_all = "snake_case")]
+#[serde(remote = "Self", tag = "type", rename_all = "snake_case")]
 pub enum StepDetailsDelta {
     /// Message-creation details.
     MessageCreation {
@@ -283,7 +301,13 @@ pub enum StepDetailsDelta {
         #[serde(default, skip_serializing_if = "Option::is_none")]
         tool_calls: Option<Vec<ToolCallDelta>>,
     },
+    /// A form this crate does not know (a newer server's), kept verbatim so it serializes back
+    /// unchanged.
+    #[serde(skip)]
+    Unknown(Value),
 }
+
+open_union!(StepDetailsDelta { "message_creation", "tool_calls" });
 
 /// Message-creation fields of a delta.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -295,7 +319,7 @@ pub struct MessageCreationDelta {
 
 /// A fragment of one tool call; strings are appended to what came before.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(tag = "type", rename_all = "snake_case")]
+#[serde(remote = "Self", tag = "type", rename_all = "snake_case")]
 pub enum ToolCallDelta {
     /// A code_interpreter call.
     CodeInterpreter {
@@ -330,7 +354,13 @@ pub enum ToolCallDelta {
         #[serde(default, skip_serializing_if = "Option::is_none")]
         function: Option<FunctionCallDelta>,
     },
+    /// A form this crate does not know (a newer server's), kept verbatim so it serializes back
+    /// unchanged.
+    #[serde(skip)]
+    Unknown(Value),
 }
+
+open_union!(ToolCallDelta { "code_interpreter", "file_search", "function" });
 
 /// Code and output fragments of a code_interpreter call.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -345,7 +375,7 @@ pub struct CodeInterpreterCallDelta {
 
 /// A fragment of one code_interpreter output.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(tag = "type", rename_all = "snake_case")]
+#[serde(remote = "Self", tag = "type", rename_all = "snake_case")]
 pub enum CodeInterpreterOutputDelta {
     /// Text output.
     Logs {
@@ -363,7 +393,13 @@ pub enum CodeInterpreterOutputDelta {
         #[serde(default, skip_serializing_if = "Option::is_none")]
         image: Option<ImageOutputDelta>,
     },
+    /// A form this crate does not know (a newer server's), kept verbatim so it serializes back
+    /// unchanged.
+    #[serde(skip)]
+    Unknown(Value),
 }
+
+open_union!(CodeInterpreterOutputDelta { "logs", "image" });
 
 /// The image file of an output fragment.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]

@@ -7,7 +7,7 @@ use crate::validate::{Checked, ValidationError, array_len, decimal_in, field, in
 
 /// One entry of `tools[]`, discriminated by `type`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(tag = "type", rename_all = "snake_case")]
+#[serde(remote = "Self", tag = "type", rename_all = "snake_case")]
 pub enum AssistantTool {
     /// `{"type":"code_interpreter"}`
     CodeInterpreter,
@@ -22,7 +22,13 @@ pub enum AssistantTool {
         /// The function the model may call.
         function: FunctionObject,
     },
+    /// A form this crate does not know (a newer server's), kept verbatim so it serializes back
+    /// unchanged.
+    #[serde(skip)]
+    Unknown(Value),
 }
+
+open_union!(AssistantTool { "code_interpreter", "file_search", "function" });
 
 /// Options of the `file_search` tool.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
@@ -117,6 +123,18 @@ impl AssistantTool {
             }
             AssistantTool::Function { function } => {
                 check_function_name(&field(&field(at, "function"), "name"), &function.name)
+            }
+            AssistantTool::Unknown(raw) => {
+                // A newer tool kind is kept in answers, but a request may only ask for known ones.
+                let param = field(at, "type");
+                let kind = raw.get("type").and_then(Value::as_str).unwrap_or_default();
+                Err(ValidationError::new(
+                    &param,
+                    "invalid_value",
+                    format!(
+                        "Invalid value for '{param}': '{kind}'. Supported values are: 'code_interpreter', 'file_search' and 'function'."
+                    ),
+                ))
             }
         }
     }

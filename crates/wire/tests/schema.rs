@@ -1,6 +1,8 @@
 //! The wire types checked against the upstream schema: the spec's own examples parse and round-trip,
 //! what we serialize validates against the component schemas, and random values round-trip.
 
+#[path = "schema/open_unions.rs"]
+mod open_unions;
 #[path = "schema/spec.rs"]
 mod spec;
 #[path = "schema/strategies.rs"]

@@ -564,9 +564,12 @@ pub fn run_step() -> impl Strategy<Value = RunStep> {
                 (step_details, last_error),
                 (expired_at, cancelled_at, failed_at, completed_at, metadata, usage),
             )| {
-                let kind = match step_details {
+                let kind = match &step_details {
                     StepDetails::MessageCreation { .. } => RunStepType::MessageCreation,
                     StepDetails::ToolCalls { .. } => RunStepType::ToolCalls,
+                    StepDetails::Unknown(raw) => {
+                        RunStepType::parse(raw["type"].as_str().unwrap_or_default())
+                    }
                 };
                 RunStep {
                     id,
