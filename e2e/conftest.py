@@ -34,6 +34,18 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
+def wait_for_app_to_exit(timeout: float = 20) -> None:
+    """Waits until no instance of the app runs. All launches share one D-Bus session, where the
+    single-instance plugin holds its name until the app has fully exited: a launch made earlier
+    would hand over to the dying instance and quit at once."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if subprocess.run(["pgrep", "-f", f"^{app_binary()}$"], capture_output=True).returncode != 0:
+            return
+        time.sleep(0.1)
+    raise AssertionError(f"an earlier instance of the app was still running after {timeout}s")
+
+
 def wait_for_port(port: int, process: subprocess.Popen, timeout: float = 30) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
@@ -61,6 +73,7 @@ class Home:
     def launch(self, extra_env: dict | None = None):
         """Starts the app in a WebDriver session and yields the driver."""
         env = {**self.env, **(extra_env or {})}
+        wait_for_app_to_exit()
         port, native_port = free_port(), free_port()
         log = open(self.root / f"tauri-driver-{port}.log", "w")
         driver_process = subprocess.Popen(

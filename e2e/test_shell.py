@@ -7,7 +7,7 @@ import time
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import WebDriverWait
 
-from conftest import app_binary, cargo_version, screenshot
+from conftest import app_binary, cargo_version, screenshot, wait_for_app_to_exit
 
 DARK = {"GTK_THEME": "Adwaita:dark"}
 
@@ -99,6 +99,7 @@ def find_main_window() -> str:
 def test_window_size_and_position_are_remembered_even_after_a_forced_quit(home):
     # Driven through the X server rather than WebDriver: under automation the window-state plugin does
     # not see the window, while a person's launch is exactly this.
+    wait_for_app_to_exit()
     app = subprocess.Popen([app_binary()], env=home.env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
         window = find_main_window()
@@ -109,6 +110,7 @@ def test_window_size_and_position_are_remembered_even_after_a_forced_quit(home):
     finally:
         app.kill()  # no clean exit: the state must already be on disk
         app.wait()
+    wait_for_app_to_exit()
 
     app = subprocess.Popen([app_binary()], env=home.env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
