@@ -22,6 +22,20 @@ struct Fixture {
     _dir: tempfile::TempDir,
 }
 
+impl Fixture {
+    /// A new thread holding one user message.
+    fn thread_with(&self, text: &str) -> hearth_wire::Thread {
+        let thread = self
+            .engine
+            .create_thread(CreateThreadRequest::default())
+            .unwrap();
+        self.engine
+            .create_message(&thread.id, CreateMessageRequest::user(text))
+            .unwrap();
+        thread
+    }
+}
+
 async fn fixture(scripts: Vec<Script>) -> Fixture {
     fixture_with(scripts, EngineConfig::default()).await
 }
@@ -120,13 +134,7 @@ async fn wait_for_status(engine: &Engine, thread_id: &str, run_id: &str, wanted:
 async fn a_streamed_text_run_sends_the_events_the_sdks_expect_and_persists_everything() {
     let fx = fixture(vec![Script::text(["Hel", "lo ", "there"]).usage(12, 3)]).await;
     let assistant = fx.engine.create_assistant(assistant_request()).unwrap();
-    let thread = fx
-        .engine
-        .create_thread(CreateThreadRequest::default())
-        .unwrap();
-    fx.engine
-        .create_message(&thread.id, CreateMessageRequest::user("Hi"))
-        .unwrap();
+    let thread = fx.thread_with("Hi");
 
     let stream = fx
         .engine
@@ -272,13 +280,7 @@ async fn function_calls_wait_for_outputs_and_the_run_continues_with_them() {
     let mut request = assistant_request();
     request.tools = vec![weather_tool()];
     let assistant = fx.engine.create_assistant(request).unwrap();
-    let thread = fx
-        .engine
-        .create_thread(CreateThreadRequest::default())
-        .unwrap();
-    fx.engine
-        .create_message(&thread.id, CreateMessageRequest::user("Weather in Oslo?"))
-        .unwrap();
+    let thread = fx.thread_with("Weather in Oslo?");
 
     let events = collect(
         fx.engine
@@ -414,13 +416,7 @@ async fn cancel_stops_the_provider_stream_and_keeps_the_partial_answer() {
     let slow = Script::text((0..200).map(|i| format!("word{i} "))).delay(Duration::from_millis(30));
     let fx = fixture(vec![slow]).await;
     let assistant = fx.engine.create_assistant(assistant_request()).unwrap();
-    let thread = fx
-        .engine
-        .create_thread(CreateThreadRequest::default())
-        .unwrap();
-    fx.engine
-        .create_message(&thread.id, CreateMessageRequest::user("Talk"))
-        .unwrap();
+    let thread = fx.thread_with("Talk");
     let mut stream = fx
         .engine
         .create_run(
@@ -486,13 +482,7 @@ async fn provider_failures_fail_the_run_with_an_actionable_error() {
     ])
     .await;
     let assistant = fx.engine.create_assistant(assistant_request()).unwrap();
-    let thread = fx
-        .engine
-        .create_thread(CreateThreadRequest::default())
-        .unwrap();
-    fx.engine
-        .create_message(&thread.id, CreateMessageRequest::user("Hi"))
-        .unwrap();
+    let thread = fx.thread_with("Hi");
 
     let run = final_run(
         &collect(
@@ -552,13 +542,7 @@ async fn a_run_waiting_for_outputs_expires() {
     let mut request = assistant_request();
     request.tools = vec![weather_tool()];
     let assistant = fx.engine.create_assistant(request).unwrap();
-    let thread = fx
-        .engine
-        .create_thread(CreateThreadRequest::default())
-        .unwrap();
-    fx.engine
-        .create_message(&thread.id, CreateMessageRequest::user("Weather?"))
-        .unwrap();
+    let thread = fx.thread_with("Weather?");
     let stream = fx
         .engine
         .create_run(
