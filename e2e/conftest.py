@@ -8,6 +8,7 @@ unlocked test keyring; scripts/e2e.sh sets that up.
 import os
 import socket
 import subprocess
+import sys
 import time
 from contextlib import contextmanager
 from pathlib import Path
@@ -19,6 +20,9 @@ from selenium.webdriver.common.options import ArgOptions
 from selenium.webdriver.support.ui import WebDriverWait
 
 REPO = Path(__file__).resolve().parent.parent
+# The scripted model server and hearth-server are driven the same way as in the SDK suite.
+sys.path.insert(0, str(REPO / "e2e-sdk"))
+from processes import HearthServer, ScriptedProvider  # noqa: E402
 SCREENSHOTS = Path(os.environ.get("HEARTH_SCREENSHOTS", REPO / "e2e" / "screenshots"))
 
 
@@ -125,3 +129,20 @@ def cargo_version() -> str:
         if line.startswith("version = "):
             return line.split('"')[1]
     raise AssertionError("Cargo.toml has no package version")
+
+
+@pytest.fixture
+def provider(tmp_path):
+    """A scripted OpenAI-compatible model server on loopback, streaming like the real one."""
+    provider = ScriptedProvider(tmp_path)
+    yield provider
+    provider.process.stop()
+
+
+@pytest.fixture
+def server(tmp_path, provider):
+    """A hearth-server answering from the scripted provider, for remote profiles."""
+    server = HearthServer(tmp_path / "server-data", provider, tmp_path / "server.log")
+    server.start()
+    yield server
+    server.stop()

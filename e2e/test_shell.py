@@ -36,7 +36,7 @@ def test_frame_renders_with_honest_empty_states_in_light_theme(home):
         assert driver.title == "Hearth"
         assert "No assistants yet" in text_of(driver, "assistants-empty")
         assert "No threads" in text_of(driver, "threads-empty")
-        assert "No thread open" in text_of(driver, "thread-empty")
+        assert "No assistant yet" in text_of(driver, "thread-empty")
         assert background_luminance(driver) > 0.8, "the light theme should have a light background"
         screenshot(driver, "home-light")
         open_settings(driver)

@@ -5,6 +5,11 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/env.sh
 
+# The scripted model server and hearth-server, for the flows that chat and use a remote profile.
+cargo build --locked -p hearth-server --bin hearth-server
+cargo build --locked -p hearth-engine --features scripted --bin hearth-scripted-provider
+export HEARTH_SERVER_BIN="$CARGO_TARGET_DIR/debug/hearth-server"
+export HEARTH_SCRIPTED_PROVIDER_BIN="$CARGO_TARGET_DIR/debug/hearth-scripted-provider"
 export HEARTH_APP="$CARGO_TARGET_DIR/debug/hearth"
 export HEARTH_SCREENSHOTS="${HEARTH_SCREENSHOTS:-$PWD/e2e/screenshots}"
 xvfb-run -a -s "-screen 0 1280x800x24" \

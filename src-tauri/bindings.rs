@@ -7,7 +7,39 @@ use crate::commands;
 
 /// Every command and event the UI may use.
 pub fn builder() -> Builder<tauri::Wry> {
-    Builder::new().commands(collect_commands![commands::app_info])
+    Builder::new().commands(collect_commands![
+        commands::app::app_info,
+        commands::profiles::list_profiles,
+        commands::profiles::use_profile,
+        commands::profiles::add_remote_profile,
+        commands::profiles::remove_remote_profile,
+        commands::profiles::check_connection,
+        commands::providers::list_providers,
+        commands::providers::set_provider_key,
+        commands::providers::remove_provider_key,
+        commands::providers::set_provider_url,
+        commands::providers::test_provider,
+        commands::providers::detect_ollama,
+        commands::providers::list_models,
+        commands::assistants::list_assistants,
+        commands::assistants::create_assistant,
+        commands::assistants::modify_assistant,
+        commands::assistants::delete_assistant,
+        commands::threads::list_threads,
+        commands::threads::create_thread,
+        commands::threads::rename_thread,
+        commands::threads::delete_thread,
+        commands::threads::list_messages,
+        commands::threads::get_draft,
+        commands::threads::set_draft,
+        commands::runs::add_message,
+        commands::runs::start_run,
+        commands::runs::submit_tool_outputs,
+        commands::runs::cancel_run,
+        commands::runs::list_runs,
+        commands::runs::list_run_steps,
+        commands::search::search_messages,
+    ])
 }
 
 #[cfg(test)]
@@ -34,7 +66,10 @@ mod tests {
     }
 
     fn generated() -> String {
-        let dir = std::env::temp_dir().join(format!("hearth-bindings-{}", std::process::id()));
+        // One folder per call: the tests run in parallel threads of one process.
+        static CALLS: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+        let call = CALLS.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        let dir = std::env::temp_dir().join(format!("hearth-bindings-{}-{call}", std::process::id()));
         std::fs::create_dir_all(&dir).unwrap();
         let path = dir.join("bindings.ts");
         builder()
@@ -63,10 +98,12 @@ mod tests {
 
     /// Command names invoked by the generated bindings.
     fn invoked_commands(bindings: &str) -> BTreeSet<String> {
+        // Fallible commands read `TAURI_INVOKE("name"`, infallible ones `TAURI_INVOKE<T>("name"`.
         bindings
-            .split("TAURI_INVOKE(\"")
+            .split("TAURI_INVOKE")
             .skip(1)
-            .map(|rest| rest.split('"').next().unwrap().to_string())
+            .filter_map(|rest| rest.split_once("(\""))
+            .map(|(_, rest)| rest.split('"').next().unwrap().to_string())
             .collect()
     }
 

@@ -1,4 +1,36 @@
 // The app's own IPC commands, by name. The build script turns each into an `allow-…` permission and a
 // test checks that this list, the generated bindings and the window capabilities agree, so a command
 // cannot be added without deciding which windows may call it.
-pub const COMMAND_NAMES: &[&str] = &["app_info"];
+pub const COMMAND_NAMES: &[&str] = &[
+    "app_info",
+    "list_profiles",
+    "use_profile",
+    "add_remote_profile",
+    "remove_remote_profile",
+    "check_connection",
+    "list_providers",
+    "set_provider_key",
+    "remove_provider_key",
+    "set_provider_url",
+    "test_provider",
+    "detect_ollama",
+    "list_models",
+    "list_assistants",
+    "create_assistant",
+    "modify_assistant",
+    "delete_assistant",
+    "list_threads",
+    "create_thread",
+    "rename_thread",
+    "delete_thread",
+    "list_messages",
+    "get_draft",
+    "set_draft",
+    "add_message",
+    "start_run",
+    "submit_tool_outputs",
+    "cancel_run",
+    "list_runs",
+    "list_run_steps",
+    "search_messages",
+];

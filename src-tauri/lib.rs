@@ -8,6 +8,7 @@ mod commands;
 mod error;
 mod window_state;
 
+use hearth_desktop::{Hearth, Paths};
 use tauri::Manager;
 use tauri_plugin_log::{RotationStrategy, Target, TargetKind};
 
@@ -46,12 +47,32 @@ pub fn run() {
         .invoke_handler(ipc.invoke_handler())
         .setup(move |app| {
             ipc.mount_events(app);
+            app.manage(open_hearth(app.handle())?);
             if let Some(window) = app.get_webview_window("main") {
                 window_state::save_when_settled(&window);
             }
             log::info!("Hearth {} started", app.package_info().version);
             Ok(())
         })
-        .run(tauri::generate_context!())
-        .expect("Hearth could not start its window");
+        .build(tauri::generate_context!())
+        .expect("Hearth could not start its window")
+        .run(|app, event| {
+            if let tauri::RunEvent::Exit = event
+                && let Some(hearth) = app.try_state::<Hearth>()
+            {
+                // Runs in progress end `cancelled` instead of being left for recovery.
+                hearth.engine().cancel_all();
+            }
+        });
+}
+
+/// Opens the data of "this computer" in the OS data folder, settings in the config folder.
+fn open_hearth(app: &tauri::AppHandle) -> Result<Hearth, Box<dyn std::error::Error>> {
+    let paths = app.path();
+    let data_dir = paths.app_data_dir()?;
+    let settings_file = paths.app_config_dir()?.join("settings.json");
+    Ok(Hearth::open(Paths {
+        data_dir,
+        settings_file,
+    })?)
 }

@@ -5,36 +5,69 @@ import * as ipc from "./ipc";
 
 vi.mock("./ipc", async (importOriginal) => {
   const actual = await importOriginal<typeof ipc>();
-  return { ...actual, getAppInfo: vi.fn() };
+  return {
+    ...actual,
+    getAppInfo: vi.fn(),
+    listProfiles: vi.fn(),
+    checkConnection: vi.fn(),
+    listAssistants: vi.fn(),
+    listThreads: vi.fn(),
+    listProviders: vi.fn(),
+    detectOllama: vi.fn(),
+    getDraft: vi.fn(),
+    setDraft: vi.fn(),
+  };
 });
 
-const getAppInfo = vi.mocked(ipc.getAppInfo);
+const mocked = vi.mocked(ipc);
 
 describe("App", () => {
-  beforeEach(() => getAppInfo.mockReset());
+  beforeEach(() => {
+    vi.resetAllMocks();
+    mocked.listProfiles.mockResolvedValue([{ id: "local", name: "This computer", baseUrl: null, active: true }]);
+    mocked.checkConnection.mockResolvedValue({ online: true, baseUrl: null });
+    mocked.listAssistants.mockResolvedValue([]);
+    mocked.listThreads.mockResolvedValue([]);
+    mocked.listProviders.mockResolvedValue([]);
+    mocked.detectOllama.mockResolvedValue(false);
+    mocked.getDraft.mockResolvedValue(null);
+    mocked.setDraft.mockResolvedValue(null);
+  });
 
-  it("shows honest empty states before anything exists", () => {
+  it("shows honest empty states before anything exists", async () => {
     render(<App />);
-    expect(screen.getByTestId("assistants-empty").textContent).toContain("No assistants yet");
-    expect(screen.getByTestId("threads-empty").textContent).toContain("No threads");
-    expect(screen.getByTestId("thread-empty").textContent).toContain("No thread open");
+    expect((await screen.findByTestId("assistants-empty")).textContent).toContain("No assistants yet");
+    expect((await screen.findByTestId("threads-empty")).textContent).toContain("No threads");
+    expect((await screen.findByTestId("thread-empty")).textContent).toContain("No assistant yet");
   });
 
   it("shows the version Rust reports in settings", async () => {
-    getAppInfo.mockResolvedValue({ name: "Hearth", version: "9.8.7", dataDir: "/d", logDir: "/l" });
+    mocked.getAppInfo.mockResolvedValue({ name: "Hearth", version: "9.8.7", dataDir: "/d", logDir: "/l" });
     render(<App />);
     fireEvent.click(screen.getByTestId("nav-settings"));
     expect((await screen.findByTestId("app-version")).textContent).toBe("Hearth 9.8.7");
   });
 
   it("shows a failed command's message with a retry that tries again", async () => {
-    getAppInfo.mockRejectedValueOnce({ code: "internal", message: "while finding the log folder: no home" });
-    getAppInfo.mockResolvedValueOnce({ name: "Hearth", version: "1.0.0", dataDir: "/d", logDir: "/l" });
+    mocked.getAppInfo.mockRejectedValueOnce({ code: "internal", message: "while finding the log folder: no home" });
+    mocked.getAppInfo.mockResolvedValueOnce({ name: "Hearth", version: "1.0.0", dataDir: "/d", logDir: "/l" });
     render(<App />);
     fireEvent.click(screen.getByTestId("nav-settings"));
     const alert = await screen.findByRole("alert");
     expect(alert.textContent).toContain("while finding the log folder: no home");
     fireEvent.click(screen.getByRole("button", { name: "Retry" }));
     expect((await screen.findByTestId("app-version")).textContent).toBe("Hearth 1.0.0");
+  });
+
+  it("shows the offline banner when the profile's server cannot be reached", async () => {
+    mocked.listProfiles.mockResolvedValue([
+      { id: "local", name: "This computer", baseUrl: null, active: false },
+      { id: "p1", name: "Team", baseUrl: "http://10.0.0.2:8642/v1", active: true },
+    ]);
+    mocked.checkConnection.mockResolvedValue({ online: false, baseUrl: "http://10.0.0.2:8642/v1" });
+    render(<App />);
+    const banner = await screen.findByTestId("offline-banner");
+    expect(banner.textContent).toContain("http://10.0.0.2:8642/v1 cannot be reached");
+    expect((screen.getByTestId("new-assistant") as HTMLButtonElement).disabled).toBe(true);
   });
 });

@@ -8,10 +8,12 @@
 //! has the same operations.
 
 mod assistants;
+mod drafts;
 mod error;
 mod files;
 mod ids;
 mod messages;
+mod mirror;
 mod page;
 mod rows;
 mod runs;
@@ -19,6 +21,7 @@ mod schema;
 mod search;
 mod steps;
 mod store;
+mod summaries;
 mod threads;
 mod vector_store_files;
 mod vector_stores;
@@ -28,3 +31,4 @@ pub use ids::new_id;
 pub use page::Page;
 pub use search::{HIT_END, HIT_START, MessageHit};
 pub use store::{Store, Tx};
+pub use summaries::ThreadSummary;

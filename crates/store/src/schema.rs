@@ -5,7 +5,8 @@ use rusqlite::Connection;
 
 use crate::error::{Result, StoreError};
 use crate::{
-    assistants, files, messages, runs, search, steps, threads, vector_store_files, vector_stores,
+    assistants, drafts, files, messages, runs, search, steps, threads, vector_store_files,
+    vector_stores,
 };
 
 /// The migrations in order; a new one is appended, never edited in place, because databases out
@@ -20,6 +21,7 @@ const MIGRATIONS: &[&str] = &[
     files::CREATE,
     vector_stores::CREATE,
     vector_store_files::CREATE,
+    drafts::CREATE,
 ];
 
 /// The schema version a fully migrated database has.

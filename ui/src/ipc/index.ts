@@ -1,7 +1,31 @@
 // The only place the UI talks to Rust. Views import from here, never from @tauri-apps directly.
-import { commands, type AppError, type AppInfo } from "./bindings";
+import { Channel } from "@tauri-apps/api/core";
+import {
+  commands,
+  type AppError,
+  type AppInfo,
+  type Connection_Serialize as Connection,
+  type ModelGroup_Serialize as ModelGroup,
+  type ProfileInfo_Serialize as ProfileInfo,
+  type ProviderName,
+  type ProviderStatus_Serialize as ProviderStatus,
+  type SearchHit_Serialize as SearchHit,
+  type ThreadSummary_Serialize as ThreadSummary,
+} from "./bindings";
+import type { Assistant, Message, Run, RunEvent, RunStep, Thread } from "./wire";
 
-export type { AppError, AppInfo };
+export type {
+  AppError,
+  AppInfo,
+  Connection,
+  ModelGroup,
+  ProfileInfo,
+  ProviderName,
+  ProviderStatus,
+  SearchHit,
+  ThreadSummary,
+};
+export * from "./wire";
 
 type Result<T> = { status: "ok"; data: T } | { status: "error"; error: AppError };
 
@@ -25,7 +49,80 @@ async function unwrap<T>(call: Promise<Result<T>>): Promise<T> {
   return result.data;
 }
 
-/** Name, version and folders of the running app. */
-export function getAppInfo(): Promise<AppInfo> {
-  return unwrap(commands.appInfo());
+/** Commands answering wire JSON are typed by the views' wire types. */
+function as<T>(call: Promise<Result<unknown>>): Promise<T> {
+  return unwrap(call) as Promise<T>;
 }
+
+function channel(onEvent: (event: RunEvent) => void): Channel<unknown> {
+  const events = new Channel<unknown>();
+  events.onmessage = (frame) => {
+    onEvent(frame as RunEvent);
+  };
+  return events;
+}
+
+// ----- app and profiles -----
+
+export const getAppInfo = (): Promise<AppInfo> => unwrap(commands.appInfo());
+export const listProfiles = (): Promise<ProfileInfo[]> => commands.listProfiles();
+export const switchProfile = (id: string): Promise<null> => unwrap(commands.useProfile(id));
+export const addRemoteProfile = (name: string, baseUrl: string, token: string | null): Promise<ProfileInfo> =>
+  unwrap(commands.addRemoteProfile(name, baseUrl, token));
+export const removeRemoteProfile = (id: string): Promise<null> => unwrap(commands.removeRemoteProfile(id));
+export const checkConnection = (): Promise<Connection> => unwrap(commands.checkConnection());
+
+// ----- providers -----
+
+export const listProviders = (): Promise<ProviderStatus[]> => unwrap(commands.listProviders());
+export const setProviderKey = (name: ProviderName, key: string): Promise<null> =>
+  unwrap(commands.setProviderKey(name, key));
+export const removeProviderKey = (name: ProviderName): Promise<null> => unwrap(commands.removeProviderKey(name));
+export const setProviderUrl = (name: ProviderName, url: string | null): Promise<null> =>
+  unwrap(commands.setProviderUrl(name, url));
+export const testProvider = (name: ProviderName, baseUrl: string | null, key: string | null): Promise<string[]> =>
+  unwrap(commands.testProvider(name, baseUrl, key));
+export const detectOllama = (): Promise<boolean> => commands.detectOllama();
+export const listModels = (): Promise<ModelGroup[]> => unwrap(commands.listModels());
+
+// ----- assistants -----
+
+export const listAssistants = (): Promise<Assistant[]> => as(commands.listAssistants());
+export const createAssistant = (body: Record<string, unknown>): Promise<Assistant> =>
+  as(commands.createAssistant(body as never));
+export const modifyAssistant = (id: string, body: Record<string, unknown>): Promise<Assistant> =>
+  as(commands.modifyAssistant(id, body));
+export const deleteAssistant = (id: string): Promise<null> => unwrap(commands.deleteAssistant(id));
+
+// ----- threads, messages, drafts -----
+
+export const listThreads = (assistantId: string | null): Promise<ThreadSummary[]> =>
+  unwrap(commands.listThreads(assistantId));
+export const createThread = (): Promise<Thread> => as(commands.createThread());
+export const renameThread = (id: string, title: string): Promise<null> => unwrap(commands.renameThread(id, title));
+export const deleteThread = (id: string): Promise<null> => unwrap(commands.deleteThread(id));
+export const listMessages = (threadId: string): Promise<Message[]> => as(commands.listMessages(threadId));
+export const getDraft = (key: string): Promise<string | null> => unwrap(commands.getDraft(key));
+export const setDraft = (key: string, text: string): Promise<null> => unwrap(commands.setDraft(key, text));
+
+// ----- runs -----
+
+export const addMessage = (threadId: string, text: string): Promise<Message> =>
+  as(commands.addMessage(threadId, text));
+export const startRun = (threadId: string, assistantId: string, onEvent: (event: RunEvent) => void): Promise<null> =>
+  unwrap(commands.startRun(threadId, assistantId, channel(onEvent)));
+export const submitToolOutputs = (
+  threadId: string,
+  runId: string,
+  outputs: { toolCallId: string; output: string }[],
+  onEvent: (event: RunEvent) => void,
+): Promise<null> => unwrap(commands.submitToolOutputs(threadId, runId, outputs, channel(onEvent)));
+export const cancelRun = (threadId: string, runId: string): Promise<Run> => as(commands.cancelRun(threadId, runId));
+export const listRuns = (threadId: string): Promise<Run[]> => as(commands.listRuns(threadId));
+export const listRunSteps = (threadId: string, runId: string): Promise<RunStep[]> =>
+  as(commands.listRunSteps(threadId, runId));
+
+// ----- search -----
+
+export const searchMessages = (query: string, assistantId: string | null): Promise<SearchHit[]> =>
+  unwrap(commands.searchMessages(query, assistantId));

@@ -78,6 +78,14 @@ pub enum ProviderError {
     /// characters).
     #[error("The provider settings are not usable: {0}")]
     Config(String),
+    /// No configured provider offers the model a run asked for.
+    #[error(
+        "No provider set up in Settings offers the model '{model}'. Add its provider, or choose another model for the assistant."
+    )]
+    UnknownModel {
+        /// The model asked for.
+        model: String,
+    },
 }
 
 impl ProviderError {
@@ -93,6 +101,7 @@ impl ProviderError {
             ProviderError::StreamCut { .. } => "provider_stream_cut",
             ProviderError::Malformed { .. } => "provider_malformed",
             ProviderError::Config(_) => "provider_config",
+            ProviderError::UnknownModel { .. } => "provider_unknown_model",
         }
     }
 

@@ -14,6 +14,7 @@ mod openai;
 mod openai_stream;
 mod request;
 mod retry;
+mod router;
 #[cfg(feature = "scripted")]
 pub mod scripted;
 mod stream;
@@ -28,6 +29,7 @@ pub use request::{
     ToolChoice,
 };
 pub use retry::{Backoff, DEFAULT_MAX_RETRIES, DelayLog, Sleeper};
+pub use router::{Route, Router};
 pub use stream::ChatStream;
 
 use async_trait::async_trait;

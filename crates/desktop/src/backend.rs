@@ -1,0 +1,92 @@
+//! One interface over where a profile's assistants live: the engine inside the app, or a remote
+//! Assistants v2 server reached through the client (with its answers mirrored into a local store).
+//!
+//! The thread list and search are not here: they always read the profile's store, which for a
+//! remote profile is the mirror, so they work offline.
+
+use async_trait::async_trait;
+use futures_util::stream::BoxStream;
+use hearth_store::Store;
+use hearth_wire::{
+    Assistant, CreateAssistantRequest, CreateMessageRequest, CreateRunRequest, CreateThreadRequest,
+    Message, Model, ModifyAssistantRequest, ModifyThreadRequest, Run, RunStep, StreamEvent,
+    SubmitToolOutputsRequest, Thread,
+};
+
+use crate::error::BackendError;
+
+/// The events of a run as they happen; ends after `StreamEvent::Done` or an error.
+pub type RunEvents = BoxStream<'static, Result<StreamEvent, BackendError>>;
+
+/// Every operation the app performs on a profile's assistants, threads and runs.
+#[async_trait]
+pub trait Backend: Send + Sync {
+    /// The store the thread list and search read (the mirror, for a remote profile).
+    fn store(&self) -> &Store;
+
+    /// Whether the last call reached the server (always true for the local engine).
+    fn is_online(&self) -> bool;
+
+    /// Every assistant, newest first.
+    async fn list_assistants(&self) -> Result<Vec<Assistant>, BackendError>;
+    /// Creates an assistant.
+    async fn create_assistant(
+        &self,
+        request: CreateAssistantRequest,
+    ) -> Result<Assistant, BackendError>;
+    /// Changes an assistant.
+    async fn modify_assistant(
+        &self,
+        assistant_id: &str,
+        request: ModifyAssistantRequest,
+    ) -> Result<Assistant, BackendError>;
+    /// Deletes an assistant (its threads stay).
+    async fn delete_assistant(&self, assistant_id: &str) -> Result<(), BackendError>;
+
+    /// Creates a thread.
+    async fn create_thread(&self, request: CreateThreadRequest) -> Result<Thread, BackendError>;
+    /// Changes a thread's metadata (the app keeps a renamed title there).
+    async fn modify_thread(
+        &self,
+        thread_id: &str,
+        request: ModifyThreadRequest,
+    ) -> Result<Thread, BackendError>;
+    /// Deletes a thread with its messages and runs.
+    async fn delete_thread(&self, thread_id: &str) -> Result<(), BackendError>;
+
+    /// Every message of a thread, oldest first.
+    async fn list_messages(&self, thread_id: &str) -> Result<Vec<Message>, BackendError>;
+    /// Adds a message to a thread.
+    async fn create_message(
+        &self,
+        thread_id: &str,
+        request: CreateMessageRequest,
+    ) -> Result<Message, BackendError>;
+
+    /// Every run of a thread, oldest first.
+    async fn list_runs(&self, thread_id: &str) -> Result<Vec<Run>, BackendError>;
+    /// Every step of a run, oldest first.
+    async fn list_run_steps(
+        &self,
+        thread_id: &str,
+        run_id: &str,
+    ) -> Result<Vec<RunStep>, BackendError>;
+    /// Starts a run and streams its events.
+    async fn create_run(
+        &self,
+        thread_id: &str,
+        request: CreateRunRequest,
+    ) -> Result<RunEvents, BackendError>;
+    /// Answers a run waiting in `requires_action` and streams the rest of it.
+    async fn submit_tool_outputs(
+        &self,
+        thread_id: &str,
+        run_id: &str,
+        request: SubmitToolOutputsRequest,
+    ) -> Result<RunEvents, BackendError>;
+    /// Asks a run to stop.
+    async fn cancel_run(&self, thread_id: &str, run_id: &str) -> Result<Run, BackendError>;
+
+    /// The models the profile's assistants can use.
+    async fn list_models(&self) -> Result<Vec<Model>, BackendError>;
+}

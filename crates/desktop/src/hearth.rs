@@ -1,0 +1,347 @@
+//! The app's state: the settings, the engine of "this computer" with its providers, and the
+//! profile in use. The window's commands call into this and nothing else.
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex, PoisonError};
+
+use hearth_engine::providers::{ApiKey, Router};
+use hearth_engine::{Engine, EngineConfig};
+use hearth_store::Store;
+
+use crate::backend::Backend;
+use crate::error::BackendError;
+use crate::local::LocalBackend;
+use crate::providers::{self, KeyUse, ProviderName, ProviderStatus};
+use crate::remote::RemoteBackend;
+use crate::settings::{LOCAL_PROFILE, RemoteProfile, Settings, check_base_url};
+
+/// Where the app keeps its files.
+#[derive(Debug, Clone)]
+pub struct Paths {
+    /// The data folder: `hearth.db` and the remote profiles' mirrors.
+    pub data_dir: PathBuf,
+    /// The settings file.
+    pub settings_file: PathBuf,
+}
+
+/// One profile as the profile switcher shows it.
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ProfileInfo {
+    /// `local`, or the remote profile's id.
+    pub id: String,
+    /// Its name.
+    pub name: String,
+    /// The server's URL, for a remote profile.
+    pub base_url: Option<String>,
+    /// Whether it is the one in use.
+    pub active: bool,
+}
+
+/// Everything the app runs on.
+pub struct Hearth {
+    paths: Paths,
+    settings: Mutex<Settings>,
+    router: Arc<Router>,
+    local: LocalBackend,
+    remotes: Mutex<HashMap<String, Arc<RemoteBackend>>>,
+}
+
+impl Hearth {
+    /// Opens the store, recovers runs a crash left unfinished and sets up the providers. A
+    /// keychain that cannot be read leaves the providers needing keys unset (Settings says why).
+    pub fn open(paths: Paths) -> Result<Self, BackendError> {
+        std::fs::create_dir_all(&paths.data_dir).map_err(|error| {
+            BackendError::Internal(format!(
+                "Could not create the data folder {}: {error}",
+                paths.data_dir.display()
+            ))
+        })?;
+        let store = Store::open(paths.data_dir.join("hearth.db"))?;
+        let router = Arc::new(Router::new());
+        let engine = Engine::new(store, router.clone(), EngineConfig::default());
+        let closed = engine.recover()?;
+        if closed > 0 {
+            log::info!("closed {closed} run(s) left unfinished by the last session");
+        }
+        let settings = Settings::load(&paths.settings_file);
+        let hearth = Self {
+            paths,
+            settings: Mutex::new(settings),
+            router,
+            local: LocalBackend::new(engine),
+            remotes: Mutex::new(HashMap::new()),
+        };
+        if let Err(error) = hearth.reload_providers() {
+            log::warn!("providers not set up: {error}");
+        }
+        Ok(hearth)
+    }
+
+    /// The engine of "this computer", for shutdown.
+    pub fn engine(&self) -> &Engine {
+        self.local.engine()
+    }
+
+    /// A copy of the settings.
+    pub fn settings(&self) -> Settings {
+        self.lock_settings().clone()
+    }
+
+    fn lock_settings(&self) -> std::sync::MutexGuard<'_, Settings> {
+        self.settings.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    fn change_settings(&self, change: impl FnOnce(&mut Settings)) -> Result<(), BackendError> {
+        let mut settings = self.lock_settings();
+        let mut changed = settings.clone();
+        change(&mut changed);
+        changed.save(&self.paths.settings_file)?;
+        *settings = changed;
+        Ok(())
+    }
+
+    fn reload_providers(&self) -> Result<(), BackendError> {
+        let urls = self.lock_settings().providers.clone();
+        self.router.set_routes(providers::routes(&urls)?);
+        Ok(())
+    }
+
+    // ----- profiles -----
+
+    /// The backend of the profile in use.
+    pub fn backend(&self) -> Result<Arc<dyn Backend>, BackendError> {
+        let active = self.lock_settings().active_profile.clone();
+        match active.as_deref() {
+            None | Some(LOCAL_PROFILE) => Ok(Arc::new(self.local.clone())),
+            Some(id) => Ok(self.remote(id)? as Arc<dyn Backend>),
+        }
+    }
+
+    /// Whether the profile in use is "this computer".
+    pub fn active_is_local(&self) -> bool {
+        matches!(
+            self.lock_settings().active_profile.as_deref(),
+            None | Some(LOCAL_PROFILE)
+        )
+    }
+
+    fn remote(&self, id: &str) -> Result<Arc<RemoteBackend>, BackendError> {
+        let mut remotes = self.remotes.lock().unwrap_or_else(PoisonError::into_inner);
+        if let Some(remote) = remotes.get(id) {
+            return Ok(remote.clone());
+        }
+        let profile = self
+            .lock_settings()
+            .remote(id)
+            .cloned()
+            .ok_or_else(|| BackendError::NotFound(format!("No profile with id '{id}'.")))?;
+        let token = hearth_keychain::get(&profile.token_account())
+            .map_err(|error| BackendError::Keychain(error.to_string()))?
+            .map(|secret| ApiKey::new(secret.expose()));
+        let mirror = self.mirror_path(id);
+        let remote = Arc::new(RemoteBackend::open(&profile.base_url, token, &mirror)?);
+        remotes.insert(id.to_owned(), remote.clone());
+        Ok(remote)
+    }
+
+    fn mirror_path(&self, id: &str) -> PathBuf {
+        self.paths
+            .data_dir
+            .join("profiles")
+            .join(format!("{id}.db"))
+    }
+
+    /// Asks the profile's server whether it can be reached (always true for "this computer").
+    pub async fn check_connection(&self) -> Result<bool, BackendError> {
+        let active = self.lock_settings().active_profile.clone();
+        match active.as_deref() {
+            None | Some(LOCAL_PROFILE) => Ok(true),
+            Some(id) => Ok(self.remote(id)?.check_connection().await),
+        }
+    }
+
+    /// Every profile, "this computer" first.
+    pub fn profiles(&self) -> Vec<ProfileInfo> {
+        let settings = self.lock_settings();
+        let active = settings.active_profile.as_deref().unwrap_or(LOCAL_PROFILE);
+        let mut profiles = vec![ProfileInfo {
+            id: LOCAL_PROFILE.to_owned(),
+            name: "This computer".to_owned(),
+            base_url: None,
+            active: active == LOCAL_PROFILE,
+        }];
+        profiles.extend(settings.remotes.iter().map(|remote| ProfileInfo {
+            id: remote.id.clone(),
+            name: remote.name.clone(),
+            base_url: Some(remote.base_url.clone()),
+            active: active == remote.id,
+        }));
+        profiles
+    }
+
+    /// Switches to profile `id`.
+    pub fn use_profile(&self, id: &str) -> Result<(), BackendError> {
+        if id != LOCAL_PROFILE && self.lock_settings().remote(id).is_none() {
+            return Err(BackendError::NotFound(format!(
+                "No profile with id '{id}'."
+            )));
+        }
+        let id = (id != LOCAL_PROFILE).then(|| id.to_owned());
+        self.change_settings(|settings| settings.active_profile = id)
+    }
+
+    /// Adds a remote profile; the token goes to the keychain. The profile is not switched to.
+    pub fn add_remote(
+        &self,
+        name: &str,
+        base_url: &str,
+        token: Option<&str>,
+    ) -> Result<RemoteProfile, BackendError> {
+        let name = name.trim();
+        if name.is_empty() {
+            return Err(BackendError::Invalid("Give the profile a name.".to_owned()));
+        }
+        let base_url = check_base_url(base_url)?;
+        let profile = RemoteProfile {
+            id: hearth_store::new_id("profile"),
+            name: name.to_owned(),
+            base_url,
+        };
+        if let Some(token) = token.map(str::trim).filter(|token| !token.is_empty()) {
+            check_secret(token)?;
+            hearth_keychain::set(&profile.token_account(), token)
+                .map_err(|error| BackendError::Keychain(error.to_string()))?;
+        }
+        self.change_settings(|settings| settings.remotes.push(profile.clone()))?;
+        Ok(profile)
+    }
+
+    /// Removes a remote profile, its token and its mirror.
+    pub fn remove_remote(&self, id: &str) -> Result<(), BackendError> {
+        let profile = self
+            .lock_settings()
+            .remote(id)
+            .cloned()
+            .ok_or_else(|| BackendError::NotFound(format!("No profile with id '{id}'.")))?;
+        hearth_keychain::delete(&profile.token_account())
+            .map_err(|error| BackendError::Keychain(error.to_string()))?;
+        self.change_settings(|settings| {
+            settings.remotes.retain(|remote| remote.id != id);
+            if settings.active_profile.as_deref() == Some(id) {
+                settings.active_profile = None;
+            }
+        })?;
+        self.remotes
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .remove(id);
+        let _ = std::fs::remove_file(self.mirror_path(id));
+        Ok(())
+    }
+
+    // ----- providers -----
+
+    /// The providers of "this computer" as Settings shows them.
+    pub fn providers(&self) -> Result<Vec<ProviderStatus>, BackendError> {
+        providers::statuses(&self.lock_settings().providers)
+    }
+
+    /// Stores a provider's key in the keychain and starts using it.
+    pub fn set_provider_key(&self, name: ProviderName, key: &str) -> Result<(), BackendError> {
+        if name.key_use() == KeyUse::None {
+            return Err(BackendError::Invalid(format!(
+                "{} takes no API key.",
+                name.label()
+            )));
+        }
+        let key = key.trim();
+        check_secret(key)?;
+        hearth_keychain::set(&name.key_account(), key)
+            .map_err(|error| BackendError::Keychain(error.to_string()))?;
+        self.reload_providers()
+    }
+
+    /// Removes a provider's key from the keychain.
+    pub fn remove_provider_key(&self, name: ProviderName) -> Result<(), BackendError> {
+        hearth_keychain::delete(&name.key_account())
+            .map_err(|error| BackendError::Keychain(error.to_string()))?;
+        self.reload_providers()
+    }
+
+    /// Sets (or, with `None`, clears) a provider's URL.
+    pub fn set_provider_url(
+        &self,
+        name: ProviderName,
+        url: Option<&str>,
+    ) -> Result<(), BackendError> {
+        let url = url
+            .map(str::trim)
+            .filter(|url| !url.is_empty())
+            .map(check_base_url)
+            .transpose()?;
+        self.change_settings(|settings| *name.url_slot(&mut settings.providers) = url)?;
+        self.reload_providers()
+    }
+
+    /// "Test connection" for a provider, with a key typed but not saved yet if given.
+    pub async fn test_provider(
+        &self,
+        name: ProviderName,
+        base_url: Option<&str>,
+        key: Option<&str>,
+    ) -> Result<Vec<String>, BackendError> {
+        let base_url = match base_url.map(str::trim).filter(|url| !url.is_empty()) {
+            Some(url) => url.to_owned(),
+            None => name
+                .url_in(&self.lock_settings().providers)
+                .cloned()
+                .or_else(|| name.default_url().map(str::to_owned))
+                .ok_or_else(|| {
+                    BackendError::Invalid(format!("Enter the URL of the {} first.", name.label()))
+                })?,
+        };
+        let key = key
+            .map(str::trim)
+            .filter(|key| !key.is_empty())
+            .map(|key| check_secret(key).map(|()| ApiKey::new(key)))
+            .transpose()?;
+        let models = providers::test_connection(name, &base_url, key).await?;
+        Ok(models.into_iter().map(|model| model.id).collect())
+    }
+
+    /// The models each ready provider offers, for the assistant editor's picker.
+    pub async fn models_by_provider(&self) -> Vec<(String, Result<Vec<String>, String>)> {
+        self.router
+            .models_by_provider()
+            .await
+            .into_iter()
+            .map(|(name, listed)| {
+                let listed = listed
+                    .map(|models| models.into_iter().map(|model| model.id).collect())
+                    .map_err(|error| error.to_string());
+                (name, listed)
+            })
+            .collect()
+    }
+
+    /// The data folder.
+    pub fn data_dir(&self) -> &Path {
+        &self.paths.data_dir
+    }
+}
+
+/// Checks a key or token a person pasted: not empty, one line, no spaces inside.
+fn check_secret(secret: &str) -> Result<(), BackendError> {
+    if secret.is_empty() {
+        return Err(BackendError::Invalid("The key is empty.".to_owned()));
+    }
+    if secret.chars().any(|c| c.is_whitespace() || c.is_control()) {
+        return Err(BackendError::Invalid(
+            "The key must be one line without spaces; check that it was pasted whole.".to_owned(),
+        ));
+    }
+    Ok(())
+}

@@ -1,0 +1,191 @@
+//! The profile "this computer": the engine runs inside the app, on the app's own store.
+
+use async_trait::async_trait;
+use futures_util::StreamExt;
+use hearth_engine::Engine;
+use hearth_store::Store;
+use hearth_wire::{
+    Assistant, CreateAssistantRequest, CreateMessageRequest, CreateRunRequest, CreateThreadRequest,
+    ListOrder, ListQuery, ListResponse, Message, Model, ModifyAssistantRequest,
+    ModifyThreadRequest, Run, RunStep, StreamEvent, SubmitToolOutputsRequest, Thread,
+};
+use tokio_stream_shim::receiver_stream;
+
+use crate::backend::{Backend, RunEvents};
+use crate::error::BackendError;
+
+/// The local engine as a [`Backend`].
+#[derive(Clone)]
+pub struct LocalBackend {
+    engine: Engine,
+}
+
+impl LocalBackend {
+    /// Wraps `engine`.
+    pub fn new(engine: Engine) -> Self {
+        Self { engine }
+    }
+
+    /// The engine, for shutdown.
+    pub fn engine(&self) -> &Engine {
+        &self.engine
+    }
+}
+
+/// Reads every page of a cursor list, oldest or newest first as `order` says.
+pub(crate) fn all_pages<T>(
+    order: ListOrder,
+    id_of: impl Fn(&T) -> &str,
+    mut page: impl FnMut(&ListQuery) -> Result<ListResponse<T>, BackendError>,
+) -> Result<Vec<T>, BackendError> {
+    let mut items = Vec::new();
+    let mut query = ListQuery {
+        limit: Some(ListQuery::MAX_LIMIT),
+        order: Some(order),
+        after: None,
+        before: None,
+    };
+    loop {
+        let response = page(&query)?;
+        let more = response.has_more;
+        items.extend(response.data);
+        match items.last() {
+            Some(last) if more => query.after = Some(id_of(last).to_owned()),
+            _ => return Ok(items),
+        }
+    }
+}
+
+fn events(receiver: tokio::sync::mpsc::UnboundedReceiver<StreamEvent>) -> RunEvents {
+    receiver_stream(receiver).map(Ok).boxed()
+}
+
+/// A stream over an unbounded receiver, without another dependency for three lines.
+mod tokio_stream_shim {
+    use futures_util::Stream;
+    use tokio::sync::mpsc::UnboundedReceiver;
+
+    pub(super) fn receiver_stream<T: Send + 'static>(
+        receiver: UnboundedReceiver<T>,
+    ) -> impl Stream<Item = T> + Send + 'static {
+        futures_util::stream::unfold(receiver, |mut receiver| async move {
+            receiver.recv().await.map(|item| (item, receiver))
+        })
+    }
+}
+
+#[async_trait]
+impl Backend for LocalBackend {
+    fn store(&self) -> &Store {
+        self.engine.store()
+    }
+
+    fn is_online(&self) -> bool {
+        true
+    }
+
+    async fn list_assistants(&self) -> Result<Vec<Assistant>, BackendError> {
+        all_pages(
+            ListOrder::Desc,
+            |assistant: &Assistant| &assistant.id,
+            |query| Ok(self.engine.list_assistants(query)?),
+        )
+    }
+
+    async fn create_assistant(
+        &self,
+        request: CreateAssistantRequest,
+    ) -> Result<Assistant, BackendError> {
+        Ok(self.engine.create_assistant(request)?)
+    }
+
+    async fn modify_assistant(
+        &self,
+        assistant_id: &str,
+        request: ModifyAssistantRequest,
+    ) -> Result<Assistant, BackendError> {
+        Ok(self.engine.modify_assistant(assistant_id, request)?)
+    }
+
+    async fn delete_assistant(&self, assistant_id: &str) -> Result<(), BackendError> {
+        self.engine.delete_assistant(assistant_id)?;
+        Ok(())
+    }
+
+    async fn create_thread(&self, request: CreateThreadRequest) -> Result<Thread, BackendError> {
+        Ok(self.engine.create_thread(request)?)
+    }
+
+    async fn modify_thread(
+        &self,
+        thread_id: &str,
+        request: ModifyThreadRequest,
+    ) -> Result<Thread, BackendError> {
+        Ok(self.engine.modify_thread(thread_id, request)?)
+    }
+
+    async fn delete_thread(&self, thread_id: &str) -> Result<(), BackendError> {
+        self.engine.delete_thread(thread_id)?;
+        Ok(())
+    }
+
+    async fn list_messages(&self, thread_id: &str) -> Result<Vec<Message>, BackendError> {
+        // One query instead of a hundred pages: a long thread opens in one read.
+        self.engine.get_thread(thread_id)?;
+        Ok(self.engine.store().thread_messages(thread_id)?)
+    }
+
+    async fn create_message(
+        &self,
+        thread_id: &str,
+        request: CreateMessageRequest,
+    ) -> Result<Message, BackendError> {
+        Ok(self.engine.create_message(thread_id, request)?)
+    }
+
+    async fn list_runs(&self, thread_id: &str) -> Result<Vec<Run>, BackendError> {
+        all_pages(
+            ListOrder::Asc,
+            |run: &Run| &run.id,
+            |query| Ok(self.engine.list_runs(thread_id, query)?),
+        )
+    }
+
+    async fn list_run_steps(
+        &self,
+        thread_id: &str,
+        run_id: &str,
+    ) -> Result<Vec<RunStep>, BackendError> {
+        self.engine.get_run(thread_id, run_id)?;
+        Ok(self.engine.store().run_steps(run_id)?)
+    }
+
+    async fn create_run(
+        &self,
+        thread_id: &str,
+        request: CreateRunRequest,
+    ) -> Result<RunEvents, BackendError> {
+        let stream = self.engine.create_run(thread_id, request)?;
+        Ok(events(stream.events))
+    }
+
+    async fn submit_tool_outputs(
+        &self,
+        thread_id: &str,
+        run_id: &str,
+        request: SubmitToolOutputsRequest,
+    ) -> Result<RunEvents, BackendError> {
+        let stream = self
+            .engine
+            .submit_tool_outputs(thread_id, run_id, request)?;
+        Ok(events(stream.events))
+    }
+
+    async fn cancel_run(&self, thread_id: &str, run_id: &str) -> Result<Run, BackendError> {
+        Ok(self.engine.cancel_run(thread_id, run_id)?)
+    }
+
+    async fn list_models(&self) -> Result<Vec<Model>, BackendError> {
+        Ok(self.engine.list_models().await?.data)
+    }
+}

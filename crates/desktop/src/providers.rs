@@ -1,0 +1,244 @@
+//! The model providers of the profile "this computer": what is set up, built from the settings
+//! file and the keys in the OS keychain, and the "Test connection" check.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use hearth_engine::providers::{
+    ANTHROPIC_BASE_URL, Anthropic, ApiKey, ModelInfo, OLLAMA_BASE_URL, OPENAI_BASE_URL,
+    OpenAiCompatible, Provider, ProviderConfig, Route,
+};
+use hearth_keychain::provider_key_account;
+use serde::{Deserialize, Serialize};
+
+use crate::error::BackendError;
+use crate::settings::ProviderUrls;
+
+/// The kinds of provider "this computer" can use.
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ProviderName {
+    /// OpenAI (a key).
+    Openai,
+    /// Anthropic (a key).
+    Anthropic,
+    /// Ollama on this or another machine (a URL).
+    Ollama,
+    /// Any OpenAI-compatible server (a URL, optionally a key).
+    Compatible,
+}
+
+impl ProviderName {
+    /// Every provider, in the order Settings lists them.
+    pub const ALL: [ProviderName; 4] = [
+        ProviderName::Openai,
+        ProviderName::Anthropic,
+        ProviderName::Ollama,
+        ProviderName::Compatible,
+    ];
+
+    /// The name routes and keychain accounts use.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ProviderName::Openai => "openai",
+            ProviderName::Anthropic => "anthropic",
+            ProviderName::Ollama => "ollama",
+            ProviderName::Compatible => "compatible",
+        }
+    }
+
+    /// The name people read.
+    pub fn label(self) -> &'static str {
+        match self {
+            ProviderName::Openai => "OpenAI",
+            ProviderName::Anthropic => "Anthropic",
+            ProviderName::Ollama => "Ollama",
+            ProviderName::Compatible => "OpenAI-compatible server",
+        }
+    }
+
+    /// The URL used when the settings name none; `None` when the provider needs one.
+    pub fn default_url(self) -> Option<&'static str> {
+        match self {
+            ProviderName::Openai => Some(OPENAI_BASE_URL),
+            ProviderName::Anthropic => Some(ANTHROPIC_BASE_URL),
+            ProviderName::Ollama | ProviderName::Compatible => None,
+        }
+    }
+
+    /// Whether a key is required (OpenAI, Anthropic), optional (a compatible server) or unused.
+    pub fn key_use(self) -> KeyUse {
+        match self {
+            ProviderName::Openai | ProviderName::Anthropic => KeyUse::Required,
+            ProviderName::Compatible => KeyUse::Optional,
+            ProviderName::Ollama => KeyUse::None,
+        }
+    }
+
+    /// The URL set for this provider in `urls`.
+    pub fn url_in(self, urls: &ProviderUrls) -> Option<&String> {
+        match self {
+            ProviderName::Openai => urls.openai.as_ref(),
+            ProviderName::Anthropic => urls.anthropic.as_ref(),
+            ProviderName::Ollama => urls.ollama.as_ref(),
+            ProviderName::Compatible => urls.compatible.as_ref(),
+        }
+    }
+
+    /// Where this provider's URL is kept in `urls`.
+    pub fn url_slot(self, urls: &mut ProviderUrls) -> &mut Option<String> {
+        match self {
+            ProviderName::Openai => &mut urls.openai,
+            ProviderName::Anthropic => &mut urls.anthropic,
+            ProviderName::Ollama => &mut urls.ollama,
+            ProviderName::Compatible => &mut urls.compatible,
+        }
+    }
+
+    /// The keychain account of its key.
+    pub fn key_account(self) -> String {
+        provider_key_account(self.as_str())
+    }
+}
+
+/// How a provider uses an API key.
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum KeyUse {
+    /// It cannot work without one.
+    Required,
+    /// Some servers want one.
+    Optional,
+    /// It takes none.
+    None,
+}
+
+/// One provider as Settings shows it. Never carries the key, only whether one is stored.
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ProviderStatus {
+    /// Which provider.
+    pub name: ProviderName,
+    /// Its display name.
+    pub label: &'static str,
+    /// The URL in use, if any.
+    pub base_url: Option<String>,
+    /// The URL used when none is set.
+    pub default_url: Option<&'static str>,
+    /// How it uses a key.
+    pub key_use: KeyUse,
+    /// Whether a key is stored in the keychain.
+    pub key_set: bool,
+    /// Whether runs can use it: a required key is set and a URL is known.
+    pub ready: bool,
+}
+
+/// What the providers look like now. Fails only when the keychain cannot be read.
+pub fn statuses(urls: &ProviderUrls) -> Result<Vec<ProviderStatus>, BackendError> {
+    ProviderName::ALL
+        .iter()
+        .map(|&name| {
+            let key_set = match name.key_use() {
+                KeyUse::None => false,
+                _ => read_key(name)?.is_some(),
+            };
+            let base_url = name
+                .url_in(urls)
+                .cloned()
+                .or_else(|| name.default_url().map(str::to_owned));
+            let ready = base_url.is_some() && (name.key_use() != KeyUse::Required || key_set);
+            Ok(ProviderStatus {
+                name,
+                label: name.label(),
+                base_url,
+                default_url: name.default_url(),
+                key_use: name.key_use(),
+                key_set,
+                ready,
+            })
+        })
+        .collect()
+}
+
+fn read_key(name: ProviderName) -> Result<Option<ApiKey>, BackendError> {
+    hearth_keychain::get(&name.key_account())
+        .map(|secret| secret.map(|secret| ApiKey::new(secret.expose())))
+        .map_err(|error| BackendError::Keychain(error.to_string()))
+}
+
+/// Builds one provider from its URL and key.
+pub fn build(
+    name: ProviderName,
+    base_url: &str,
+    key: Option<ApiKey>,
+) -> Result<Arc<dyn Provider>, BackendError> {
+    let mut config = ProviderConfig::new(base_url);
+    if let Some(key) = key {
+        config = config.api_key(key);
+    }
+    let provider: Result<Arc<dyn Provider>, _> = match name {
+        ProviderName::Anthropic => Anthropic::new(config).map(|p| Arc::new(p) as _),
+        _ => OpenAiCompatible::new(config).map(|p| Arc::new(p) as _),
+    };
+    provider.map_err(|error| BackendError::Invalid(error.to_string()))
+}
+
+/// The routes of every provider that is ready, in Settings' order.
+pub fn routes(urls: &ProviderUrls) -> Result<Vec<Route>, BackendError> {
+    let mut routes = Vec::new();
+    for status in statuses(urls)? {
+        let Some(base_url) = status.base_url.as_deref().filter(|_| status.ready) else {
+            continue;
+        };
+        let key = match status.key_use {
+            KeyUse::None => None,
+            _ => read_key(status.name)?,
+        };
+        routes.push(Route {
+            name: status.name.as_str().to_owned(),
+            provider: build(status.name, base_url, key)?,
+        });
+    }
+    Ok(routes)
+}
+
+/// "Test connection": the provider's model list, or its error in its words. A key typed but not
+/// yet saved can be tried with `key`; otherwise the stored one is used.
+pub async fn test_connection(
+    name: ProviderName,
+    base_url: &str,
+    key: Option<ApiKey>,
+) -> Result<Vec<ModelInfo>, BackendError> {
+    let base_url = crate::settings::check_base_url(base_url)?;
+    let key = match key {
+        Some(key) => Some(key),
+        None if name.key_use() != KeyUse::None => read_key(name)?,
+        None => None,
+    };
+    if name.key_use() == KeyUse::Required && key.is_none() {
+        return Err(BackendError::Invalid(format!(
+            "{} needs an API key: enter one first.",
+            name.label()
+        )));
+    }
+    let provider = build(name, &base_url, key)?;
+    provider
+        .list_models()
+        .await
+        .map_err(|error| BackendError::Server(error.to_string()))
+}
+
+/// Whether an Ollama server answers at its usual address, so Settings can offer it.
+pub async fn detect_ollama() -> bool {
+    let Ok(provider) = OpenAiCompatible::new(
+        ProviderConfig::new(OLLAMA_BASE_URL)
+            .max_retries(0)
+            .timeouts(Duration::from_millis(500), Duration::from_secs(2)),
+    ) else {
+        return false;
+    };
+    provider.list_models().await.is_ok()
+}

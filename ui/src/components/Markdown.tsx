@@ -1,0 +1,58 @@
+import DOMPurify from "dompurify";
+import hljs from "highlight.js/lib/common";
+import { Marked, type Tokens } from "marked";
+import { useMemo, type MouseEvent } from "react";
+
+function escapeHtml(text: string): string {
+  return text.replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c] ?? c);
+}
+
+// One Markdown renderer: code blocks highlighted, with a copy button. Raw HTML in model output is
+// escaped, never rendered, and the result still goes through DOMPurify.
+const markdown = new Marked({
+  gfm: true,
+  breaks: true,
+  renderer: {
+    code({ text, lang }: Tokens.Code): string {
+      const language = lang && hljs.getLanguage(lang) ? lang : undefined;
+      const highlighted = language
+        ? hljs.highlight(text, { language, ignoreIllegals: true }).value
+        : escapeHtml(text);
+      const label = language ? `<span class="code-lang">${escapeHtml(language)}</span>` : "";
+      return `<div class="code-block">${label}<button type="button" class="copy-code">Copy</button><pre><code class="hljs">${highlighted}</code></pre></div>`;
+    },
+    html({ text }: Tokens.HTML | Tokens.Tag): string {
+      return escapeHtml(text);
+    },
+  },
+});
+
+/** Model output as safe HTML: only plain formatting survives, links only to http(s) and mailto. */
+export function renderMarkdown(source: string): string {
+  const html = markdown.parse(source, { async: false });
+  return DOMPurify.sanitize(html, {
+    USE_PROFILES: { html: true },
+    FORBID_TAGS: ["style", "form", "input", "img", "video", "audio", "iframe", "object", "embed", "svg", "math"],
+    FORBID_ATTR: ["style"],
+    ALLOWED_URI_REGEXP: /^(?:https?:|mailto:)/i,
+  });
+}
+
+/** Renders Markdown from an untrusted source (a model, a remote server). */
+export function Markdown({ source }: { source: string }) {
+  const html = useMemo(() => renderMarkdown(source), [source]);
+  const onClick = (event: MouseEvent<HTMLDivElement>) => {
+    const target = event.target as HTMLElement;
+    if (target.classList.contains("copy-code")) {
+      const code = target.parentElement?.querySelector("code")?.textContent ?? "";
+      void navigator.clipboard.writeText(code).then(() => {
+        target.textContent = "Copied";
+        setTimeout(() => (target.textContent = "Copy"), 1500);
+      });
+      return;
+    }
+    // Links never navigate the app's window away; their address is shown on hover.
+    if (target.closest("a")) event.preventDefault();
+  };
+  return <div className="markdown" onClick={onClick} dangerouslySetInnerHTML={{ __html: html }} />;
+}

@@ -1,0 +1,135 @@
+import { useState } from "react";
+import { ErrorNotice } from "../components/ErrorNotice";
+import {
+  removeProviderKey,
+  setProviderKey,
+  setProviderUrl,
+  testProvider,
+  toAppError,
+  type AppError,
+  type ProviderStatus,
+} from "../ipc";
+
+/** One provider: its key (set / replace / remove; never shown), its URL, and Test connection. */
+export function ProviderCard({ provider, onChanged }: { provider: ProviderStatus; onChanged: () => void }) {
+  const [key, setKey] = useState("");
+  const [replacing, setReplacing] = useState(false);
+  const [url, setUrl] = useState(provider.baseUrl ?? "");
+  const [error, setError] = useState<AppError | null>(null);
+  const [test, setTest] = useState<{ models: string[] } | { error: AppError } | "testing" | null>(null);
+  const id = provider.name;
+
+  const act = (action: Promise<unknown>, after?: () => void) => {
+    setError(null);
+    action.then(
+      () => {
+        after?.();
+        onChanged();
+      },
+      (failure: unknown) => setError(toAppError(failure)),
+    );
+  };
+
+  const urlChanged = url.trim() !== (provider.baseUrl ?? "");
+  const showKeyInput = provider.keyUse !== "none" && (!provider.keySet || replacing);
+
+  return (
+    <div className="provider-card" data-testid={`provider-${id}`}>
+      <header>
+        <h3>{provider.label}</h3>
+        <span className={provider.ready ? "pill ok" : "pill"} data-testid={`provider-${id}-state`}>
+          {provider.ready ? "Ready" : "Not set up"}
+        </span>
+      </header>
+      {provider.keyUse !== "none" && (
+        <div className="row">
+          <span className="label">API key{provider.keyUse === "optional" ? " (optional)" : ""}</span>
+          {provider.keySet && !replacing && (
+            <>
+              <span className="key-set" data-testid={`provider-${id}-key-set`}>
+                Set — kept in the OS keychain
+              </span>
+              <button type="button" className="small" onClick={() => setReplacing(true)}>
+                Replace
+              </button>
+              <button type="button" className="small danger-quiet" onClick={() => act(removeProviderKey(id))} data-testid={`provider-${id}-remove-key`}>
+                Remove
+              </button>
+            </>
+          )}
+          {showKeyInput && (
+            <form
+              className="inline-form"
+              onSubmit={(event) => {
+                event.preventDefault();
+                act(setProviderKey(id, key), () => {
+                  setKey("");
+                  setReplacing(false);
+                });
+              }}
+            >
+              <input
+                type="password"
+                autoComplete="off"
+                value={key}
+                onChange={(event) => setKey(event.target.value)}
+                placeholder="Paste the key"
+                aria-label={`${provider.label} API key`}
+                data-testid={`provider-${id}-key`}
+              />
+              <button type="submit" disabled={!key.trim()} data-testid={`provider-${id}-save-key`}>
+                Save key
+              </button>
+              {replacing && (
+                <button type="button" onClick={() => setReplacing(false)}>
+                  Keep the old one
+                </button>
+              )}
+            </form>
+          )}
+        </div>
+      )}
+      <form
+        className="row inline-form"
+        onSubmit={(event) => {
+          event.preventDefault();
+          act(setProviderUrl(id, url.trim() || null));
+        }}
+      >
+        <span className="label">URL</span>
+        <input
+          value={url}
+          onChange={(event) => setUrl(event.target.value)}
+          placeholder={provider.defaultUrl ?? (id === "ollama" ? "http://127.0.0.1:11434/v1" : "http://host:port/v1")}
+          aria-label={`${provider.label} URL`}
+          data-testid={`provider-${id}-url`}
+        />
+        <button type="submit" disabled={!urlChanged} data-testid={`provider-${id}-save-url`}>
+          Save URL
+        </button>
+        <button
+          type="button"
+          onClick={() => {
+            setTest("testing");
+            testProvider(id, url.trim() || null, key.trim() || null).then(
+              (models) => setTest({ models }),
+              (failure: unknown) => setTest({ error: toAppError(failure) }),
+            );
+          }}
+          data-testid={`provider-${id}-test`}
+        >
+          Test connection
+        </button>
+      </form>
+      {error && <ErrorNotice error={error} />}
+      {test === "testing" && <p className="muted">Connecting…</p>}
+      {test && test !== "testing" && "error" in test && <ErrorNotice error={test.error} />}
+      {test && test !== "testing" && "models" in test && (
+        <p className="test-ok" data-testid={`provider-${id}-models`}>
+          Connected: {test.models.length} model{test.models.length === 1 ? "" : "s"} — {test.models.slice(0, 12).join(", ")}
+          {test.models.length > 12 ? ", …" : ""}
+        </p>
+      )}
+    </div>
+  );
+}

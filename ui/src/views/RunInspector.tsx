@@ -1,0 +1,67 @@
+import { useEffect, useState } from "react";
+import { ErrorNotice } from "../components/ErrorNotice";
+import { listRunSteps, listRuns, toAppError, type AppError, type Run, type RunStep } from "../ipc";
+import { formatDuration } from "./time";
+import { prettyJson } from "./ToolOutputsForm";
+
+/** Every run of the thread with its steps: timing, usage, tool calls with arguments and outputs. */
+export function RunInspector({ threadId, version }: { threadId: string; version: number }) {
+  const [runs, setRuns] = useState<{ run: Run; steps: RunStep[] }[] | null>(null);
+  const [error, setError] = useState<AppError | null>(null);
+
+  useEffect(() => {
+    listRuns(threadId)
+      .then((list) => Promise.all(list.map(async (run) => ({ run, steps: await listRunSteps(threadId, run.id) }))))
+      .then((loaded) => setRuns(loaded.reverse()), (failure: unknown) => setError(toAppError(failure)));
+  }, [threadId, version]);
+
+  return (
+    <aside className="inspector" aria-label="Run steps" data-testid="inspector">
+      <h2>Run steps</h2>
+      {error && <ErrorNotice error={error} />}
+      {runs?.length === 0 && <p className="muted">No runs in this thread yet.</p>}
+      {runs?.map(({ run, steps }) => (
+        <section key={run.id} className="inspector-run" data-testid="inspector-run">
+          <header>
+            <code>{run.id}</code>
+            <span className={`pill status-${run.status}`}>{run.status.replaceAll("_", " ")}</span>
+          </header>
+          <p className="muted small-text">
+            {run.model} · {formatDuration(run.started_at ?? run.created_at, run.completed_at ?? run.failed_at ?? run.cancelled_at)}
+            {run.usage && ` · ${run.usage.prompt_tokens} in / ${run.usage.completion_tokens} out`}
+          </p>
+          {run.last_error && <p className="danger-text">{run.last_error.message}</p>}
+          <ol className="steps">
+            {steps.map((step) => (
+              <li key={step.id} data-testid="inspector-step">
+                <div>
+                  <strong>{step.type === "tool_calls" ? "Tool calls" : "Message"}</strong>{" "}
+                  <span className="muted small-text">
+                    {step.status} · {formatDuration(step.created_at, step.completed_at ?? step.failed_at ?? step.cancelled_at)}
+                    {step.usage && ` · ${step.usage.total_tokens} tokens`}
+                  </span>
+                </div>
+                {step.step_details.type === "tool_calls" &&
+                  step.step_details.tool_calls.map((call) =>
+                    "function" in call ? (
+                      <div key={call.id} className="tool-call">
+                        <code className="fn-name">{call.function.name}</code>
+                        <div className="muted small-text">Arguments</div>
+                        <pre>{prettyJson(call.function.arguments)}</pre>
+                        <div className="muted small-text">Output</div>
+                        <pre>{call.function.output == null ? "(none yet)" : prettyJson(call.function.output)}</pre>
+                      </div>
+                    ) : (
+                      <div key={call.id} className="muted">
+                        {call.type}
+                      </div>
+                    ),
+                  )}
+              </li>
+            ))}
+          </ol>
+        </section>
+      ))}
+    </aside>
+  );
+}
