@@ -55,7 +55,12 @@ def create_assistant(driver, name: str, instructions: str = "Answer briefly.", f
     if function:
         find(driver, "add-function").click()
     find(driver, "save-assistant").click()
-    wait(driver, lambda d: any(name in e.text for e in find_all(d, "assistant-item")), message="the assistant is not listed")
+    wait(
+        driver,
+        lambda d: any(name in e.text for e in find_all(d, "assistant-item")),
+        message="the assistant is not listed; the window says: "
+        + " | ".join(e.text for e in driver.find_elements(By.CSS_SELECTOR, "[role=alert]")),
+    )
 
 
 def start_thread_with(driver, assistant: str) -> None:
@@ -75,7 +80,7 @@ def send(driver, text: str) -> None:
 
 
 def assistant_texts(driver) -> list[str]:
-    return [e.text.removeprefix("Assistant").strip() for e in find_all(driver, "message-assistant")]
+    return [e.find_element(By.CSS_SELECTOR, ".markdown").text.strip() for e in find_all(driver, "message-assistant")]
 
 
 def run_status(driver) -> str:
@@ -99,3 +104,12 @@ def watch_stream(driver, until: str, timeout: float = 30) -> list[str]:
             return seen
         time.sleep(0.05)
     raise AssertionError(f"the answer never became {until!r}; it showed {seen}")
+
+
+def thread_named(driver, words: str):
+    """The thread-list row whose title contains `words`, or None. Titles are cut with an ellipsis
+    on screen, so the whole title is read from the row's tooltip."""
+    for row in find_all(driver, "thread-item"):
+        if words in (row.get_attribute("title") or ""):
+            return row
+    return None

@@ -96,7 +96,13 @@ class Home:
             options.set_capability("tauri:options", {"application": app_binary()})
             driver = webdriver.Remote(command_executor=f"http://127.0.0.1:{port}", options=options)
             WebDriverWait(driver, 30).until(lambda d: d.find_elements(By.CSS_SELECTOR, "[data-testid=sidebar]"))
-            yield driver
+            try:
+                yield driver
+            except BaseException:
+                # What the window showed when the test failed, next to the suite's screenshots.
+                failed = Path(os.environ.get("PYTEST_CURRENT_TEST", "test").split(" ")[0].split("::")[-1])
+                driver.save_screenshot(str(self.root / f"failed-{failed}.png"))
+                raise
         finally:
             if driver is not None:
                 try:
@@ -146,3 +152,11 @@ def server(tmp_path, provider):
     server.start()
     yield server
     server.stop()
+
+
+@pytest.fixture(autouse=True)
+def empty_keychain():
+    """Each test starts as a fresh install would: no key or token of Hearth's in the keychain the
+    whole suite shares."""
+    subprocess.run(["secret-tool", "clear", "service", "app.hearth.desktop"], check=False)
+    yield

@@ -20,6 +20,7 @@ from app import (
     send,
     set_up_openai,
     start_thread_with,
+    thread_named,
     type_into,
     wait,
     wait_for,
@@ -89,13 +90,13 @@ def test_chat_streams_follows_up_and_is_there_after_a_restart(home, provider):
         wait_for_run(driver)
 
         # The thread is listed with its first question as title; a draft is left unsent.
-        wait(driver, lambda d: any("capital of France" in t.text for t in find_all(d, "thread-item")))
+        wait(driver, lambda d: thread_named(d, "capital of France"), message="the thread is not listed by its question")
         find(driver, "composer").send_keys("a thought for later")
         time.sleep(1)
         screenshot(driver, "thread-light")
 
     with home.launch() as driver:
-        thread = wait(driver, lambda d: [t for t in find_all(d, "thread-item") if "capital of France" in t.text])[0]
+        thread = wait(driver, lambda d: thread_named(d, "capital of France"))
         thread.click()
         wait(driver, lambda d: assistant_texts(d) == ["The capital of France is Paris.", "About 2.1 million people."])
         wait(driver, lambda d: find(d, "composer").get_attribute("value") == "a thought for later",
@@ -199,14 +200,14 @@ def test_a_remote_profile_stays_readable_and_searchable_offline(home, provider, 
         send(driver, "When is the deploy window?")
         wait_for_run(driver)
         assert assistant_texts(driver)[-1] == "The deploy window is Thursday."
-        wait(driver, lambda d: any("deploy window" in t.text for t in find_all(d, "thread-item")))
+        wait(driver, lambda d: thread_named(d, "deploy window"))
 
     server.stop()
     with home.launch() as driver:
         banner = wait_for(driver, "offline-banner", timeout=30)
         assert server.url in banner.text
         assert not find(driver, "new-assistant").is_enabled()
-        thread = wait(driver, lambda d: [t for t in find_all(d, "thread-item") if "deploy window" in t.text])[0]
+        thread = wait(driver, lambda d: thread_named(d, "deploy window"))
         thread.click()
         wait(driver, lambda d: assistant_texts(d) == ["The deploy window is Thursday."])
         assert not find(driver, "send").is_enabled()

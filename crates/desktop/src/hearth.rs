@@ -142,6 +142,14 @@ impl Hearth {
             .map_err(|error| BackendError::Keychain(error.to_string()))?
             .map(|secret| ApiKey::new(secret.expose()));
         let mirror = self.mirror_path(id);
+        if let Some(folder) = mirror.parent() {
+            std::fs::create_dir_all(folder).map_err(|error| {
+                BackendError::Internal(format!(
+                    "Could not create the folder {} for the offline copy: {error}",
+                    folder.display()
+                ))
+            })?;
+        }
         let remote = Arc::new(RemoteBackend::open(&profile.base_url, token, &mirror)?);
         remotes.insert(id.to_owned(), remote.clone());
         Ok(remote)

@@ -2,7 +2,7 @@
 //! until SIGINT or SIGTERM.
 
 use std::net::SocketAddr;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::sync::Arc;
 
@@ -12,6 +12,7 @@ use hearth_engine::providers::{
     ProviderConfig,
 };
 use hearth_engine::{Engine, EngineConfig};
+use hearth_local::{LocalConfig, LocalProvider, ModelSource};
 use hearth_store::Store;
 use tokio::net::TcpListener;
 
@@ -42,6 +43,10 @@ pub struct Args {
     /// The provider's base URL, e.g. http://127.0.0.1:11434/v1 for Ollama.
     #[arg(long)]
     pub provider_base_url: Option<String>,
+    /// With `--provider local`: the GGUF model file to serve (its id is the file name without
+    /// `.gguf`); without it, every model in the data folder's `models` folder.
+    #[arg(long)]
+    pub model: Option<PathBuf>,
     /// Bearer token clients must send.
     #[arg(long, env = "HEARTH_TOKEN", hide_env_values = true)]
     pub token: Option<String>,
@@ -54,6 +59,8 @@ pub enum ProviderKind {
     Openai,
     /// Anthropic's Messages API.
     Anthropic,
+    /// GGUF models run in this process by llama.cpp.
+    Local,
 }
 
 /// Why the server could not start.
@@ -75,6 +82,10 @@ enum StartError {
     Recover(hearth_engine::EngineError),
     #[error("while setting up the model provider: {0}")]
     Provider(hearth_engine::providers::ProviderError),
+    #[error("--model is for --provider local only")]
+    ModelWithoutLocal,
+    #[error("while checking --model: {0}")]
+    Model(String),
     #[error("while binding {address}: {source}")]
     Bind {
         address: SocketAddr,
@@ -130,7 +141,11 @@ async fn run(args: Args, token: Token) -> Result<(), StartError> {
         path: db_path.clone(),
         source,
     })?;
-    let provider = provider(args.provider, args.provider_base_url)?;
+    let provider = match args.provider {
+        ProviderKind::Local => local_provider(args.model, &data_dir)?,
+        _ if args.model.is_some() => return Err(StartError::ModelWithoutLocal),
+        kind => provider(kind, args.provider_base_url)?,
+    };
     let engine = Engine::new(store, provider, EngineConfig::default());
     let closed = engine.recover().map_err(StartError::Recover)?;
     if closed > 0 {
@@ -156,15 +171,43 @@ async fn run(args: Args, token: Token) -> Result<(), StartError> {
     .map_err(StartError::Serve)
 }
 
+/// The built-in llama.cpp provider, serving `model` or the models in the data folder. Problems
+/// that would fail every run (an unusable file, a CPU llama.cpp cannot run on) stop the start.
+fn local_provider(
+    model: Option<PathBuf>,
+    data_dir: &Path,
+) -> Result<Arc<dyn Provider>, StartError> {
+    if let Some(problem) = hearth_local::cpu_unsupported() {
+        return Err(StartError::Model(problem));
+    }
+    let source = match model {
+        Some(path) => {
+            hearth_local::gguf::read_header(&path)
+                .map_err(|e| StartError::Model(format!("{}: {e}", path.display())))?;
+            log::info!("model provider: local, serving {}", path.display());
+            ModelSource::File(path)
+        }
+        None => {
+            let dir = hearth_local::models_dir(data_dir);
+            log::info!(
+                "model provider: local, serving the models in {}",
+                dir.display()
+            );
+            ModelSource::Folder(dir)
+        }
+    };
+    Ok(Arc::new(LocalProvider::new(LocalConfig::new(source))))
+}
+
 fn provider(kind: ProviderKind, base_url: Option<String>) -> Result<Arc<dyn Provider>, StartError> {
     let default_url = match kind {
-        ProviderKind::Openai => OPENAI_BASE_URL,
         ProviderKind::Anthropic => ANTHROPIC_BASE_URL,
+        _ => OPENAI_BASE_URL,
     };
     let mut config = ProviderConfig::new(base_url.unwrap_or_else(|| default_url.to_owned()));
     let provider_name = match kind {
-        ProviderKind::Openai => "openai",
         ProviderKind::Anthropic => "anthropic",
+        _ => "openai",
     };
     match std::env::var(PROVIDER_KEY_ENV) {
         Ok(key) if !key.is_empty() => config = config.api_key(ApiKey::new(key)),
@@ -185,10 +228,8 @@ fn provider(kind: ProviderKind, base_url: Option<String>) -> Result<Arc<dyn Prov
     }
     log::info!("model provider: {kind:?} at {}", config.base_url);
     Ok(match kind {
-        ProviderKind::Openai => {
-            Arc::new(OpenAiCompatible::new(config).map_err(StartError::Provider)?)
-        }
         ProviderKind::Anthropic => Arc::new(Anthropic::new(config).map_err(StartError::Provider)?),
+        _ => Arc::new(OpenAiCompatible::new(config).map_err(StartError::Provider)?),
     })
 }
 
@@ -250,5 +291,33 @@ mod tests {
         .unwrap();
         assert_eq!(args.provider, ProviderKind::Anthropic);
         assert!(Args::try_parse_from(["hearth-server", "--provider", "gemini"]).is_err());
+    }
+
+    #[test]
+    fn the_local_provider_takes_a_model_file() {
+        let args = Args::try_parse_from([
+            "hearth-server",
+            "--provider",
+            "local",
+            "--model",
+            "/models/m.gguf",
+        ])
+        .unwrap();
+        assert_eq!(args.provider, ProviderKind::Local);
+        assert_eq!(args.model, Some(PathBuf::from("/models/m.gguf")));
+    }
+
+    #[test]
+    fn an_unusable_model_file_stops_the_start_with_its_name() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("broken.gguf");
+        std::fs::write(&path, b"GGUF\x03\x00\x00\x00").unwrap();
+        let error = local_provider(Some(path), dir.path())
+            .unwrap_err()
+            .to_string();
+        assert!(
+            error.contains("broken.gguf") && error.contains("damaged"),
+            "the error should name the file and the problem: {error}"
+        );
     }
 }

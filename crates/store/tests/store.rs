@@ -902,3 +902,60 @@ fn the_store_can_be_shared_across_tasks() {
     fn assert_shareable<T: Clone + Send + Sync + 'static>() {}
     assert_shareable::<Store>();
 }
+
+fn untitled(id: &str, created_at: i64) -> hearth_wire::Thread {
+    from(serde_json::json!({
+        "id": id, "object": "thread", "created_at": created_at, "tool_resources": null, "metadata": {}
+    }))
+}
+
+#[test]
+fn threads_are_listed_by_latest_activity_with_title_preview_and_assistant() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = open(dir.path());
+    store.insert_assistant(&assistant("asst_a", 1)).unwrap();
+    store.insert_thread(&untitled("thread_old", 1)).unwrap();
+    store.insert_thread(&untitled("thread_new", 2)).unwrap();
+    store.insert_thread(&thread("thread_named")).unwrap();
+    store
+        .insert_message(&message(
+            "msg_1",
+            "thread_old",
+            5,
+            "What is the capital of France?\nThanks",
+        ))
+        .unwrap();
+    store
+        .insert_run(&run("run_1", "thread_old", "asst_a", "completed", 6))
+        .unwrap();
+    let mut answer = reply("msg_2", "thread_old", "run_1", "asst_a", "Paris.");
+    answer.created_at = 70;
+    store.insert_message(&answer).unwrap();
+
+    let all = store.thread_summaries(None).unwrap();
+    let ids: Vec<&str> = all.iter().map(|t| t.id.as_str()).collect();
+    assert_eq!(
+        ids,
+        ["thread_old", "thread_named", "thread_new"],
+        "most recently active first"
+    );
+    let old = &all[0];
+    assert_eq!(
+        old.title, "What is the capital of France?",
+        "first line of the first user message"
+    );
+    assert!(!old.renamed);
+    assert_eq!(old.preview, "Paris.");
+    assert_eq!(old.updated_at, 70);
+    assert_eq!(old.assistant_id.as_deref(), Some("asst_a"));
+    assert_eq!(all[1].title, "Trip", "a given title wins");
+    assert!(all[1].renamed);
+    assert_eq!(
+        all[2].title, "",
+        "a thread with no message has no title yet"
+    );
+
+    let only_a = store.thread_summaries(Some("asst_a")).unwrap();
+    assert_eq!(only_a.len(), 1);
+    assert_eq!(only_a[0].id, "thread_old");
+}

@@ -169,11 +169,14 @@ export function Sidebar(props: SidebarProps) {
                   className={thread.id === selectedThread ? "thread-row selected" : "thread-row"}
                   style={{ transform: `translateY(${row.start}px)`, height: THREAD_ROW_PX }}
                   onClick={() => onNavigate({ kind: "thread", threadId: thread.id })}
+                  title={thread.title || "New thread"}
                   data-testid="thread-item"
                   data-thread-id={thread.id}
                 >
-                  <span className="thread-title">{thread.title || "New thread"}</span>
-                  <span className="thread-time">{formatTime(thread.updatedAt)}</span>
+                  <span className="thread-line">
+                    <span className="thread-title">{thread.title || "New thread"}</span>
+                    <span className="thread-time">{formatTime(thread.updatedAt)}</span>
+                  </span>
                   <span className="thread-preview">
                     {thread.assistantId && <span className="muted">{assistantName(thread.assistantId)} · </span>}
                     {thread.preview}

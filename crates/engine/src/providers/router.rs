@@ -53,7 +53,10 @@ impl Router {
 
     /// The names of the configured providers, in order.
     pub fn names(&self) -> Vec<String> {
-        self.snapshot().into_iter().map(|route| route.name).collect()
+        self.snapshot()
+            .into_iter()
+            .map(|route| route.name)
+            .collect()
     }
 
     /// Each configured provider's models, or why it could not list them.
@@ -112,8 +115,8 @@ impl Router {
                 return Ok(route.provider.clone());
             }
         }
-        let by_name = naming_owner(model)
-            .and_then(|owner| routes.iter().find(|route| route.name == owner));
+        let by_name =
+            naming_owner(model).and_then(|owner| routes.iter().find(|route| route.name == owner));
         match by_name {
             Some(route) => Ok(route.provider.clone()),
             None => Err(ProviderError::UnknownModel {

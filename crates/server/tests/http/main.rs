@@ -7,5 +7,6 @@ mod support;
 mod auth;
 mod errors;
 mod lists;
+mod local;
 mod runs;
 mod shutdown;

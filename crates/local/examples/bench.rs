@@ -1,0 +1,283 @@
+//! The local provider's overhead: the same prompt and greedy settings generated (a) by a real run
+//! through the engine and (b) by a bare llama-cpp-2 loop, each in its own process so peak memory is
+//! measured apart. Prints time to first token, tokens per second and peak memory (VmHWM).
+//!
+//!     cargo run --release -p hearth-local --example bench [MODEL.gguf]
+//!
+//! The model defaults to $HEARTH_TEST_MODEL (scripts/default-model.sh fetches it).
+
+use std::num::NonZeroU32;
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use hearth_engine::{Engine, EngineConfig};
+use hearth_local::{DEFAULT_MAX_CONTEXT, LocalConfig, LocalProvider, ModelSource, model_id};
+use hearth_store::Store;
+use hearth_wire::{
+    CreateAssistantRequest, CreateMessageRequest, CreateRunRequest, CreateThreadRequest,
+    StreamEvent,
+};
+use llama_cpp_2::context::params::LlamaContextParams;
+use llama_cpp_2::llama_backend::LlamaBackend;
+use llama_cpp_2::llama_batch::LlamaBatch;
+use llama_cpp_2::model::params::LlamaModelParams;
+use llama_cpp_2::model::{LlamaChatMessage, LlamaModel};
+use llama_cpp_2::sampling::LlamaSampler;
+
+const SYSTEM: &str = "You are a helpful assistant.";
+const PROMPT: &str = "Write a long poem about the sea, the wind and the stars.";
+const MAX_TOKENS: u32 = 256;
+const ROUNDS: usize = 3;
+
+/// One measured generation.
+#[derive(Debug, Clone, Copy)]
+struct Sample {
+    first_token: Duration,
+    tokens: u64,
+    /// From the first token to the last.
+    decoding: Duration,
+}
+
+impl Sample {
+    fn tokens_per_second(&self) -> f64 {
+        (self.tokens.saturating_sub(1)) as f64 / self.decoding.as_secs_f64().max(1e-9)
+    }
+}
+
+fn main() {
+    let args: Vec<String> = std::env::args().collect();
+    let model = args
+        .iter()
+        .skip(1)
+        .find(|a| !a.starts_with("--"))
+        .map(PathBuf::from)
+        .or_else(|| std::env::var_os("HEARTH_TEST_MODEL").map(PathBuf::from))
+        .unwrap_or_else(|| "/var/tmp/hearth-models/SmolLM2-135M-Instruct.Q4_1.gguf".into());
+    assert!(
+        model.is_file(),
+        "no model at {}: run scripts/default-model.sh",
+        model.display()
+    );
+    let threads = std::thread::available_parallelism().map_or(4, |n| n.get().min(8));
+
+    if args.iter().any(|a| a == "--direct") {
+        let samples = direct(&model, threads);
+        for s in samples {
+            println!(
+                "sample {} {} {}",
+                s.first_token.as_nanos(),
+                s.tokens,
+                s.decoding.as_nanos()
+            );
+        }
+        println!("vmhwm {}", peak_memory_kb());
+        return;
+    }
+
+    // The bare loop runs in a child process: llama.cpp's backend can be set up once per process,
+    // and its peak memory must not mix with the engine's.
+    let output = std::process::Command::new(std::env::current_exe().unwrap())
+        .arg("--direct")
+        .arg(&model)
+        .output()
+        .expect("the direct run should start");
+    assert!(output.status.success(), "the direct run failed: {output:?}");
+    let text = String::from_utf8_lossy(&output.stdout);
+    let mut direct_samples = Vec::new();
+    let mut direct_peak = 0;
+    for line in text.lines() {
+        let parts: Vec<&str> = line.split_whitespace().collect();
+        match parts.as_slice() {
+            ["sample", a, b, c] => direct_samples.push(Sample {
+                first_token: Duration::from_nanos(a.parse().unwrap()),
+                tokens: b.parse().unwrap(),
+                decoding: Duration::from_nanos(c.parse().unwrap()),
+            }),
+            ["vmhwm", kb] => direct_peak = kb.parse().unwrap(),
+            _ => {}
+        }
+    }
+
+    let runtime = tokio::runtime::Runtime::new().unwrap();
+    let engine_samples = runtime.block_on(through_engine(&model, threads));
+    let engine_peak = peak_memory_kb();
+
+    let (e, d) = (mean(&engine_samples), mean(&direct_samples));
+    println!(
+        "model {} · prompt {:?} · greedy · max {MAX_TOKENS} tokens · {threads} threads · mean of {ROUNDS} warm runs",
+        model_id(&model),
+        PROMPT
+    );
+    println!();
+    println!("| path | first token | tokens | tokens/s | peak memory (VmHWM) |");
+    println!("| --- | ---: | ---: | ---: | ---: |");
+    for (name, s, peak) in [
+        ("bare llama-cpp-2 loop", d, direct_peak),
+        ("engine run (LocalProvider)", e, engine_peak),
+    ] {
+        println!(
+            "| {name} | {:.1} ms | {} | {:.1} | {:.0} MB |",
+            s.first_token.as_secs_f64() * 1000.0,
+            s.tokens,
+            s.tokens_per_second(),
+            peak as f64 / 1024.0
+        );
+    }
+    println!(
+        "| engine / bare | {:.2}x | | {:.2}x | {:.2}x |",
+        e.first_token.as_secs_f64() / d.first_token.as_secs_f64(),
+        e.tokens_per_second() / d.tokens_per_second(),
+        engine_peak as f64 / direct_peak.max(1) as f64
+    );
+}
+
+/// Runs through the engine: an assistant, a thread, a streamed run; the first round loads the model
+/// and is not counted.
+async fn through_engine(model: &std::path::Path, threads: usize) -> Vec<Sample> {
+    let dir = std::env::temp_dir().join(format!("hearth-bench-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let store = Store::open(dir.join("hearth.db")).unwrap();
+    let mut config = LocalConfig::new(ModelSource::File(model.to_owned()));
+    config.threads = Some(threads);
+    let engine = Engine::new(
+        store,
+        Arc::new(LocalProvider::new(config)),
+        EngineConfig::default(),
+    );
+    let assistant = engine
+        .create_assistant(CreateAssistantRequest {
+            model: model_id(model),
+            instructions: Some(SYSTEM.into()),
+            ..Default::default()
+        })
+        .unwrap();
+    let mut samples = Vec::new();
+    for round in 0..=ROUNDS {
+        let thread = engine
+            .create_thread(CreateThreadRequest::default())
+            .unwrap();
+        engine
+            .create_message(&thread.id, CreateMessageRequest::user(PROMPT))
+            .unwrap();
+        let started = Instant::now();
+        let mut stream = engine
+            .create_run(
+                &thread.id,
+                CreateRunRequest {
+                    assistant_id: assistant.id.clone(),
+                    temperature: Some(0.0),
+                    max_completion_tokens: Some(MAX_TOKENS),
+                    ..Default::default()
+                },
+            )
+            .unwrap();
+        let (mut first, mut last, mut tokens) = (None, started, 0);
+        while let Some(event) = stream.events.recv().await {
+            match event {
+                StreamEvent::MessageDelta(_) => {
+                    first.get_or_insert_with(Instant::now);
+                    last = Instant::now();
+                }
+                StreamEvent::RunCompleted(run) | StreamEvent::RunIncomplete(run) => {
+                    tokens = run.usage.map_or(0, |u| u.completion_tokens);
+                }
+                StreamEvent::RunFailed(run) => panic!("the run failed: {:?}", run.last_error),
+                StreamEvent::Done => break,
+                _ => {}
+            }
+        }
+        let first = first.expect("the run should produce text");
+        if round > 0 {
+            samples.push(Sample {
+                first_token: first - started,
+                tokens,
+                decoding: last - first,
+            });
+        }
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+    samples
+}
+
+/// The same generation with nothing around it: template, tokenize, decode, greedy sampling.
+fn direct(model_path: &std::path::Path, threads: usize) -> Vec<Sample> {
+    let mut backend = LlamaBackend::init().unwrap();
+    backend.void_logs();
+    let model =
+        LlamaModel::load_from_file(&backend, model_path, &LlamaModelParams::default()).unwrap();
+    let template = model.chat_template(None).unwrap();
+    let chat = [
+        LlamaChatMessage::new("system".into(), SYSTEM.into()).unwrap(),
+        LlamaChatMessage::new("user".into(), PROMPT.into()).unwrap(),
+    ];
+    let prompt = model.apply_chat_template(&template, &chat, true).unwrap();
+    let context = DEFAULT_MAX_CONTEXT.min(model.n_ctx_train());
+    let mut samples = Vec::new();
+    for round in 0..=ROUNDS {
+        let started = Instant::now();
+        let vocab = model.vocab();
+        let tokens = vocab.tokenize(prompt.as_bytes(), true, true);
+        let params = LlamaContextParams::default()
+            .with_n_ctx(NonZeroU32::new(context))
+            .with_n_batch(512)
+            .with_n_threads(threads as i32)
+            .with_n_threads_batch(threads as i32);
+        let mut ctx = model.new_context(&backend, params).unwrap();
+        let mut batch = LlamaBatch::new(512, 1);
+        for (i, token) in tokens.iter().enumerate() {
+            batch
+                .add(*token, i as i32, &[0], i == tokens.len() - 1)
+                .unwrap();
+        }
+        ctx.decode(&mut batch).unwrap();
+        let mut sampler = LlamaSampler::greedy();
+        let mut position = tokens.len() as i32;
+        let (mut first, mut last, mut generated) = (None, started, 0u64);
+        while generated < u64::from(MAX_TOKENS) {
+            let token = sampler.sample(&ctx, batch.n_tokens() - 1);
+            if vocab.is_eog(token) {
+                break;
+            }
+            generated += 1;
+            let _piece = vocab.token_to_piece(token, false, None);
+            first.get_or_insert_with(Instant::now);
+            last = Instant::now();
+            batch.clear();
+            batch.add(token, position, &[0], true).unwrap();
+            position += 1;
+            ctx.decode(&mut batch).unwrap();
+        }
+        if round > 0 {
+            let first = first.expect("the model should generate");
+            samples.push(Sample {
+                first_token: first - started,
+                tokens: generated,
+                decoding: last - first,
+            });
+        }
+    }
+    samples
+}
+
+fn mean(samples: &[Sample]) -> Sample {
+    let n = samples.len().max(1) as u32;
+    Sample {
+        first_token: samples.iter().map(|s| s.first_token).sum::<Duration>() / n,
+        tokens: samples.iter().map(|s| s.tokens).sum::<u64>() / u64::from(n),
+        decoding: samples.iter().map(|s| s.decoding).sum::<Duration>() / n,
+    }
+}
+
+/// This process's peak resident memory in KiB (`VmHWM`); 0 where /proc is not available.
+fn peak_memory_kb() -> u64 {
+    std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|status| {
+            status
+                .lines()
+                .find_map(|l| l.strip_prefix("VmHWM:"))
+                .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
+        })
+        .unwrap_or(0)
+}

@@ -1,0 +1,24 @@
+//! hearth-local: GGUF models run on this machine's CPU by llama.cpp, as a model provider for the
+//! engine ([`LocalProvider`]), plus the models folder the app manages ([`library`], [`download`]).
+
+pub mod download;
+pub mod gguf;
+pub mod library;
+
+mod cpu;
+mod llama;
+mod provider;
+mod worker;
+
+pub use download::{DownloadProgress, DownloadRequest, download_model, sha256_file};
+pub use library::{
+    LibraryError, LocalModel, add_model, list_models, model_id, models_dir, remove_model,
+};
+pub use provider::{
+    DEFAULT_IDLE_UNLOAD, DEFAULT_MAX_CONTEXT, LocalConfig, LocalProvider, ModelSource,
+};
+
+/// Why local models cannot run on this machine, if they cannot (checked before llama.cpp runs).
+pub fn cpu_unsupported() -> Option<String> {
+    cpu::check().err()
+}

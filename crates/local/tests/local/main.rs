@@ -1,0 +1,10 @@
+//! hearth-local end to end: the real default model (SmolLM2-135M-Instruct, fetched by
+//! scripts/default-model.sh) driven through the engine with a real database in a temp folder; the
+//! models folder on real files; downloads from a real HTTP server on loopback.
+
+mod support;
+
+mod download;
+mod files;
+mod library;
+mod runs;

@@ -1,0 +1,136 @@
+//! The `hearth-server` binary with `--provider local`: started as a user would, serving the real
+//! default model (fetched by scripts/default-model.sh) for one streamed run over HTTP.
+
+use std::io::{BufRead, BufReader};
+use std::path::PathBuf;
+use std::process::{Child, Command, Stdio};
+
+use serde_json::{Value, json};
+
+use crate::support::{TOKEN, sse_frames};
+
+/// The default model file; the test fails (never skips) without it.
+fn model_path() -> PathBuf {
+    let path = std::env::var_os("HEARTH_TEST_MODEL").map_or_else(
+        || PathBuf::from("/var/tmp/hearth-models/SmolLM2-135M-Instruct.Q4_1.gguf"),
+        PathBuf::from,
+    );
+    assert!(
+        path.is_file(),
+        "the test model {} is missing: run scripts/default-model.sh",
+        path.display()
+    );
+    path
+}
+
+/// Kills the server when the test ends, however it ends.
+struct Running(Child);
+
+impl Drop for Running {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+#[tokio::test]
+async fn the_local_provider_serves_a_model_file_over_http() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut child = Command::new(env!("CARGO_BIN_EXE_hearth-server"))
+        .args(["--provider", "local", "--listen", "127.0.0.1:0", "--model"])
+        .arg(model_path())
+        .arg("--data-dir")
+        .arg(dir.path())
+        .env("HEARTH_TOKEN", TOKEN)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let stdout = child.stdout.take().unwrap();
+    let server = Running(child);
+    let line = tokio::task::spawn_blocking(move || {
+        let mut line = String::new();
+        BufReader::new(stdout).read_line(&mut line).unwrap();
+        line
+    })
+    .await
+    .unwrap();
+    let origin = line
+        .trim()
+        .strip_prefix("hearth-server listening on ")
+        .unwrap_or_else(|| panic!("the server should say where it listens, said {line:?}"))
+        .to_owned();
+    let http = reqwest::Client::new();
+    let post = |path: &str, body: Value| {
+        http.post(format!("{origin}{path}"))
+            .bearer_auth(TOKEN)
+            .header("OpenAI-Beta", "assistants=v2")
+            .json(&body)
+    };
+
+    let models: Value = http
+        .get(format!("{origin}/v1/models"))
+        .bearer_auth(TOKEN)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(
+        models["data"][0]["id"], "SmolLM2-135M-Instruct.Q4_1",
+        "the model's id is its file name without .gguf: {models}"
+    );
+
+    let assistant: Value = post(
+        "/v1/assistants",
+        json!({"model": "SmolLM2-135M-Instruct.Q4_1", "instructions": "Answer briefly."}),
+    )
+    .send()
+    .await
+    .unwrap()
+    .json()
+    .await
+    .unwrap();
+    let body = post(
+        "/v1/threads/runs",
+        json!({
+            "assistant_id": assistant["id"],
+            "stream": true,
+            "max_completion_tokens": 24,
+            "thread": {"messages": [{"role": "user", "content": "What is the capital of France?"}]}
+        }),
+    )
+    .send()
+    .await
+    .unwrap()
+    .text()
+    .await
+    .unwrap();
+    let frames = sse_frames(&body);
+    let text: String = frames
+        .iter()
+        .filter(|(event, _)| event == "thread.message.delta")
+        .map(|(_, data)| {
+            let delta: Value = serde_json::from_str(data).unwrap();
+            delta["delta"]["content"][0]["text"]["value"]
+                .as_str()
+                .unwrap_or_default()
+                .to_owned()
+        })
+        .collect();
+    assert!(!text.trim().is_empty(), "the model should answer: {body}");
+    let last_run = frames
+        .iter()
+        .rev()
+        .find(|(event, _)| event.starts_with("thread.run."))
+        .map(|(event, _)| event.as_str());
+    assert!(
+        matches!(
+            last_run,
+            Some("thread.run.completed" | "thread.run.incomplete")
+        ),
+        "the run should finish: {last_run:?}"
+    );
+    drop(server);
+}
