@@ -21,6 +21,8 @@ pub fn builder() -> Builder<tauri::Wry> {
         commands::providers::test_provider,
         commands::providers::detect_ollama,
         commands::providers::list_models,
+        commands::providers::list_local_models,
+        commands::providers::remove_local_model,
         commands::assistants::list_assistants,
         commands::assistants::create_assistant,
         commands::assistants::modify_assistant,

@@ -15,6 +15,8 @@ pub const COMMAND_NAMES: &[&str] = &[
     "test_provider",
     "detect_ollama",
     "list_models",
+    "list_local_models",
+    "remove_local_model",
     "list_assistants",
     "create_assistant",
     "modify_assistant",

@@ -113,3 +113,65 @@ pub async fn list_models(hearth: State<'_, Hearth>) -> Result<Vec<ModelGroup>, A
     };
     Ok(vec![group])
 }
+
+/// One GGUF model in the models folder, as the Models list shows it.
+#[derive(Debug, Clone, Serialize, Type)]
+#[serde(rename_all = "camelCase")]
+pub struct LocalModelView {
+    /// The id an assistant uses as its model.
+    pub id: String,
+    pub file_name: String,
+    pub size_bytes: f64,
+    pub name: Option<String>,
+    pub architecture: Option<String>,
+    pub parameter_count: Option<f64>,
+    pub quantization: Option<String>,
+    pub context_length: Option<f64>,
+    pub has_chat_template: bool,
+    pub supports_tools: bool,
+    /// Why the file cannot be used, when it cannot.
+    pub problem: Option<String>,
+}
+
+/// The models folder and what is in it.
+#[derive(Debug, Clone, Serialize, Type)]
+#[serde(rename_all = "camelCase")]
+pub struct LocalModels {
+    /// `None` when llama.cpp cannot run on this CPU.
+    pub folder: Option<String>,
+    pub models: Vec<LocalModelView>,
+}
+
+/// The GGUF models this computer can run.
+#[tauri::command]
+#[specta::specta]
+pub fn list_local_models(hearth: State<'_, Hearth>) -> Result<LocalModels, AppError> {
+    let models = hearth
+        .local_models()?
+        .into_iter()
+        .map(|model| LocalModelView {
+            id: model.id,
+            file_name: model.file_name,
+            size_bytes: model.size_bytes as f64,
+            name: model.name,
+            architecture: model.architecture,
+            parameter_count: model.parameter_count.map(|count| count as f64),
+            quantization: model.quantization,
+            context_length: model.context_length.map(|length| length as f64),
+            has_chat_template: model.has_chat_template,
+            supports_tools: model.supports_tools,
+            problem: model.problem,
+        })
+        .collect();
+    Ok(LocalModels {
+        folder: hearth.models_dir().map(|dir| dir.display().to_string()),
+        models,
+    })
+}
+
+/// Deletes a model file from the models folder.
+#[tauri::command]
+#[specta::specta]
+pub fn remove_local_model(hearth: State<'_, Hearth>, id: String) -> Result<(), AppError> {
+    Ok(hearth.remove_local_model(&id)?)
+}

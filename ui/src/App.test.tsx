@@ -14,6 +14,7 @@ vi.mock("./ipc", async (importOriginal) => {
     listThreads: vi.fn(),
     listProviders: vi.fn(),
     detectOllama: vi.fn(),
+    listLocalModels: vi.fn(),
     getDraft: vi.fn(),
     setDraft: vi.fn(),
   };
@@ -30,6 +31,7 @@ describe("App", () => {
     mocked.listThreads.mockResolvedValue([]);
     mocked.listProviders.mockResolvedValue([]);
     mocked.detectOllama.mockResolvedValue(false);
+    mocked.listLocalModels.mockResolvedValue({ folder: "/models", models: [] });
     mocked.getDraft.mockResolvedValue(null);
     mocked.setDraft.mockResolvedValue(null);
   });

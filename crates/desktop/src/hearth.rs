@@ -12,7 +12,7 @@ use hearth_store::Store;
 use crate::backend::Backend;
 use crate::error::BackendError;
 use crate::local::LocalBackend;
-use crate::providers::{self, KeyUse, ProviderName, ProviderStatus};
+use crate::providers::{self, KeyUse, LocalModels, ProviderName, ProviderStatus};
 use crate::remote::RemoteBackend;
 use crate::settings::{LOCAL_PROFILE, RemoteProfile, Settings, check_base_url};
 
@@ -46,6 +46,7 @@ pub struct Hearth {
     settings: Mutex<Settings>,
     router: Arc<Router>,
     local: LocalBackend,
+    local_models: Option<LocalModels>,
     remotes: Mutex<HashMap<String, Arc<RemoteBackend>>>,
 }
 
@@ -67,10 +68,12 @@ impl Hearth {
             log::info!("closed {closed} run(s) left unfinished by the last session");
         }
         let settings = Settings::load(&paths.settings_file);
+        let local_models = LocalModels::open(&paths.data_dir);
         let hearth = Self {
-            paths,
             settings: Mutex::new(settings),
             router,
+            local_models,
+            paths,
             local: LocalBackend::new(engine),
             remotes: Mutex::new(HashMap::new()),
         };
@@ -105,7 +108,8 @@ impl Hearth {
 
     fn reload_providers(&self) -> Result<(), BackendError> {
         let urls = self.lock_settings().providers.clone();
-        self.router.set_routes(providers::routes(&urls)?);
+        self.router
+            .set_routes(providers::routes(&urls, self.local_models.as_ref())?);
         Ok(())
     }
 
@@ -333,6 +337,31 @@ impl Hearth {
                 (name, listed)
             })
             .collect()
+    }
+
+    /// The GGUF models in the models folder, with what each is; empty when local models cannot
+    /// run on this CPU.
+    pub fn local_models(&self) -> Result<Vec<hearth_local::LocalModel>, BackendError> {
+        let Some(local) = &self.local_models else {
+            return Ok(Vec::new());
+        };
+        hearth_local::list_models(&local.dir)
+            .map_err(|error| BackendError::Internal(error.to_string()))
+    }
+
+    /// Deletes a model file from the models folder and stops offering it.
+    pub fn remove_local_model(&self, id: &str) -> Result<(), BackendError> {
+        let Some(local) = &self.local_models else {
+            return Err(BackendError::NotFound(format!("No local model '{id}'.")));
+        };
+        hearth_local::remove_model(&local.dir, id)
+            .map_err(|error| BackendError::Invalid(error.to_string()))?;
+        self.reload_providers()
+    }
+
+    /// The models folder, when local models can run here.
+    pub fn models_dir(&self) -> Option<&Path> {
+        self.local_models.as_ref().map(|local| local.dir.as_path())
     }
 
     /// The data folder.

@@ -186,8 +186,12 @@ pub fn build(
     provider.map_err(|error| BackendError::Invalid(error.to_string()))
 }
 
-/// The routes of every provider that is ready, in Settings' order.
-pub fn routes(urls: &ProviderUrls) -> Result<Vec<Route>, BackendError> {
+/// The routes of every provider that is ready, in Settings' order, then the local models when the
+/// models folder holds any.
+pub fn routes(
+    urls: &ProviderUrls,
+    local: Option<&LocalModels>,
+) -> Result<Vec<Route>, BackendError> {
     let mut routes = Vec::new();
     for status in statuses(urls)? {
         let Some(base_url) = status.base_url.as_deref().filter(|_| status.ready) else {
@@ -202,7 +206,47 @@ pub fn routes(urls: &ProviderUrls) -> Result<Vec<Route>, BackendError> {
             provider: build(status.name, base_url, key)?,
         });
     }
+    if let Some(local) = local
+        && local.has_models()
+    {
+        routes.push(Route {
+            name: "local".to_owned(),
+            provider: local.provider.clone(),
+        });
+    }
     Ok(routes)
+}
+
+/// The GGUF models in the app's models folder, run on this computer by llama.cpp.
+pub struct LocalModels {
+    /// The models folder.
+    pub dir: std::path::PathBuf,
+    provider: Arc<dyn Provider>,
+}
+
+impl LocalModels {
+    /// The local provider over `<data_dir>/models`; `None`, with the reason logged, on a CPU
+    /// llama.cpp cannot run on.
+    pub fn open(data_dir: &std::path::Path) -> Option<Self> {
+        if let Some(reason) = hearth_local::cpu_unsupported() {
+            log::warn!("local models are off: {reason}");
+            return None;
+        }
+        let dir = hearth_local::models_dir(data_dir);
+        let provider = hearth_local::LocalProvider::new(hearth_local::LocalConfig::new(
+            hearth_local::ModelSource::Folder(dir.clone()),
+        ));
+        Some(Self {
+            dir,
+            provider: Arc::new(provider),
+        })
+    }
+
+    /// Whether the folder holds at least one usable model.
+    pub fn has_models(&self) -> bool {
+        hearth_local::list_models(&self.dir)
+            .is_ok_and(|models| models.iter().any(|model| model.problem.is_none()))
+    }
 }
 
 /// "Test connection": the provider's model list, or its error in its words. A key typed but not

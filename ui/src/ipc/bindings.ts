@@ -32,6 +32,10 @@ export const commands = {
 	detectOllama: () => __TAURI_INVOKE<boolean>("detect_ollama"),
 	/**  The models the profile's assistants can use, by provider. */
 	listModels: () => typedError<ModelGroup_Serialize[], AppError>(__TAURI_INVOKE("list_models")),
+	/**  The GGUF models this computer can run. */
+	listLocalModels: () => typedError<LocalModels_Serialize, AppError>(__TAURI_INVOKE("list_local_models")),
+	/**  Deletes a model file from the models folder. */
+	removeLocalModel: (id: string) => typedError<null, AppError>(__TAURI_INVOKE("remove_local_model", { id })),
 	/**  Every assistant of the profile, newest first. */
 	listAssistants: () => typedError<unknown[], AppError>(__TAURI_INVOKE("list_assistants")),
 	/**  Creates an assistant from a `CreateAssistantRequest` body. */
@@ -136,6 +140,60 @@ export type KeyUse =
 "optional" | 
 /**  It takes none. */
 "none";
+
+/**  One GGUF model in the models folder, as the Models list shows it. */
+export type LocalModelView = LocalModelView_Serialize | LocalModelView_Deserialize;
+
+/**  One GGUF model in the models folder, as the Models list shows it. */
+export type LocalModelView_Deserialize = {
+	/**  The id an assistant uses as its model. */
+	id: string,
+	fileName: string,
+	sizeBytes: number | null,
+	name?: string | null,
+	architecture?: string | null,
+	parameterCount?: number | null,
+	quantization?: string | null,
+	contextLength?: number | null,
+	hasChatTemplate: boolean,
+	supportsTools: boolean,
+	/**  Why the file cannot be used, when it cannot. */
+	problem?: string | null,
+};
+
+/**  One GGUF model in the models folder, as the Models list shows it. */
+export type LocalModelView_Serialize = {
+	/**  The id an assistant uses as its model. */
+	id: string,
+	fileName: string,
+	sizeBytes: number | null,
+	name: string | null,
+	architecture: string | null,
+	parameterCount: number | null,
+	quantization: string | null,
+	contextLength: number | null,
+	hasChatTemplate: boolean,
+	supportsTools: boolean,
+	/**  Why the file cannot be used, when it cannot. */
+	problem: string | null,
+};
+
+/**  The models folder and what is in it. */
+export type LocalModels = LocalModels_Serialize | LocalModels_Deserialize;
+
+/**  The models folder and what is in it. */
+export type LocalModels_Deserialize = {
+	/**  `None` when llama.cpp cannot run on this CPU. */
+	folder?: string | null,
+	models: LocalModelView_Deserialize[],
+};
+
+/**  The models folder and what is in it. */
+export type LocalModels_Serialize = {
+	/**  `None` when llama.cpp cannot run on this CPU. */
+	folder: string | null,
+	models: LocalModelView_Serialize[],
+};
 
 /**  One provider's models for the model picker, or why they could not be listed. */
 export type ModelGroup = ModelGroup_Serialize | ModelGroup_Deserialize;

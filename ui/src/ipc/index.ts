@@ -6,6 +6,7 @@ import {
   type AppInfo,
   type Connection_Serialize as Connection,
   type ModelGroup_Serialize as ModelGroup,
+  type LocalModels_Serialize as LocalModels,
   type ProfileInfo_Serialize as ProfileInfo,
   type ProviderName,
   type ProviderStatus_Serialize as ProviderStatus,
@@ -15,6 +16,7 @@ import {
 import type { Assistant, Message, Run, RunEvent, RunStep, Thread } from "./wire";
 
 export type {
+  LocalModels,
   AppError,
   AppInfo,
   Connection,
@@ -83,6 +85,8 @@ export const setProviderUrl = (name: ProviderName, url: string | null): Promise<
 export const testProvider = (name: ProviderName, baseUrl: string | null, key: string | null): Promise<string[]> =>
   unwrap(commands.testProvider(name, baseUrl, key));
 export const detectOllama = (): Promise<boolean> => commands.detectOllama();
+export const listLocalModels = (): Promise<LocalModels> => unwrap(commands.listLocalModels());
+export const removeLocalModel = (id: string): Promise<null> => unwrap(commands.removeLocalModel(id));
 export const listModels = (): Promise<ModelGroup[]> => unwrap(commands.listModels());
 
 // ----- assistants -----

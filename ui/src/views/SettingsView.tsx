@@ -16,6 +16,7 @@ import {
   type ProfileInfo,
   type ProviderStatus,
 } from "../ipc";
+import { LocalModelsSection } from "./LocalModelsSection";
 import { ProviderCard } from "./ProviderCard";
 
 /** Settings: model providers, profiles, and what this installation is. */
@@ -66,6 +67,8 @@ export function SettingsView({ onProfilesChanged }: { onProfilesChanged: () => v
           <ProviderCard key={provider.name} provider={provider} onChanged={refresh} />
         ))}
       </div>
+
+      <LocalModelsSection />
 
       <h2>Profiles</h2>
       <p className="muted">
