@@ -153,11 +153,11 @@ async fn this_computer_chats_through_the_provider_that_offers_the_model() {
     while let Some(event) = events.next().await {
         match event.unwrap() {
             StreamEvent::MessageDelta(delta) => {
+                let delta = serde_json::to_value(&delta).unwrap();
                 text.push_str(
-                    &serde_json::to_value(&delta).unwrap()["delta"]["content"][0]["text"]["value"]
+                    delta["delta"]["content"][0]["text"]["value"]
                         .as_str()
-                        .unwrap_or_default()
-                        .to_owned(),
+                        .unwrap_or_default(),
                 );
             }
             StreamEvent::RunCompleted(run) => finished = Some(run),
