@@ -97,7 +97,7 @@ async fn the_local_provider_serves_a_model_file_over_http() {
         json!({
             "assistant_id": assistant["id"],
             "stream": true,
-            "max_completion_tokens": 24,
+            "max_completion_tokens": 256,
             "thread": {"messages": [{"role": "user", "content": "What is the capital of France?"}]}
         }),
     )

@@ -7,19 +7,23 @@ use std::sync::{Mutex, OnceLock};
 use jsonschema::{Draft, Validator};
 use serde_json::{Map, Value, json};
 
-/// Where the spec sits: `shared/` next to the repository.
-pub const SPEC_PATH: &str = concat!(
-    env!("CARGO_MANIFEST_DIR"),
-    "/../../../shared/spec/openapi.assistants-v2.json"
-);
+/// Where the spec sits: `shared/` next to the repository. The crate's folder is read when the test
+/// runs (cargo and nextest set it): a test binary reused from a build in another checkout would
+/// otherwise look beside that checkout.
+pub fn spec_path() -> String {
+    let crate_dir = std::env::var("CARGO_MANIFEST_DIR")
+        .unwrap_or_else(|_| env!("CARGO_MANIFEST_DIR").to_owned());
+    format!("{crate_dir}/../../../shared/spec/openapi.assistants-v2.json")
+}
 
 /// The parsed OpenAPI document; a missing file fails the test instead of skipping it.
 pub fn spec() -> &'static Value {
     static SPEC: OnceLock<Value> = OnceLock::new();
     SPEC.get_or_init(|| {
-        let text = std::fs::read_to_string(SPEC_PATH).unwrap_or_else(|err| {
+        let path = spec_path();
+        let text = std::fs::read_to_string(&path).unwrap_or_else(|err| {
             panic!(
-                "the Assistants v2 schema must be readable at {SPEC_PATH} (shared/spec beside the \
+                "the Assistants v2 schema must be readable at {path} (shared/spec beside the \
                  repository) for the wire tests to mean anything: {err}"
             )
         });
