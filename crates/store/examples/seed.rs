@@ -1,7 +1,7 @@
 //! Fills a data folder with a large history for the desktop benchmark: 1,000 threads holding
 //! 100,000 messages, one of them 10,000 messages long, all answered by one assistant.
 //!
-//! `cargo run --release -p hearth-desktop --example seed -- DATA_DIR` prints the long thread's id,
+//! `cargo run --release -p hearth-store --example seed -- DATA_DIR` prints the long thread's id,
 //! then times full-text searches over the result (the search the app runs as you type).
 
 use std::path::PathBuf;
