@@ -363,11 +363,6 @@ impl Hearth {
     pub fn models_dir(&self) -> Option<&Path> {
         self.local_models.as_ref().map(|local| local.dir.as_path())
     }
-
-    /// The data folder.
-    pub fn data_dir(&self) -> &Path {
-        &self.paths.data_dir
-    }
 }
 
 /// Checks a key or token a person pasted: not empty, one line, no spaces inside.

@@ -65,7 +65,6 @@ export function ThreadPanel(props: ThreadPanelProps) {
   const draftKey = threadId ?? "new";
   const initialThread = useRef(props.threadId);
   const endRef = useRef<HTMLDivElement>(null);
-  const composer = useRef<HTMLTextAreaElement>(null);
 
   const busy = run !== null && !isFinished(run.status);
   const assistantId = props.currentAssistant;
@@ -382,7 +381,6 @@ export function ThreadPanel(props: ThreadPanelProps) {
           }}
         >
           <textarea
-            ref={composer}
             value={draft}
             placeholder={offline ? "Offline: sending needs the server" : "Message (Enter to send, Shift+Enter for a new line)"}
             aria-label="Message"
