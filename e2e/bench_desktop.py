@@ -46,6 +46,15 @@ def memory_kib(pids: list[int], field: str) -> int:
     return total
 
 
+def measure_memory(rows: list, when: str) -> None:
+    """PSS (shared pages split between the processes sharing them) and RSS of the app and its web processes."""
+    time.sleep(5)
+    app = int(subprocess.run(["pgrep", "-f", f"^{app_binary()}$"], capture_output=True, text=True).stdout.split()[0])
+    pids = descendants(app)
+    rows.append((f"memory {when}, PSS of the app and its {len(pids) - 1} web processes (MiB)", memory_kib(pids, "Pss") / 1024))
+    rows.append((f"memory {when}, RSS sum (MiB)", memory_kib(pids, "Rss") / 1024))
+
+
 def main() -> None:
     root = Path(tempfile.mkdtemp(prefix="hearth-bench-"))
     home = Home(root)
@@ -67,6 +76,7 @@ def main() -> None:
             rows.append(("cold start: process launch to thread list (incl. WebDriver session)", wall * 1000))
             if attempt > 0:
                 continue
+            measure_memory(rows, "idle after start")
             opened = driver.execute_async_script(
                 """
                 const [id, done] = arguments;
@@ -107,11 +117,7 @@ def main() -> None:
                     query,
                 )
                 rows.append((f'search "{query}" (keystroke to results painted)', took))
-            time.sleep(5)
-            app = int(subprocess.run(["pgrep", "-f", f"^{app_binary()}$"], capture_output=True, text=True).stdout.split()[0])
-            pids = descendants(app)
-            rows.append((f"idle memory, PSS of the app and its {len(pids) - 1} web processes (MiB)", memory_kib(pids, "Pss") / 1024))
-            rows.append(("idle memory, RSS sum (MiB)", memory_kib(pids, "Rss") / 1024))
+            measure_memory(rows, "after opening the long thread and searching")
 
     print("| measure | value |")
     print("|---|---:|")

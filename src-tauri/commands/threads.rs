@@ -1,9 +1,9 @@
 //! Threads: the list (from the profile's store, so it works offline), create, rename, delete,
 //! their messages, and the composer's drafts.
 
-use hearth_desktop::Hearth;
+use hearth_desktop::{Hearth, MessageAnchor};
 use hearth_wire::{CreateThreadRequest, ModifyThreadRequest};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use specta::Type;
 use tauri::State;
 
@@ -107,15 +107,56 @@ pub async fn delete_thread(hearth: State<'_, Hearth>, thread_id: String) -> Resu
     Ok(())
 }
 
-/// Every message of a thread, oldest first.
+/// Where the messages asked for sit in their thread.
+#[derive(Debug, Clone, Deserialize, Type)]
+#[serde(rename_all = "camelCase", tag = "kind", content = "messageId")]
+pub enum Anchor {
+    /// The thread's last messages.
+    Latest,
+    /// The messages just before this one.
+    Before(String),
+    /// The messages just after this one.
+    After(String),
+    /// This message and those around it.
+    Around(String),
+}
+
+/// Consecutive messages of a thread, oldest first.
+#[derive(Debug, Clone, Serialize, Type)]
+#[serde(rename_all = "camelCase")]
+pub struct MessageWindow {
+    pub messages: Vec<Json>,
+    pub has_earlier: bool,
+    pub has_later: bool,
+}
+
+/// Most messages one call returns; a view shows a window of a long thread, never all of it.
+const MAX_WINDOW: u32 = 500;
+
+/// At most `limit` consecutive messages of a thread placed by `anchor`, oldest first.
 #[tauri::command]
 #[specta::specta]
 pub async fn list_messages(
     hearth: State<'_, Hearth>,
     thread_id: String,
-) -> Result<Vec<Json>, AppError> {
-    let messages = hearth.backend()?.list_messages(&thread_id).await?;
-    to_json_list(&messages)
+    anchor: Anchor,
+    limit: u32,
+) -> Result<MessageWindow, AppError> {
+    let anchor = match anchor {
+        Anchor::Latest => MessageAnchor::Latest,
+        Anchor::Before(id) => MessageAnchor::Before(id),
+        Anchor::After(id) => MessageAnchor::After(id),
+        Anchor::Around(id) => MessageAnchor::Around(id),
+    };
+    let window = hearth
+        .backend()?
+        .message_window(&thread_id, &anchor, limit.clamp(1, MAX_WINDOW))
+        .await?;
+    Ok(MessageWindow {
+        messages: to_json_list(&window.messages)?,
+        has_earlier: window.has_earlier,
+        has_later: window.has_later,
+    })
 }
 
 /// The unsent text of a composer (`key` is a thread id, or `new` for a thread not started).

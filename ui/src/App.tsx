@@ -182,6 +182,7 @@ export function App() {
           <ThreadPanel
             key={panelKey}
             threadId={view.threadId}
+            title={threads?.find((thread) => thread.id === view.threadId)?.title}
             focusMessageId={view.focusMessageId}
             assistants={assistants}
             currentAssistant={currentAssistant}

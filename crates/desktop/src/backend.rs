@@ -6,7 +6,7 @@
 
 use async_trait::async_trait;
 use futures_util::stream::BoxStream;
-use hearth_store::Store;
+use hearth_store::{MessageAnchor, MessageWindow, Store};
 use hearth_wire::{
     Assistant, CreateAssistantRequest, CreateMessageRequest, CreateRunRequest, CreateThreadRequest,
     Message, Model, ModifyAssistantRequest, ModifyThreadRequest, Run, RunStep, StreamEvent,
@@ -54,8 +54,14 @@ pub trait Backend: Send + Sync {
     /// Deletes a thread with its messages and runs.
     async fn delete_thread(&self, thread_id: &str) -> Result<(), BackendError>;
 
-    /// Every message of a thread, oldest first.
-    async fn list_messages(&self, thread_id: &str) -> Result<Vec<Message>, BackendError>;
+    /// At most `limit` consecutive messages of a thread placed by `anchor`, oldest first, so a
+    /// long thread opens at its end (or around a message found by search) without reading it all.
+    async fn message_window(
+        &self,
+        thread_id: &str,
+        anchor: &MessageAnchor,
+        limit: u32,
+    ) -> Result<MessageWindow, BackendError>;
     /// Adds a message to a thread.
     async fn create_message(
         &self,

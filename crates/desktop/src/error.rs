@@ -44,6 +44,10 @@ impl From<EngineError> for BackendError {
 
 impl From<hearth_store::StoreError> for BackendError {
     fn from(error: hearth_store::StoreError) -> Self {
+        if let hearth_store::StoreError::UnknownCursor { .. } = error {
+            // A message that is not (or no longer) in the thread was asked to anchor a page.
+            return BackendError::Invalid(error.to_string());
+        }
         BackendError::Internal(format!("The database failed: {error}"))
     }
 }

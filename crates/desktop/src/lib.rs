@@ -14,6 +14,7 @@ pub mod settings;
 pub use backend::{Backend, RunEvents};
 pub use error::BackendError;
 pub use hearth::{Hearth, Paths, ProfileInfo};
+pub use hearth_store::{MessageAnchor, MessageWindow};
 pub use local::LocalBackend;
 
 /// Parses a request body the way the server does: unknown fields are an error naming them.

@@ -3,7 +3,7 @@
 use async_trait::async_trait;
 use futures_util::StreamExt;
 use hearth_engine::Engine;
-use hearth_store::Store;
+use hearth_store::{MessageAnchor, MessageWindow, Store};
 use hearth_wire::{
     Assistant, CreateAssistantRequest, CreateMessageRequest, CreateRunRequest, CreateThreadRequest,
     ListOrder, ListQuery, ListResponse, Message, Model, ModifyAssistantRequest,
@@ -129,10 +129,17 @@ impl Backend for LocalBackend {
         Ok(())
     }
 
-    async fn list_messages(&self, thread_id: &str) -> Result<Vec<Message>, BackendError> {
-        // One query instead of a hundred pages: a long thread opens in one read.
+    async fn message_window(
+        &self,
+        thread_id: &str,
+        anchor: &MessageAnchor,
+        limit: u32,
+    ) -> Result<MessageWindow, BackendError> {
         self.engine.get_thread(thread_id)?;
-        Ok(self.engine.store().thread_messages(thread_id)?)
+        Ok(self
+            .engine
+            .store()
+            .message_window(thread_id, anchor, limit)?)
     }
 
     async fn create_message(

@@ -17,7 +17,7 @@ use std::time::Duration;
 use async_trait::async_trait;
 use futures_util::TryStreamExt;
 use hearth_client::{ApiKey, Client, Config, ListQuery as PageQuery, Order};
-use hearth_store::Store;
+use hearth_store::{MessageAnchor, MessageWindow, Store};
 use hearth_wire::{
     Assistant, CreateAssistantRequest, CreateMessageRequest, CreateRunRequest, CreateThreadRequest,
     ListOrder, Message, Model, ModifyAssistantRequest, ModifyThreadRequest, Run, RunStep,
@@ -102,6 +102,26 @@ impl RemoteBackend {
         // The outcome is in the link's state; the models are kept for `list_models`.
         let _ = self.list_models().await;
         self.link.is_online()
+    }
+
+    /// Copies a thread's messages into the mirror; offline, the mirror stays as it is.
+    async fn sync_messages(&self, thread_id: &str) -> Result<(), BackendError> {
+        self.ensure_thread(thread_id).await?;
+        let listed = self.call(
+            "listing the thread's messages",
+            self.client
+                .all_messages(thread_id, every(Order::Asc))
+                .try_collect::<Vec<_>>(),
+        );
+        match listed.await {
+            Ok(messages) => {
+                let kept = self.mirror.replace_thread_messages(thread_id, &messages);
+                remember("the thread's messages", kept);
+                Ok(())
+            }
+            Err(BackendError::Offline { .. }) => Ok(()),
+            Err(error) => Err(self.forget_thread_if_gone(thread_id, error)),
+        }
     }
 }
 
@@ -210,7 +230,7 @@ impl Backend for RemoteBackend {
         remember("a thread", self.mirror.put_thread(&thread));
         // The thread list titles a thread by its first message, so the messages it was created
         // with are mirrored now rather than when it is first opened.
-        if with_messages && let Err(error) = self.list_messages(&thread.id).await {
+        if with_messages && let Err(error) = self.sync_messages(&thread.id).await {
             log::warn!(
                 "the messages of the new thread {} were not mirrored: {error}",
                 thread.id
@@ -246,23 +266,18 @@ impl Backend for RemoteBackend {
         Ok(())
     }
 
-    async fn list_messages(&self, thread_id: &str) -> Result<Vec<Message>, BackendError> {
-        self.ensure_thread(thread_id).await?;
-        let listed = self.call(
-            "listing the thread's messages",
-            self.client
-                .all_messages(thread_id, every(Order::Asc))
-                .try_collect::<Vec<_>>(),
-        );
-        match listed.await {
-            Ok(messages) => {
-                let kept = self.mirror.replace_thread_messages(thread_id, &messages);
-                remember("the thread's messages", kept);
-                Ok(messages)
-            }
-            Err(BackendError::Offline { .. }) => Ok(self.mirror.thread_messages(thread_id)?),
-            Err(error) => Err(self.forget_thread_if_gone(thread_id, error)),
+    async fn message_window(
+        &self,
+        thread_id: &str,
+        anchor: &MessageAnchor,
+        limit: u32,
+    ) -> Result<MessageWindow, BackendError> {
+        // Opening a thread (its latest messages) brings the whole thread into the mirror; the
+        // earlier and later pages the view then asks for are read from there.
+        if *anchor == MessageAnchor::Latest {
+            self.sync_messages(thread_id).await?;
         }
+        Ok(self.mirror.message_window(thread_id, anchor, limit)?)
     }
 
     async fn create_message(

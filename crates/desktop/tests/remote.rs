@@ -15,8 +15,8 @@ use hearth_engine::providers::scripted::{Script, ScriptedOpenAi};
 use hearth_engine::providers::{OpenAiCompatible, ProviderConfig};
 use hearth_engine::{Engine, EngineConfig};
 use hearth_server::{ServerConfig, Token};
-use hearth_store::Store;
-use hearth_wire::{MessageRole, RunStatus, StreamEvent};
+use hearth_store::{MessageAnchor, Store};
+use hearth_wire::{Message, MessageRole, RunStatus, StreamEvent};
 use serde_json::json;
 use tokio::net::TcpListener;
 use tokio::sync::oneshot;
@@ -103,6 +103,17 @@ async fn drain(mut events: RunEvents) -> Vec<StreamEvent> {
         all.push(event.expect("the run's stream should not fail"));
     }
     all
+}
+
+/// A thread's messages as the app opens it: its latest ones.
+async fn latest_messages(
+    remote: &RemoteBackend,
+    thread_id: &str,
+) -> Result<Vec<Message>, BackendError> {
+    let window = remote
+        .message_window(thread_id, &MessageAnchor::Latest, 100)
+        .await?;
+    Ok(window.messages)
 }
 
 fn mirror_path(dir: &tempfile::TempDir) -> PathBuf {
@@ -192,7 +203,7 @@ async fn a_remote_profile_mirrors_what_it_sees_reads_it_offline_and_refreshes_on
         !mirror.run_steps(&run.id).unwrap().is_empty(),
         "the run's steps should be mirrored"
     );
-    let online_messages = remote.list_messages(&thread.id).await.unwrap();
+    let online_messages = latest_messages(&remote, &thread.id).await.unwrap();
     assert_eq!(online_messages.len(), 2);
     assert_eq!(remote.list_runs(&thread.id).await.unwrap().len(), 1);
 
@@ -205,7 +216,7 @@ async fn a_remote_profile_mirrors_what_it_sees_reads_it_offline_and_refreshes_on
         [&assistant.id],
         "offline, the assistants come from the mirror"
     );
-    let offline_messages = remote.list_messages(&thread.id).await.unwrap();
+    let offline_messages = latest_messages(&remote, &thread.id).await.unwrap();
     assert_eq!(
         offline_messages, online_messages,
         "offline, the thread reads as it was last seen"
@@ -310,7 +321,7 @@ async fn what_the_server_no_longer_has_leaves_the_mirror() {
     assert_eq!(listed.iter().map(|a| &a.id).collect::<Vec<_>>(), [&kept.id]);
     assert_eq!(remote.store().get_assistant(&gone.id).unwrap(), None);
     assert!(matches!(
-        remote.list_messages(&thread.id).await,
+        latest_messages(&remote, &thread.id).await,
         Err(BackendError::NotFound(_))
     ));
     assert_eq!(

@@ -12,6 +12,7 @@ mod drafts;
 mod error;
 mod files;
 mod ids;
+mod message_window;
 mod messages;
 mod mirror;
 mod page;
@@ -28,6 +29,7 @@ mod vector_stores;
 
 pub use error::{Result, StoreError};
 pub use ids::new_id;
+pub use message_window::{MessageAnchor, MessageWindow};
 pub use page::Page;
 pub use search::{HIT_END, HIT_START, MessageHit};
 pub use store::{Store, Tx};

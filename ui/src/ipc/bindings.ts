@@ -52,8 +52,8 @@ export const commands = {
 	renameThread: (threadId: string, title: string) => typedError<null, AppError>(__TAURI_INVOKE("rename_thread", { threadId, title })),
 	/**  Deletes a thread with its messages and runs. */
 	deleteThread: (threadId: string) => typedError<null, AppError>(__TAURI_INVOKE("delete_thread", { threadId })),
-	/**  Every message of a thread, oldest first. */
-	listMessages: (threadId: string) => typedError<unknown[], AppError>(__TAURI_INVOKE("list_messages", { threadId })),
+	/**  At most `limit` consecutive messages of a thread placed by `anchor`, oldest first. */
+	listMessages: (threadId: string, anchor: Anchor, limit: number) => typedError<MessageWindow, AppError>(__TAURI_INVOKE("list_messages", { threadId, anchor, limit })),
 	/**  The unsent text of a composer (`key` is a thread id, or `new` for a thread not started). */
 	getDraft: (key: string) => typedError<string | null, AppError>(__TAURI_INVOKE("get_draft", { key })),
 	/**  Keeps a composer's unsent text; empty text clears it. */
@@ -81,6 +81,17 @@ export const commands = {
 };
 
 /* Types */
+/**  Where the messages asked for sit in their thread. */
+export type Anchor = 
+/**  The thread's last messages. */
+{ kind: "latest" } | 
+/**  The messages just before this one. */
+{ kind: "before"; messageId: string } | 
+/**  The messages just after this one. */
+{ kind: "after"; messageId: string } | 
+/**  This message and those around it. */
+{ kind: "around"; messageId: string };
+
 /**  An error as the UI sees it. */
 export type AppError = {
 	code: ErrorCode,
@@ -193,6 +204,13 @@ export type LocalModels_Serialize = {
 	/**  `None` when llama.cpp cannot run on this CPU. */
 	folder: string | null,
 	models: LocalModelView_Serialize[],
+};
+
+/**  Consecutive messages of a thread, oldest first. */
+export type MessageWindow = {
+	messages: unknown[],
+	hasEarlier: boolean,
+	hasLater: boolean,
 };
 
 /**  One provider's models for the model picker, or why they could not be listed. */

@@ -1,7 +1,9 @@
 // The only place the UI talks to Rust. Views import from here, never from @tauri-apps directly.
 import { Channel } from "@tauri-apps/api/core";
+import type { LoadedMessages } from "../threads/messageWindow";
 import {
   commands,
+  type Anchor,
   type AppError,
   type AppInfo,
   type Connection_Serialize as Connection,
@@ -16,6 +18,7 @@ import {
 import type { Assistant, Message, Run, RunEvent, RunStep, Thread } from "./wire";
 
 export type {
+  Anchor,
   LocalModels,
   AppError,
   AppInfo,
@@ -105,7 +108,11 @@ export const listThreads = (assistantId: string | null): Promise<ThreadSummary[]
 export const createThread = (): Promise<Thread> => as(commands.createThread());
 export const renameThread = (id: string, title: string): Promise<null> => unwrap(commands.renameThread(id, title));
 export const deleteThread = (id: string): Promise<null> => unwrap(commands.deleteThread(id));
-export const listMessages = (threadId: string): Promise<Message[]> => as(commands.listMessages(threadId));
+/** At most `limit` consecutive messages of a thread placed by `anchor`, oldest first. */
+export const listMessages = async (threadId: string, anchor: Anchor, limit: number): Promise<LoadedMessages> => {
+  const window = await unwrap(commands.listMessages(threadId, anchor, limit));
+  return { messages: window.messages as Message[], hasEarlier: window.hasEarlier, hasLater: window.hasLater };
+};
 export const getDraft = (key: string): Promise<string | null> => unwrap(commands.getDraft(key));
 export const setDraft = (key: string, text: string): Promise<null> => unwrap(commands.setDraft(key, text));
 

@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useRef, useState } from "react";
+import { useCallback, useEffect, useLayoutEffect, useRef, useState } from "react";
 import { EmptyState } from "../components/EmptyState";
 import { ErrorNotice } from "../components/ErrorNotice";
 import { Markdown } from "../components/Markdown";
@@ -19,6 +19,7 @@ import {
   toAppError,
   type AppError,
   type Assistant,
+  type Anchor,
   type Message,
   type Run,
   type RunEvent,
@@ -27,9 +28,12 @@ import { ConfirmButton } from "../components/ConfirmButton";
 import { RunInspector } from "./RunInspector";
 import { RunStatusLine } from "./RunStatusLine";
 import { ToolOutputsForm } from "./ToolOutputsForm";
+import { joinLatest, upsertMessage, type LoadedMessages } from "../threads/messageWindow";
 
 interface ThreadPanelProps {
   threadId: string | null;
+  /** The thread's title as the thread list shows it. */
+  title?: string;
   focusMessageId?: string;
   assistants: Assistant[] | null;
   currentAssistant: string | null;
@@ -42,8 +46,10 @@ interface ThreadPanelProps {
   onThreadDeleted: () => void;
 }
 
-/** Messages rendered at first; a long thread shows its end and loads earlier ones on request. */
+/** Messages read at first; a long thread opens at its end (or around a search hit). */
 const PAGE = 60;
+/** Messages read by "Show earlier" / "Show later". */
+const MORE = 200;
 /** How long typing settles before the draft is saved. */
 const DRAFT_SAVE_MS = 300;
 /** How often a run this window is not streaming (started elsewhere) is checked. */
@@ -53,12 +59,17 @@ const POLL_MS = 1000;
 export function ThreadPanel(props: ThreadPanelProps) {
   const { assistants, offline } = props;
   const [threadId, setThreadId] = useState<string | null>(props.threadId);
-  const [messages, setMessages] = useState<Message[] | null>(props.threadId ? null : []);
+  const [loaded, setLoaded] = useState<LoadedMessages | null>(
+    props.threadId ? null : { messages: [], hasEarlier: false, hasLater: false },
+  );
+  const messages = loaded?.messages ?? null;
+  const setMessages = useCallback((update: (list: Message[]) => Message[]) => {
+    setLoaded((current) => (current ? { ...current, messages: update(current.messages) } : current));
+  }, []);
   const [run, setRun] = useState<Run | null>(null);
   const [streaming, setStreaming] = useState(false);
   const [error, setError] = useState<{ error: AppError; retry?: () => void } | null>(null);
   const [draft, setDraftText] = useState("");
-  const [shown, setShown] = useState(PAGE);
   const [inspector, setInspector] = useState(false);
   const [renaming, setRenaming] = useState<string | null>(null);
   const [runsVersion, setRunsVersion] = useState(0);
@@ -75,9 +86,10 @@ export function ThreadPanel(props: ThreadPanelProps) {
   useEffect(() => {
     const id = initialThread.current;
     if (!id) return;
-    Promise.all([listMessages(id), listRuns(id)]).then(
-      ([loaded, runs]) => {
-        setMessages(loaded);
+    const anchor: Anchor = props.focusMessageId ? { kind: "around", messageId: props.focusMessageId } : { kind: "latest" };
+    Promise.all([listMessages(id, anchor, PAGE), listRuns(id)]).then(
+      ([window, runs]) => {
+        setLoaded(window);
         const last = runs.at(-1) ?? null;
         setRun(last);
         if (last && !props.currentAssistant) props.onCurrentAssistant(last.assistant_id);
@@ -97,15 +109,39 @@ export function ThreadPanel(props: ThreadPanelProps) {
     return () => clearTimeout(timer);
   }, [draft, draftKey]);
 
-  // A focused message (from search) is scrolled to; otherwise the end of the thread.
+  // The view follows the end of the thread as messages arrive and grow, unless the reader has
+  // scrolled up or opened a message from search (scrolled to once).
+  const scroller = useRef<HTMLDivElement>(null);
+  const followEnd = useRef(true);
+  const focused = useRef(false);
+  const last = messages?.at(-1);
+  const endKey = last ? `${last.id}:${messageText(last).length}` : "";
   useEffect(() => {
     if (messages === null) return;
-    if (props.focusMessageId) {
+    if (props.focusMessageId && !focused.current) {
+      focused.current = true;
+      followEnd.current = false;
       document.getElementById(`message-${props.focusMessageId}`)?.scrollIntoView({ block: "center" });
-    } else {
+    } else if (followEnd.current && !loaded?.hasLater) {
       endRef.current?.scrollIntoView({ block: "end" });
     }
-  }, [messages, props.focusMessageId]);
+    // eslint-disable-next-line react-hooks/exhaustive-deps -- runs when the thread's end changes
+  }, [endKey, messages === null]);
+
+  // Earlier messages added above keep what the reader was looking at in place.
+  const heightBelowTop = useRef<number | null>(null);
+  const firstId = messages?.[0]?.id;
+  useLayoutEffect(() => {
+    const element = scroller.current;
+    if (element && heightBelowTop.current !== null) {
+      element.scrollTop = element.scrollHeight - heightBelowTop.current;
+      heightBelowTop.current = null;
+    }
+  }, [firstId]);
+  const onScroll = () => {
+    const element = scroller.current;
+    if (element) followEnd.current = element.scrollHeight - element.scrollTop - element.clientHeight < 80;
+  };
 
   const onEvent = useCallback(
     (event: RunEvent) => {
@@ -132,7 +168,7 @@ export function ThreadPanel(props: ThreadPanelProps) {
         const delta = event.data as { id: string; delta: { content?: { text?: { value?: string } }[] } };
         const text = (delta.delta.content ?? []).map((part) => part.text?.value ?? "").join("");
         setMessages((list) =>
-          (list ?? []).map((m) =>
+          list.map((m) =>
             m.id === delta.id
               ? { ...m, content: [{ type: "text", text: { value: messageText(m) + text, annotations: [] } }] }
               : m,
@@ -140,16 +176,11 @@ export function ThreadPanel(props: ThreadPanelProps) {
         );
       } else if (name.startsWith("thread.message.")) {
         const message = event.data as Message;
-        setMessages((list) => {
-          const current = list ?? [];
-          return current.some((m) => m.id === message.id)
-            ? current.map((m) => (m.id === message.id ? message : m))
-            : [...current, message];
-        });
+        setMessages((list) => upsertMessage(list, message));
       }
     },
     // eslint-disable-next-line react-hooks/exhaustive-deps -- retryRun is stable in effect
-    [props.onThreadsChanged],
+    [props.onThreadsChanged, setMessages],
   );
 
   const begin = (id: string, runAssistant: string) => {
@@ -171,9 +202,9 @@ export function ThreadPanel(props: ThreadPanelProps) {
   useEffect(() => {
     if (!busy || streaming || !threadId) return;
     const timer = setInterval(() => {
-      Promise.all([listRuns(threadId), listMessages(threadId)]).then(([runs, loaded]) => {
+      Promise.all([listRuns(threadId), listMessages(threadId, { kind: "latest" }, PAGE)]).then(([runs, latest]) => {
         setRun(runs.at(-1) ?? null);
-        setMessages(loaded);
+        setLoaded((current) => (current ? joinLatest(current, latest) : latest));
       }, () => undefined);
     }, POLL_MS);
     return () => clearInterval(timer);
@@ -195,7 +226,13 @@ export function ThreadPanel(props: ThreadPanelProps) {
         props.onThreadCreated(id);
       }
       const message = await addMessage(id, text);
-      setMessages((list) => [...(list ?? []), message]);
+      followEnd.current = true;
+      if (loaded?.hasLater) {
+        // The view shows an older part of the thread: jump to its end, where the answer comes.
+        setLoaded(await listMessages(id, { kind: "latest" }, PAGE));
+      } else {
+        setMessages((list) => upsertMessage(list, message));
+      }
       // Only now is the text safe in the thread; the draft goes.
       setDraftText("");
       await setDraft(draftKey, "").catch(() => undefined);
@@ -248,11 +285,26 @@ export function ThreadPanel(props: ThreadPanelProps) {
     );
   }
 
-  // A message opened from search is always among those shown.
-  const focusIndex = messages && props.focusMessageId ? messages.findIndex((m) => m.id === props.focusMessageId) : -1;
-  const showing = messages && focusIndex >= 0 ? Math.max(shown, messages.length - focusIndex) : shown;
-  const visible = messages ? messages.slice(Math.max(0, messages.length - showing)) : [];
-  const title = messages?.find((m) => m.role === "user");
+  const loadMore = (direction: "before" | "after") => {
+    const edge = direction === "before" ? messages?.[0] : messages?.at(-1);
+    if (!threadId || !edge) return;
+    if (direction === "before" && scroller.current) {
+      heightBelowTop.current = scroller.current.scrollHeight - scroller.current.scrollTop;
+    }
+    listMessages(threadId, { kind: direction, messageId: edge.id }, MORE).then(
+      (page) =>
+        setLoaded((current) =>
+          !current
+            ? current
+            : direction === "before"
+              ? { ...current, messages: [...page.messages, ...current.messages], hasEarlier: page.hasEarlier }
+              : { ...current, messages: [...current.messages, ...page.messages], hasLater: page.hasLater },
+        ),
+      (failure: unknown) => setError({ error: toAppError(failure) }),
+    );
+  };
+  const firstQuestion = messages?.find((m) => m.role === "user");
+  const title = props.title ?? (firstQuestion ? messageText(firstQuestion).split("\n")[0] : "Thread");
 
   return (
     <section className="thread-layout" data-testid="thread-panel">
@@ -286,7 +338,7 @@ export function ThreadPanel(props: ThreadPanelProps) {
               </button>
             </form>
           ) : (
-            <h1 className="thread-title-heading">{threadId ? (title ? messageText(title).split("\n")[0] : "Thread") : "New thread"}</h1>
+            <h1 className="thread-title-heading">{threadId ? title : "New thread"}</h1>
           )}
           <label className="assistant-picker">
             <span className="muted">Assistant</span>
@@ -335,11 +387,11 @@ export function ThreadPanel(props: ThreadPanelProps) {
             </div>
           )}
         </header>
-        <div className="messages" data-testid="messages">
+        <div className="messages" data-testid="messages" ref={scroller} onScroll={onScroll}>
           {messages === null && <p className="muted">Loading…</p>}
-          {messages !== null && messages.length > showing && (
-            <button type="button" className="small center" onClick={() => setShown((n) => n + PAGE * 4)}>
-              Show earlier messages ({messages.length - showing} more)
+          {loaded?.hasEarlier && (
+            <button type="button" className="small center" onClick={() => loadMore("before")} data-testid="show-earlier">
+              Show earlier messages
             </button>
           )}
           {messages !== null && messages.length === 0 && (
@@ -349,7 +401,7 @@ export function ThreadPanel(props: ThreadPanelProps) {
               detail="Enter sends, Shift+Enter starts a new line."
             />
           )}
-          {visible.map((message) => (
+          {(messages ?? []).map((message) => (
             <article
               key={message.id}
               id={`message-${message.id}`}
@@ -366,6 +418,11 @@ export function ThreadPanel(props: ThreadPanelProps) {
               {message.status === "in_progress" && <span className="typing" aria-label="Writing" />}
             </article>
           ))}
+          {loaded?.hasLater && (
+            <button type="button" className="small center" onClick={() => loadMore("after")} data-testid="show-later">
+              Show later messages
+            </button>
+          )}
           <div ref={endRef} />
         </div>
         {run && <RunStatusLine run={run} onCancel={cancel} />}
