@@ -15,6 +15,7 @@ vi.mock("./ipc", async (importOriginal) => {
     listProviders: vi.fn(),
     detectOllama: vi.fn(),
     listLocalModels: vi.fn(),
+    onFilesDropped: vi.fn(),
     getDraft: vi.fn(),
     setDraft: vi.fn(),
   };
@@ -32,6 +33,7 @@ describe("App", () => {
     mocked.listProviders.mockResolvedValue([]);
     mocked.detectOllama.mockResolvedValue(false);
     mocked.listLocalModels.mockResolvedValue({ folder: "/models", models: [] });
+    mocked.onFilesDropped.mockReturnValue(() => undefined);
     mocked.getDraft.mockResolvedValue(null);
     mocked.setDraft.mockResolvedValue(null);
   });

@@ -2,7 +2,7 @@
 //! profile in use. The window's commands call into this and nothing else.
 
 use std::collections::HashMap;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::sync::{Arc, Mutex, PoisonError};
 
 use hearth_engine::providers::{ApiKey, Router};
@@ -15,6 +15,8 @@ use crate::local::LocalBackend;
 use crate::providers::{self, KeyUse, LocalModels, ProviderName, ProviderStatus};
 use crate::remote::RemoteBackend;
 use crate::settings::{LOCAL_PROFILE, RemoteProfile, Settings, check_base_url};
+
+mod models;
 
 /// Where the app keeps its files.
 #[derive(Debug, Clone)]
@@ -48,6 +50,8 @@ pub struct Hearth {
     local: LocalBackend,
     local_models: Option<LocalModels>,
     remotes: Mutex<HashMap<String, Arc<RemoteBackend>>>,
+    /// Model downloads under way, by file name, to cancel them.
+    downloads: Mutex<HashMap<String, tokio_util::sync::CancellationToken>>,
 }
 
 impl Hearth {
@@ -76,6 +80,7 @@ impl Hearth {
             paths,
             local: LocalBackend::new(engine),
             remotes: Mutex::new(HashMap::new()),
+            downloads: Mutex::new(HashMap::new()),
         };
         if let Err(error) = hearth.reload_providers() {
             log::warn!("providers not set up: {error}");
@@ -337,31 +342,6 @@ impl Hearth {
                 (name, listed)
             })
             .collect()
-    }
-
-    /// The GGUF models in the models folder, with what each is; empty when local models cannot
-    /// run on this CPU.
-    pub fn local_models(&self) -> Result<Vec<hearth_local::LocalModel>, BackendError> {
-        let Some(local) = &self.local_models else {
-            return Ok(Vec::new());
-        };
-        hearth_local::list_models(&local.dir)
-            .map_err(|error| BackendError::Internal(error.to_string()))
-    }
-
-    /// Deletes a model file from the models folder and stops offering it.
-    pub fn remove_local_model(&self, id: &str) -> Result<(), BackendError> {
-        let Some(local) = &self.local_models else {
-            return Err(BackendError::NotFound(format!("No local model '{id}'.")));
-        };
-        hearth_local::remove_model(&local.dir, id)
-            .map_err(|error| BackendError::Invalid(error.to_string()))?;
-        self.reload_providers()
-    }
-
-    /// The models folder, when local models can run here.
-    pub fn models_dir(&self) -> Option<&Path> {
-        self.local_models.as_ref().map(|local| local.dir.as_path())
     }
 }
 

@@ -34,6 +34,15 @@ export const commands = {
 	listModels: () => typedError<ModelGroup_Serialize[], AppError>(__TAURI_INVOKE("list_models")),
 	/**  The GGUF models this computer can run. */
 	listLocalModels: () => typedError<LocalModels_Serialize, AppError>(__TAURI_INVOKE("list_local_models")),
+	/**  Copies a GGUF file (a path from the file dialog or a drop) into the models folder. */
+	addLocalModel: (path: string) => typedError<LocalModelView_Serialize, AppError>(__TAURI_INVOKE("add_local_model", { path })),
+	/**
+	 *  Downloads a model from `url` into the models folder as `file_name`, checking the size and
+	 *  SHA-256 when given; a download of the same name that was cut off resumes.
+	 */
+	downloadLocalModel: (url: string, fileName: string, sha256: string | null, onProgress: Channel<DownloadProgress_Deserialize>) => typedError<LocalModelView_Serialize, AppError>(__TAURI_INVOKE("download_local_model", { url, fileName, sha256, onProgress })),
+	/**  Stops a download, keeping what arrived; starting it again resumes. */
+	cancelLocalDownload: (fileName: string) => __TAURI_INVOKE<boolean>("cancel_local_download", { fileName }),
 	/**  Deletes a model file from the models folder. */
 	removeLocalModel: (id: string) => typedError<null, AppError>(__TAURI_INVOKE("remove_local_model", { id })),
 	/**  Every assistant of the profile, newest first. */
@@ -123,6 +132,21 @@ export type Connection_Serialize = {
 	online: boolean,
 	/**  The server, for a remote profile. */
 	baseUrl: string | null,
+};
+
+/**  How far a download is, sent to the window as bytes arrive. */
+export type DownloadProgress = DownloadProgress_Serialize | DownloadProgress_Deserialize;
+
+/**  How far a download is, sent to the window as bytes arrive. */
+export type DownloadProgress_Deserialize = {
+	downloaded: number | null,
+	total?: number | null,
+};
+
+/**  How far a download is, sent to the window as bytes arrive. */
+export type DownloadProgress_Serialize = {
+	downloaded: number | null,
+	total: number | null,
 };
 
 /**

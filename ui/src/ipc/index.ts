@@ -1,5 +1,7 @@
 // The only place the UI talks to Rust. Views import from here, never from @tauri-apps directly.
 import { Channel } from "@tauri-apps/api/core";
+import { getCurrentWebview } from "@tauri-apps/api/webview";
+import { open as openDialog } from "@tauri-apps/plugin-dialog";
 import type { LoadedMessages } from "../threads/messageWindow";
 import {
   commands,
@@ -8,7 +10,9 @@ import {
   type AppInfo,
   type Connection_Serialize as Connection,
   type ModelGroup_Serialize as ModelGroup,
+  type DownloadProgress_Serialize as DownloadProgress,
   type LocalModels_Serialize as LocalModels,
+  type LocalModelView_Serialize as LocalModelView,
   type ProfileInfo_Serialize as ProfileInfo,
   type ProviderName,
   type ProviderStatus_Serialize as ProviderStatus,
@@ -19,7 +23,9 @@ import type { Assistant, Message, Run, RunEvent, RunStep, Thread } from "./wire"
 
 export type {
   Anchor,
+  DownloadProgress,
   LocalModels,
+  LocalModelView,
   AppError,
   AppInfo,
   Connection,
@@ -90,6 +96,38 @@ export const testProvider = (name: ProviderName, baseUrl: string | null, key: st
 export const detectOllama = (): Promise<boolean> => commands.detectOllama();
 export const listLocalModels = (): Promise<LocalModels> => unwrap(commands.listLocalModels());
 export const removeLocalModel = (id: string): Promise<null> => unwrap(commands.removeLocalModel(id));
+export const addLocalModel = (path: string): Promise<LocalModelView> => unwrap(commands.addLocalModel(path));
+export const downloadLocalModel = (
+  url: string,
+  fileName: string,
+  sha256: string | null,
+  onProgress: (progress: DownloadProgress) => void,
+): Promise<LocalModelView> => {
+  const progress = new Channel<DownloadProgress>();
+  progress.onmessage = onProgress;
+  // The generated parameter type is the input twin of the same shape.
+  return unwrap(commands.downloadLocalModel(url, fileName, sha256, progress as never));
+};
+export const cancelLocalDownload = (fileName: string): Promise<boolean> => commands.cancelLocalDownload(fileName);
+
+/** Asks for a GGUF file with the system's open-file dialog; `null` when the person cancels. */
+export async function chooseModelFile(): Promise<string | null> {
+  const chosen = await openDialog({
+    title: "Add a GGUF model",
+    multiple: false,
+    directory: false,
+    filters: [{ name: "GGUF model", extensions: ["gguf"] }],
+  });
+  return typeof chosen === "string" ? chosen : null;
+}
+
+/** Calls `onDrop` with the paths of files dropped on the window; returns the unsubscribe. */
+export function onFilesDropped(onDrop: (paths: string[]) => void): () => void {
+  const stop = getCurrentWebview().onDragDropEvent((event) => {
+    if (event.payload.type === "drop") onDrop(event.payload.paths);
+  });
+  return () => void stop.then((unlisten) => unlisten(), () => undefined);
+}
 export const listModels = (): Promise<ModelGroup[]> => unwrap(commands.listModels());
 
 // ----- assistants -----

@@ -1,4 +1,6 @@
 import { useEffect, useState } from "react";
+import { FieldError } from "../components/FieldError";
+import { defaultModel, isLocalModel, localModelLimits } from "../forms/localModel";
 import { ConfirmButton } from "../components/ConfirmButton";
 import { ErrorNotice } from "../components/ErrorNotice";
 import {
@@ -29,14 +31,6 @@ interface AssistantEditorProps {
   onDuplicated: (copy: Assistant) => void;
 }
 
-function FieldError({ error, id }: { error?: string; id: string }) {
-  return error ? (
-    <p className="field-error" id={id} role="alert">
-      {error}
-    </p>
-  ) : null;
-}
-
 /** Create or edit an assistant: every field of the API, checked as you go. */
 export function AssistantEditor({ assistant: opened, offline, onSaved, onDeleted, onDuplicated }: AssistantEditorProps) {
   // The assistant as last saved here: a new one becomes an edit of itself once created.
@@ -49,8 +43,12 @@ export function AssistantEditor({ assistant: opened, offline, onSaved, onDeleted
   const [models, setModels] = useState<ModelGroup[]>([]);
 
   useEffect(() => {
-    listModels().then(setModels, () => undefined);
-  }, []);
+    listModels().then((groups) => {
+      setModels(groups);
+      // A new assistant on a fresh install starts on the model that runs here.
+      if (!opened) setForm((current) => (current.model ? current : { ...current, model: defaultModel(groups) }));
+    }, () => undefined);
+  }, [opened]);
 
   const errors: FormErrors = touched ? validate(form) : {};
   const set = <K extends keyof AssistantForm>(key: K, value: AssistantForm[K]) => {
@@ -157,6 +155,18 @@ export function AssistantEditor({ assistant: opened, offline, onSaved, onDeleted
           </datalist>
         </label>
         <FieldError error={errors.model} id="model-error" />
+        {isLocalModel(models, form.model) && (
+          <p className="hint" data-testid="local-model-note">
+            Runs on this computer with llama.cpp, offline and free. Small models such as the included SmolLM2-135M answer
+            quickly but are often wrong; for better answers add a bigger GGUF model, or set up OpenAI, Anthropic or Ollama, in
+            Settings.
+          </p>
+        )}
+        {isLocalModel(models, form.model) && localModelLimits(form) && (
+          <p className="field-warning" role="status" data-testid="local-model-limits">
+            {localModelLimits(form)}
+          </p>
+        )}
         {models.length === 0 && <p className="hint">No provider is set up yet: add a key or a server in Settings to get a model list.</p>}
         {modelErrors.map((group) => (
           <p className="hint" key={group.provider}>

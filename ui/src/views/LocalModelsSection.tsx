@@ -1,41 +1,120 @@
 import { useCallback, useEffect, useState } from "react";
 import { ConfirmButton } from "../components/ConfirmButton";
 import { ErrorNotice } from "../components/ErrorNotice";
-import { listLocalModels, removeLocalModel, toAppError, type AppError, type LocalModels } from "../ipc";
-
-function size(bytes: number | null): string {
-  if (bytes === null) return "—";
-  return bytes >= 1e9 ? `${(bytes / 1e9).toFixed(1)} GB` : `${Math.round(bytes / 1e6)} MB`;
-}
+import {
+  addLocalModel,
+  chooseModelFile,
+  listLocalModels,
+  onFilesDropped,
+  removeLocalModel,
+  toAppError,
+  type AppError,
+  type LocalModels,
+} from "../ipc";
+import { ModelDownload } from "./ModelDownload";
+import { size } from "./units";
 
 function parameters(count: number | null | undefined): string {
   if (count == null) return "—";
   return count >= 1e9 ? `${(count / 1e9).toFixed(1)}B` : `${Math.round(count / 1e6)}M`;
 }
 
+/** The last part of a path, for messages. */
+function fileName(path: string): string {
+  return path.split(/[\\/]/).pop() ?? path;
+}
+
 /** The GGUF models in Hearth's models folder, which "This computer" runs with llama.cpp. */
 export function LocalModelsSection() {
   const [local, setLocal] = useState<LocalModels | null>(null);
   const [error, setError] = useState<AppError | null>(null);
+  const [adding, setAdding] = useState<string | null>(null);
+  const [added, setAdded] = useState<string | null>(null);
   const refresh = useCallback(() => {
     listLocalModels().then(setLocal, (failure: unknown) => setError(toAppError(failure)));
   }, []);
   useEffect(refresh, [refresh]);
 
+  const add = useCallback(
+    async (path: string) => {
+      setAdded(null);
+      setAdding(fileName(path));
+      try {
+        const model = await addLocalModel(path);
+        setAdded(model.id);
+        refresh();
+      } catch (failure) {
+        setError(toAppError(failure));
+      } finally {
+        setAdding(null);
+      }
+    },
+    [refresh],
+  );
+
+  // Files dropped on the window while this page is open are offered as models.
+  useEffect(
+    () =>
+      onFilesDropped((paths) => {
+        const models = paths.filter((path) => path.toLowerCase().endsWith(".gguf"));
+        const others = paths.filter((path) => !path.toLowerCase().endsWith(".gguf"));
+        setError(
+          others.length > 0
+            ? {
+                code: "invalid",
+                message: `Only GGUF model files (.gguf) can be added here; ${others.map(fileName).join(", ")} was not added.`,
+              }
+            : null,
+        );
+        void models.reduce((previous, path) => previous.then(() => add(path)), Promise.resolve());
+      }),
+    [add],
+  );
+
+  const choose = () => {
+    chooseModelFile().then(
+      (path) => {
+        setError(null);
+        if (path) void add(path);
+      },
+      (failure: unknown) => setError(toAppError(failure)),
+    );
+  };
+
+  const usable = Boolean(local?.folder);
   return (
     <section data-testid="local-models">
       <h2>Local models</h2>
-      {error && <ErrorNotice error={error} onRetry={refresh} />}
       {local && local.folder === null && (
         <p className="muted">This computer’s processor cannot run local models (llama.cpp needs AVX2); use a provider above.</p>
       )}
       {local?.folder && (
         <p className="muted">
           GGUF files in <span className="path">{local.folder}</span> run on this computer, offline. An assistant uses one by its
-          name as the model. Local models cannot call functions.
+          name as the model. Local models cannot call functions. Drop a .gguf file on this page to add it.
         </p>
       )}
-      {local?.folder && local.models.length === 0 && <p className="muted">No model in the folder yet: copy a .gguf file into it.</p>}
+      {usable && (
+        <div className="row-actions">
+          <button type="button" onClick={choose} disabled={adding !== null} data-testid="add-model-file">
+            Add a model file…
+          </button>
+          {adding && (
+            <span className="muted" data-testid="adding-model">
+              Copying {adding} into the models folder…
+            </span>
+          )}
+          {added && (
+            <span className="muted" data-testid="model-added">
+              Added <code>{added}</code>.
+            </span>
+          )}
+        </div>
+      )}
+      {error && <ErrorNotice error={error} onRetry={error.code === "internal" ? refresh : undefined} />}
+      {local?.folder && local.models.length === 0 && (
+        <p className="muted">No model yet: add a .gguf file or download one below.</p>
+      )}
       {local && local.models.length > 0 && (
         <table className="models">
           <thead>
@@ -74,6 +153,7 @@ export function LocalModelsSection() {
           </tbody>
         </table>
       )}
+      {usable && <ModelDownload onDownloaded={refresh} />}
     </section>
   );
 }
