@@ -31,6 +31,6 @@ pub use error::{Result, StoreError};
 pub use ids::new_id;
 pub use message_window::{MessageAnchor, MessageWindow};
 pub use page::Page;
-pub use search::{HIT_END, HIT_START, MessageHit};
+pub use search::{HIT_END, HIT_START, MessageHit, RANKED_MATCHES};
 pub use store::{Store, Tx};
 pub use summaries::ThreadSummary;

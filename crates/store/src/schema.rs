@@ -11,7 +11,7 @@ use crate::{
 
 /// The migrations in order; a new one is appended, never edited in place, because databases out
 /// in the world have already run the earlier ones.
-const MIGRATIONS: &[&str] = &[
+pub(crate) const MIGRATIONS: &[&str] = &[
     assistants::CREATE,
     threads::CREATE,
     messages::CREATE,
@@ -22,6 +22,7 @@ const MIGRATIONS: &[&str] = &[
     vector_stores::CREATE,
     vector_store_files::CREATE,
     drafts::CREATE,
+    search::PREFIX_AND_OWNER_INDEXES,
 ];
 
 /// The schema version a fully migrated database has.

@@ -5,6 +5,9 @@
 //! transaction. Snippets mark each hit with U+0002 before and U+0003 after ([`HIT_START`],
 //! [`HIT_END`]); indexed text never contains those characters, so the UI can escape the snippet
 //! and then turn the markers into `<mark>` safely.
+//!
+//! Results are the best (bm25) of the query's [`RANKED_MATCHES`] newest matches, so that a search
+//! runs at each keystroke even when what was typed so far matches most of the history.
 
 use rusqlite::params;
 
@@ -31,6 +34,30 @@ CREATE TRIGGER messages_fts_update AFTER UPDATE OF text ON messages WHEN old.tex
 END;
 ";
 
+/// Version-11 indexes for search as you type.
+///
+/// Prefix indexes of 1, 2 and 3 characters. The last word typed is a prefix; without an index for
+/// its length, FTS5 merges at each keystroke the postings of every word that starts with it, after
+/// one letter a good part of the vocabulary. Longer prefixes start few words, so merging theirs is
+/// cheap. FTS5 takes the option only when the table is created, so the table is made anew and
+/// rebuilt from `messages`; the triggers of version 1 refer to it by name and keep working.
+///
+/// `messages_owner` holds what the assistant filter reads, a few dozen bytes per message. Read
+/// through the table instead, each message's text and JSON body come along, and a filtered search
+/// that looks at many matches takes over twice as long.
+pub(crate) const PREFIX_AND_OWNER_INDEXES: &str = "
+DROP TABLE messages_fts;
+CREATE VIRTUAL TABLE messages_fts USING fts5 (
+    text,
+    content = 'messages',
+    content_rowid = 'seq',
+    tokenize = 'unicode61 remove_diacritics 2',
+    prefix = '1 2 3'
+);
+INSERT INTO messages_fts (messages_fts) VALUES ('rebuild');
+CREATE INDEX messages_owner ON messages (seq, thread_id, assistant_id);
+";
+
 /// Marks the start of a highlighted hit in [`MessageHit::snippet`].
 pub const HIT_START: char = '\u{2}';
 /// Marks the end of a highlighted hit in [`MessageHit::snippet`].
@@ -38,6 +65,13 @@ pub const HIT_END: char = '\u{3}';
 
 /// Words of context around the hits in a snippet.
 const SNIPPET_TOKENS: i64 = 16;
+
+/// How many matches of a query are ranked: the most recently stored ones. Ranking reads every
+/// match's length and positions, about 1 ms per thousand matches; a common word, or the first
+/// letters typed, can match most of the history, and ranking all of it takes longer than a
+/// keystroke allows. In a chat history the newest matches are also the likeliest to be wanted.
+/// A query with fewer matches has all of them ranked.
+pub const RANKED_MATCHES: u32 = 1_000;
 
 /// One message found by [`Tx::search_messages`].
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -76,9 +110,55 @@ pub(crate) fn fts_query(input: &str) -> Option<String> {
     Some(quoted)
 }
 
+/// The search. `recent` takes the newest matches that pass the assistant filter (FTS5 walks its
+/// postings by descending rowid and stops at the limit); `best` keeps the best of them. Snippets
+/// and each hit's assistant are worked out for those rows only: the outer scan, held by `CROSS
+/// JOIN` to the order `messages_fts`, `best`, `messages`, reads just the rowid range of `best` and
+/// drops the rows not in it before anything else is read or made. A snippet can only come from a
+/// cursor of the MATCH, and looking rowids up in one rebuilds a prefix's postings at each lookup,
+/// hence a scan rather than lookups.
+///
+/// A user's message carries no assistant id; the thread's latest run says whose it is (`owned`
+/// lists the threads whose latest run is the filter's assistant). `INDEXED BY`: without
+/// statistics (no ANALYZE) the planner reads messages through the table instead.
+const SEARCH: &str = "
+WITH owned AS (
+    SELECT t.id FROM threads t
+    WHERE (SELECT r.assistant_id FROM runs r WHERE r.thread_id = t.id
+           ORDER BY r.created_at DESC, r.rowid DESC LIMIT 1) = ?2
+),
+recent AS (
+    SELECT messages_fts.rowid AS seq, messages_fts.rank AS rank
+    FROM messages_fts JOIN messages m INDEXED BY messages_owner ON m.seq = messages_fts.rowid
+    WHERE messages_fts MATCH ?1
+      AND (?2 IS NULL OR m.assistant_id = ?2
+           OR (m.assistant_id IS NULL AND m.thread_id IN owned))
+    ORDER BY messages_fts.rowid DESC
+    LIMIT ?4
+),
+best AS (
+    SELECT seq, rank FROM recent ORDER BY rank, seq DESC LIMIT ?3
+)
+SELECT m.id, m.thread_id,
+       coalesce(m.assistant_id, (SELECT r.assistant_id FROM runs r
+           WHERE r.thread_id = m.thread_id
+           ORDER BY r.created_at DESC, r.rowid DESC LIMIT 1)),
+       m.created_at,
+       snippet(messages_fts, 0, char(2), char(3), '…', ?5)
+FROM messages_fts CROSS JOIN best ON best.seq = messages_fts.rowid
+CROSS JOIN messages m ON m.seq = best.seq
+WHERE messages_fts MATCH ?1
+  AND messages_fts.rowid BETWEEN (SELECT min(seq) FROM best) AND (SELECT max(seq) FROM best)
+ORDER BY best.rank, best.seq DESC
+";
+
 impl Tx<'_> {
-    /// Messages whose text matches every word of `query`, best first, at most `limit` (1–100),
-    /// only those of `assistant_id` when given. Any input is accepted.
+    /// Messages whose text matches every word of `query`, best first (ties: the most recently
+    /// stored first), at most `limit` (1–100), only those of `assistant_id` when given. Any input
+    /// is accepted.
+    ///
+    /// Only the [`RANKED_MATCHES`] most recently stored matches (of `assistant_id`, when given)
+    /// are ranked; a query with more leaves the older ones out.
     pub fn search_messages(
         &self,
         query: &str,
@@ -88,24 +168,16 @@ impl Tx<'_> {
         let Some(fts) = fts_query(query) else {
             return Ok(Vec::new());
         };
-        // A user's message carries no assistant id; the thread's latest run says whose it is.
-        let mut statement = self.conn.prepare_cached(
-            "SELECT id, thread_id, assistant_id, created_at, snippet FROM (
-                 SELECT m.id, m.thread_id, m.created_at, fts.rank,
-                        coalesce(m.assistant_id, (SELECT r.assistant_id FROM runs r
-                            WHERE r.thread_id = m.thread_id
-                            ORDER BY r.created_at DESC, r.rowid DESC LIMIT 1)) AS assistant_id,
-                        snippet(messages_fts, 0, char(2), char(3), '…', ?4) AS snippet
-                 FROM messages_fts fts JOIN messages m ON m.seq = fts.rowid
-                 WHERE messages_fts MATCH ?1
-             )
-             WHERE ?2 IS NULL OR assistant_id = ?2
-             ORDER BY rank, created_at DESC
-             LIMIT ?3",
-        )?;
+        let mut statement = self.conn.prepare_cached(SEARCH)?;
         let hits = statement
             .query_map(
-                params![fts, assistant_id, limit.clamp(1, 100), SNIPPET_TOKENS],
+                params![
+                    fts,
+                    assistant_id,
+                    limit.clamp(1, 100),
+                    RANKED_MATCHES,
+                    SNIPPET_TOKENS
+                ],
                 |row| {
                     Ok(MessageHit {
                         message_id: row.get(0)?,
@@ -122,13 +194,57 @@ impl Tx<'_> {
 }
 
 delegate! {
-    /// Messages matching every word of `query`, best first, optionally of one assistant.
+    /// Messages matching every word of `query`, best of the newest [`RANKED_MATCHES`] first,
+    /// optionally of one assistant.
     read fn search_messages(&self, query: &str, assistant_id: Option<&str>, limit: u32) -> Vec<MessageHit>;
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::schema;
+    use rusqlite::Connection;
+
+    #[test]
+    fn messages_stored_before_the_prefix_index_are_found_after_it() {
+        let mut conn = Connection::open_in_memory().unwrap();
+        let before = schema::MIGRATIONS
+            .iter()
+            .position(|sql| *sql == PREFIX_AND_OWNER_INDEXES)
+            .unwrap();
+        for sql in &schema::MIGRATIONS[..before] {
+            conn.execute_batch(sql).unwrap();
+        }
+        conn.pragma_update(None, "user_version", before as i64)
+            .unwrap();
+        conn.execute_batch(
+            "INSERT INTO threads (id, created_at, body) VALUES ('thread_1', 1, '{}');
+             INSERT INTO messages (id, thread_id, created_at, text, body)
+             VALUES ('msg_1', 'thread_1', 1, 'migrations keep history', '{}');",
+        )
+        .unwrap();
+
+        schema::migrate(&mut conn).unwrap();
+        let tx = Tx { conn: &conn };
+        let ids = |query| -> Vec<String> {
+            tx.search_messages(query, None, 10)
+                .unwrap()
+                .into_iter()
+                .map(|hit| hit.message_id)
+                .collect()
+        };
+        assert_eq!(ids("hi"), ["msg_1"], "the rebuilt index has the old text");
+        conn.execute(
+            "UPDATE messages SET text = 'nothing left' WHERE id = 'msg_1'",
+            [],
+        )
+        .unwrap();
+        assert!(
+            ids("hist").is_empty(),
+            "the old triggers keep the new table current"
+        );
+        assert_eq!(ids("noth"), ["msg_1"]);
+    }
 
     #[test]
     fn words_are_quoted_and_the_last_is_a_prefix() {
