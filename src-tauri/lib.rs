@@ -6,6 +6,7 @@ mod bindings;
 mod command_names;
 mod commands;
 mod error;
+mod webview;
 mod window_state;
 
 use hearth_desktop::{Hearth, Paths};
@@ -50,6 +51,7 @@ pub fn run() {
             ipc.mount_events(app);
             app.manage(open_hearth(app.handle())?);
             if let Some(window) = app.get_webview_window("main") {
+                webview::tune(&window);
                 window_state::save_when_settled(&window);
             }
             log::info!("Hearth {} started", app.package_info().version);
