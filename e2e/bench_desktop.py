@@ -47,11 +47,15 @@ def memory_kib(pids: list[int], field: str) -> int:
 
 
 def measure_memory(rows: list, when: str) -> None:
-    """PSS (shared pages split between the processes sharing them) and RSS of the app and its web processes."""
+    """PSS (shared pages split between the processes sharing them) of the app and each of its web
+    processes, and the RSS sum."""
     time.sleep(5)
     app = int(subprocess.run(["pgrep", "-f", f"^{app_binary()}$"], capture_output=True, text=True).stdout.split()[0])
     pids = descendants(app)
     rows.append((f"memory {when}, PSS of the app and its {len(pids) - 1} web processes (MiB)", memory_kib(pids, "Pss") / 1024))
+    for pid in pids:
+        name = Path(f"/proc/{pid}/comm").read_text().strip()
+        rows.append((f"  of which {name} (MiB)", memory_kib([pid], "Pss") / 1024))
     rows.append((f"memory {when}, RSS sum (MiB)", memory_kib(pids, "Rss") / 1024))
 
 

@@ -46,3 +46,13 @@ pub(crate) fn parse<T: serde::de::DeserializeOwned>(body: Json) -> Result<T, App
         serde_json::to_vec(&body.0).map_err(|error| AppError::internal("while encoding", error))?;
     hearth_desktop::parse_request(&bytes).map_err(AppError::from)
 }
+
+/// Runs a store read on a blocking thread: a synchronous command would run on the window's own
+/// thread, and a long read there holds up every repaint and keystroke.
+pub(crate) async fn off_the_window<T: Send + 'static>(
+    read: impl FnOnce() -> Result<T, AppError> + Send + 'static,
+) -> Result<T, AppError> {
+    tauri::async_runtime::spawn_blocking(read)
+        .await
+        .map_err(|error| AppError::internal("The read stopped", error))?
+}

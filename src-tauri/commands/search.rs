@@ -5,6 +5,7 @@ use serde::Serialize;
 use specta::Type;
 use tauri::State;
 
+use super::off_the_window;
 use crate::error::AppError;
 
 /// Hits returned per search; the list shows the best ones.
@@ -26,15 +27,16 @@ pub struct SearchHit {
 /// Messages matching every word of `query` (the last as a prefix), best first.
 #[tauri::command]
 #[specta::specta]
-pub fn search_messages(
+pub async fn search_messages(
     hearth: State<'_, Hearth>,
     query: String,
     assistant_id: Option<String>,
 ) -> Result<Vec<SearchHit>, AppError> {
-    let hits = hearth
-        .backend()?
-        .store()
-        .read(|tx| tx.search_messages(&query, assistant_id.as_deref(), SEARCH_LIMIT))?;
+    let store = hearth.backend()?.store().clone();
+    let hits = off_the_window(move || {
+        Ok(store.search_messages(&query, assistant_id.as_deref(), SEARCH_LIMIT)?)
+    })
+    .await?;
     Ok(hits
         .into_iter()
         .map(|hit| SearchHit {

@@ -7,7 +7,7 @@ use serde::{Deserialize, Serialize};
 use specta::Type;
 use tauri::State;
 
-use super::{Json, to_json, to_json_list};
+use super::{Json, off_the_window, to_json, to_json_list};
 use crate::error::AppError;
 
 /// One line of the thread list.
@@ -29,12 +29,13 @@ pub struct ThreadSummary {
 /// Every thread, most recently active first; only one assistant's when given.
 #[tauri::command]
 #[specta::specta]
-pub fn list_threads(
+pub async fn list_threads(
     hearth: State<'_, Hearth>,
     assistant_id: Option<String>,
 ) -> Result<Vec<ThreadSummary>, AppError> {
-    let backend = hearth.backend()?;
-    let summaries = backend.store().thread_summaries(assistant_id.as_deref())?;
+    let store = hearth.backend()?.store().clone();
+    let summaries =
+        off_the_window(move || Ok(store.thread_summaries(assistant_id.as_deref())?)).await?;
     Ok(summaries
         .into_iter()
         .map(|summary| ThreadSummary {

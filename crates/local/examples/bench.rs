@@ -53,7 +53,7 @@ fn main() {
         .find(|a| !a.starts_with("--"))
         .map(PathBuf::from)
         .or_else(|| std::env::var_os("HEARTH_TEST_MODEL").map(PathBuf::from))
-        .unwrap_or_else(|| "/var/tmp/hearth-models/SmolLM2-135M-Instruct.Q4_1.gguf".into());
+        .expect("name the model: an argument, or $HEARTH_TEST_MODEL (scripts/env.sh sets it)");
     assert!(
         model.is_file(),
         "no model at {}: run scripts/default-model.sh",
@@ -86,6 +86,8 @@ fn main() {
     let text = String::from_utf8_lossy(&output.stdout);
     let mut direct_samples = Vec::new();
     let mut direct_peak = 0;
+    // llama.cpp's own counters for the bare loop, summed: prompt ms, prompt tokens, eval ms, evals.
+    let mut llama = [0.0f64; 4];
     for line in text.lines() {
         let parts: Vec<&str> = line.split_whitespace().collect();
         match parts.as_slice() {
@@ -95,6 +97,11 @@ fn main() {
                 decoding: Duration::from_nanos(c.parse().unwrap()),
             }),
             ["vmhwm", kb] => direct_peak = kb.parse().unwrap(),
+            ["llama", rest @ ..] if rest.len() == 4 => {
+                for (sum, value) in llama.iter_mut().zip(rest) {
+                    *sum += value.parse::<f64>().unwrap();
+                }
+            }
             _ => {}
         }
     }
@@ -129,6 +136,17 @@ fn main() {
         e.first_token.as_secs_f64() / d.first_token.as_secs_f64(),
         e.tokens_per_second() / d.tokens_per_second(),
         engine_peak as f64 / direct_peak.max(1) as f64
+    );
+    let rounds = direct_samples.len().max(1) as f64;
+    println!();
+    println!(
+        "llama.cpp's own counters (bare loop, mean): prompt eval {:.0} tokens in {:.1} ms ({:.1} tokens/s) · eval {:.0} tokens in {:.1} ms ({:.1} tokens/s)",
+        llama[1] / rounds,
+        llama[0] / rounds,
+        llama[1] * 1000.0 / llama[0].max(1e-9),
+        llama[3] / rounds,
+        llama[2] / rounds,
+        llama[3] * 1000.0 / llama[2].max(1e-9)
     );
 }
 
@@ -222,7 +240,8 @@ fn direct(model_path: &std::path::Path, threads: usize) -> Vec<Sample> {
             .with_n_ctx(NonZeroU32::new(context))
             .with_n_batch(512)
             .with_n_threads(threads as i32)
-            .with_n_threads_batch(threads as i32);
+            .with_n_threads_batch(threads as i32)
+            .with_no_perf(false);
         let mut ctx = model.new_context(&backend, params).unwrap();
         let mut batch = LlamaBatch::new(512, 1);
         for (i, token) in tokens.iter().enumerate() {
@@ -249,6 +268,14 @@ fn direct(model_path: &std::path::Path, threads: usize) -> Vec<Sample> {
             ctx.decode(&mut batch).unwrap();
         }
         if round > 0 {
+            let t = ctx.timings();
+            println!(
+                "llama {} {} {} {}",
+                t.t_p_eval_ms(),
+                t.n_p_eval(),
+                t.t_eval_ms(),
+                t.n_eval()
+            );
             let first = first.expect("the model should generate");
             samples.push(Sample {
                 first_token: first - started,

@@ -1,5 +1,9 @@
-import { describe, expect, it } from "vitest";
-import { renderMarkdown } from "./Markdown";
+import { fireEvent, render } from "@testing-library/react";
+import { describe, expect, it, vi } from "vitest";
+import * as ipc from "../ipc";
+import { Markdown, renderMarkdown } from "./Markdown";
+
+vi.mock("../ipc", async (importOriginal) => ({ ...(await importOriginal<typeof ipc>()), openLink: vi.fn() }));
 
 describe("renderMarkdown", () => {
   it("renders formatting and highlights code with a copy button", () => {
@@ -27,5 +31,18 @@ describe("renderMarkdown", () => {
   it("keeps ordinary web links", () => {
     const doc = new DOMParser().parseFromString(renderMarkdown("[docs](https://example.org/a)"), "text/html");
     expect(doc.querySelector("a")?.getAttribute("href")).toBe("https://example.org/a");
+  });
+
+  it("opens a web link in the browser when clicked, and never a script link", () => {
+    const open = vi.mocked(ipc.openLink).mockResolvedValue();
+    const { container } = render(<Markdown source="[docs](https://example.org/a) and [bad](javascript:alert(1))" />);
+    const [docs, bad] = Array.from(container.querySelectorAll("a"));
+    if (!docs) throw new Error("the web link is missing");
+    expect(docs.getAttribute("title")).toBe("https://example.org/a");
+    fireEvent.click(docs);
+    expect(open).toHaveBeenCalledWith("https://example.org/a");
+    open.mockClear();
+    if (bad) fireEvent.click(bad);
+    expect(open).not.toHaveBeenCalled();
   });
 });

@@ -2,6 +2,7 @@ import DOMPurify from "dompurify";
 import hljs from "highlight.js/lib/common";
 import { Marked, type Tokens } from "marked";
 import { useMemo, type MouseEvent } from "react";
+import { openLink } from "../ipc";
 
 function escapeHtml(text: string): string {
   return text.replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c] ?? c);
@@ -25,6 +26,12 @@ const markdown = new Marked({
       return escapeHtml(text);
     },
   },
+});
+
+// A link shows where it goes before it is clicked: the address the browser will open.
+DOMPurify.addHook("afterSanitizeAttributes", (node) => {
+  const href = node.tagName === "A" ? node.getAttribute("href") : null;
+  if (href) node.setAttribute("title", href);
 });
 
 /** Model output as safe HTML: only plain formatting survives, links only to http(s) and mailto. */
@@ -51,8 +58,14 @@ export function Markdown({ source }: { source: string }) {
       });
       return;
     }
-    // Links never navigate the app's window away; their address is shown on hover.
-    if (target.closest("a")) event.preventDefault();
+    // Links never navigate the app's window: one that survived sanitizing (http, https, mailto)
+    // opens in the system's browser; its address is shown on hover.
+    const link = target.closest("a");
+    if (link) {
+      event.preventDefault();
+      const href = link.getAttribute("href");
+      if (href && /^(?:https?:|mailto:)/i.test(href)) void openLink(href).catch(() => undefined);
+    }
   };
   return <div className="markdown" onClick={onClick} dangerouslySetInnerHTML={{ __html: html }} />;
 }

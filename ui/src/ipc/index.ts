@@ -2,6 +2,7 @@
 import { Channel } from "@tauri-apps/api/core";
 import { getCurrentWebview } from "@tauri-apps/api/webview";
 import { open as openDialog } from "@tauri-apps/plugin-dialog";
+import { openUrl } from "@tauri-apps/plugin-opener";
 import type { LoadedMessages } from "../threads/messageWindow";
 import {
   commands,
@@ -120,6 +121,9 @@ export async function chooseModelFile(): Promise<string | null> {
   });
   return typeof chosen === "string" ? chosen : null;
 }
+
+/** Opens a web or mail link in the system's browser or mail app (the window never navigates). */
+export const openLink = (url: string): Promise<void> => openUrl(url);
 
 /** Calls `onDrop` with the paths of files dropped on the window; returns the unsubscribe. */
 export function onFilesDropped(onDrop: (paths: string[]) => void): () => void {

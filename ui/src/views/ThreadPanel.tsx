@@ -338,7 +338,9 @@ export function ThreadPanel(props: ThreadPanelProps) {
               </button>
             </form>
           ) : (
-            <h1 className="thread-title-heading">{threadId ? title : "New thread"}</h1>
+            <h1 className="thread-title-heading" title={threadId ? title : undefined}>
+              {threadId ? title : "New thread"}
+            </h1>
           )}
           <label className="assistant-picker">
             <span className="muted">Assistant</span>

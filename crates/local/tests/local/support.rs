@@ -17,9 +17,9 @@ pub const MODEL_ID: &str = "SmolLM2-135M-Instruct.Q4_1";
 
 /// The default model file. Tests that need it fail (never skip) when it is missing.
 pub fn model_path() -> PathBuf {
-    let path = std::env::var_os("HEARTH_TEST_MODEL").map_or_else(
-        || PathBuf::from("/var/tmp/hearth-models/SmolLM2-135M-Instruct.Q4_1.gguf"),
-        PathBuf::from,
+    let path = PathBuf::from(
+        std::env::var_os("HEARTH_TEST_MODEL")
+            .expect("HEARTH_TEST_MODEL must name the test model (scripts/env.sh sets it)"),
     );
     assert!(
         path.is_file(),

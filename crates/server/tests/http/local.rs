@@ -11,9 +11,9 @@ use crate::support::{TOKEN, sse_frames};
 
 /// The default model file; the test fails (never skips) without it.
 fn model_path() -> PathBuf {
-    let path = std::env::var_os("HEARTH_TEST_MODEL").map_or_else(
-        || PathBuf::from("/var/tmp/hearth-models/SmolLM2-135M-Instruct.Q4_1.gguf"),
-        PathBuf::from,
+    let path = PathBuf::from(
+        std::env::var_os("HEARTH_TEST_MODEL")
+            .expect("HEARTH_TEST_MODEL must name the test model (scripts/env.sh sets it)"),
     );
     assert!(
         path.is_file(),
