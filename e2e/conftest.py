@@ -106,7 +106,10 @@ class Home:
             except BaseException:
                 # What the window showed when the test failed, next to the suite's screenshots.
                 failed = Path(os.environ.get("PYTEST_CURRENT_TEST", "test").split(" ")[0].split("::")[-1])
-                driver.save_screenshot(str(self.root / f"failed-{failed}.png"))
+                try:
+                    capture_window(driver, self.root / f"failed-{failed}.png")
+                except Exception as error:  # the test's own failure is what matters
+                    print(f"no screenshot of the failure: {error}", file=sys.stderr)
                 raise
         finally:
             if driver is not None:
@@ -127,11 +130,25 @@ def home(tmp_path) -> Home:
     return Home(tmp_path)
 
 
+def capture_window(driver, path: Path) -> None:
+    """Saves what the app's window shows, as the X server has it. WebDriver's own screenshot waits for
+    the page's next repaint, and the app's web view (drawn without compositing layers) does not
+    repaint an idle page, so that call can wait forever."""
+    # Let the page paint what the test just did.
+    driver.execute_async_script("requestAnimationFrame(() => requestAnimationFrame(arguments[0]))")
+    found = subprocess.run(
+        ["xdotool", "search", "--onlyvisible", "--name", "^Hearth$"], capture_output=True, text=True
+    ).stdout.split()
+    assert found, "the app's window is not on the screen"
+    subprocess.run(["import", "-window", found[-1], str(path)], check=True, timeout=30)
+
+
 def screenshot(driver, name: str) -> Path:
     """Saves the window as SCREENSHOTS/name.png for people to look at."""
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     path = SCREENSHOTS / f"{name}.png"
-    assert driver.save_screenshot(str(path)), f"the screenshot {path} could not be saved"
+    capture_window(driver, path)
+    assert path.stat().st_size > 0, f"the screenshot {path} could not be saved"
     return path
 
 
