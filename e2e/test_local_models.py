@@ -41,6 +41,9 @@ def test_a_fresh_install_answers_with_the_local_model(home, model_file):
     models_folder(home).mkdir(parents=True)
     shutil.copy(model_file, models_folder(home) / model_file.name)
     with home.launch() as driver:
+        hint = wait_for(driver, "local-model-hint").text
+        assert DEFAULT_MODEL_ID in hint and "runs on this computer" in hint, hint
+        screenshot(driver, "home-local-model-light")
         find(driver, "new-assistant").click()
         wait_for(driver, "assistant-editor")
         model = find(driver, "assistant-model")

@@ -1,4 +1,4 @@
-import { fireEvent, render, screen } from "@testing-library/react";
+import { fireEvent, render, screen, waitFor } from "@testing-library/react";
 import { beforeEach, describe, expect, it, vi } from "vitest";
 import { App } from "./App";
 import * as ipc from "./ipc";
@@ -16,6 +16,7 @@ vi.mock("./ipc", async (importOriginal) => {
     detectOllama: vi.fn(),
     listLocalModels: vi.fn(),
     onFilesDropped: vi.fn(),
+    listModels: vi.fn(),
     getDraft: vi.fn(),
     setDraft: vi.fn(),
   };
@@ -34,6 +35,7 @@ describe("App", () => {
     mocked.detectOllama.mockResolvedValue(false);
     mocked.listLocalModels.mockResolvedValue({ folder: "/models", models: [] });
     mocked.onFilesDropped.mockReturnValue(() => undefined);
+    mocked.listModels.mockResolvedValue([]);
     mocked.getDraft.mockResolvedValue(null);
     mocked.setDraft.mockResolvedValue(null);
   });
@@ -43,6 +45,25 @@ describe("App", () => {
     expect((await screen.findByTestId("assistants-empty")).textContent).toContain("No assistants yet");
     expect((await screen.findByTestId("threads-empty")).textContent).toContain("No threads");
     expect((await screen.findByTestId("thread-empty")).textContent).toContain("No assistant yet");
+  });
+
+  it("tells a fresh install without any provider that the local model answers", async () => {
+    mocked.listModels.mockResolvedValue([{ provider: "local", models: ["SmolLM2-135M-Instruct.Q4_1"], error: null }]);
+    render(<App />);
+    const hint = await screen.findByTestId("local-model-hint");
+    expect(hint.textContent).toContain("SmolLM2-135M-Instruct.Q4_1");
+    expect(hint.textContent).toContain("often wrong");
+  });
+
+  it("says nothing about the local model once a provider offers models", async () => {
+    mocked.listModels.mockResolvedValue([
+      { provider: "openai", models: ["gpt-4o"], error: null },
+      { provider: "local", models: ["SmolLM2-135M-Instruct.Q4_1"], error: null },
+    ]);
+    render(<App />);
+    await screen.findByTestId("thread-empty");
+    await waitFor(() => expect(mocked.listModels).toHaveBeenCalled());
+    expect(screen.queryByTestId("local-model-hint")).toBeNull();
   });
 
   it("shows the version Rust reports in settings", async () => {

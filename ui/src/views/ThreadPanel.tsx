@@ -28,6 +28,7 @@ import { ConfirmButton } from "../components/ConfirmButton";
 import { RunInspector } from "./RunInspector";
 import { RunStatusLine } from "./RunStatusLine";
 import { ToolOutputsForm } from "./ToolOutputsForm";
+import { LocalModelHint } from "./LocalModelHint";
 import { joinLatest, upsertMessage, type LoadedMessages } from "../threads/messageWindow";
 
 interface ThreadPanelProps {
@@ -278,6 +279,7 @@ export function ThreadPanel(props: ThreadPanelProps) {
           title="No assistant yet"
           detail="An assistant holds the instructions and the model. Create one to start a conversation."
         />
+        <LocalModelHint />
         <button type="button" className="primary center" onClick={props.onNewAssistant} disabled={offline}>
           Create an assistant
         </button>
