@@ -86,6 +86,8 @@ export function AssistantEditor({ assistant: opened, offline, onSaved, onDeleted
 
   const allModels = models.flatMap((group) => group.models.map((model) => ({ model, provider: group.provider })));
   const modelErrors = models.filter((group) => group.error);
+  const onLocalModel = isLocalModel(models, form.model);
+  const localLimits = localModelLimits(form);
 
   return (
     <section className="main-panel editor" data-testid="assistant-editor" aria-label="Assistant">
@@ -155,16 +157,16 @@ export function AssistantEditor({ assistant: opened, offline, onSaved, onDeleted
           </datalist>
         </label>
         <FieldError error={errors.model} id="model-error" />
-        {isLocalModel(models, form.model) && (
+        {onLocalModel && (
           <p className="hint" data-testid="local-model-note">
             Runs on this computer with llama.cpp, offline and free. Small models such as the included SmolLM2-135M answer
             quickly but are often wrong; for better answers add a bigger GGUF model, or set up OpenAI, Anthropic or Ollama, in
             Settings.
           </p>
         )}
-        {isLocalModel(models, form.model) && localModelLimits(form) && (
+        {onLocalModel && localLimits && (
           <p className="field-warning" role="status" data-testid="local-model-limits">
-            {localModelLimits(form)}
+            {localLimits}
           </p>
         )}
         {models.length === 0 && <p className="hint">No provider is set up yet: add a key or a server in Settings to get a model list.</p>}

@@ -1,4 +1,4 @@
-import { useState } from "react";
+import { useRef, useState } from "react";
 import { ErrorNotice } from "../components/ErrorNotice";
 import { FieldError } from "../components/FieldError";
 import { fileNameFromUrl, validateDownload, type DownloadForm } from "../forms/downloadForm";
@@ -17,6 +17,8 @@ export function ModelDownload({ onDownloaded }: { onDownloaded: () => void }) {
   const [touched, setTouched] = useState(false);
   const [state, setState] = useState<State>({ kind: "idle" });
   const [failure, setFailure] = useState<AppError | null>(null);
+  // Set by the Cancel button: the download's rejection that follows is the cancel, not a failure.
+  const cancelled = useRef(false);
   const errors = touched ? validateDownload(form) : {};
   const busy = state.kind === "downloading";
 
@@ -25,6 +27,7 @@ export function ModelDownload({ onDownloaded }: { onDownloaded: () => void }) {
     if (Object.keys(validateDownload(form)).length > 0) return;
     const fileName = form.fileName.trim();
     setFailure(null);
+    cancelled.current = false;
     setState({ kind: "downloading", fileName, progress: null });
     let last: DownloadProgress | null = null;
     try {
@@ -37,13 +40,12 @@ export function ModelDownload({ onDownloaded }: { onDownloaded: () => void }) {
       setTouched(false);
       onDownloaded();
     } catch (error) {
-      const appError = toAppError(error);
       const kept = (last as DownloadProgress | null)?.downloaded ?? 0;
-      if (/cancelled/i.test(appError.message)) {
+      if (cancelled.current) {
         setState({ kind: "cancelled", fileName, kept });
       } else {
         setState({ kind: "idle" });
-        setFailure(appError);
+        setFailure(toAppError(error));
       }
     }
   };
@@ -105,7 +107,10 @@ export function ModelDownload({ onDownloaded }: { onDownloaded: () => void }) {
       <FieldError error={errors.sha256} id="download-sha256-error" />
       <div className="row-actions">
         {state.kind === "downloading" ? (
-          <button type="button" onClick={() => void cancelLocalDownload(state.fileName)} data-testid="download-cancel">
+          <button type="button" onClick={() => {
+              cancelled.current = true;
+              void cancelLocalDownload(state.fileName);
+            }} data-testid="download-cancel">
             Cancel download
           </button>
         ) : (
