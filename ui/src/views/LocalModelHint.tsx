@@ -11,7 +11,7 @@ export function LocalModelHint() {
   }, []);
   if (!model) return null;
   return (
-    <p className="muted center-text" data-testid="local-model-hint">
+    <p className="muted" data-testid="local-model-hint">
       No account needed: a new assistant starts on <code>{model}</code>, a small model that runs on this computer,
       offline. It is quick but often wrong; add a bigger model or a provider in Settings for better answers.
     </p>

@@ -274,15 +274,17 @@ export function ThreadPanel(props: ThreadPanelProps) {
   if (assistants !== null && assistants.length === 0 && !threadId) {
     return (
       <section className="main-panel" data-testid="thread-panel">
-        <EmptyState
-          testId="thread-empty"
-          title="No assistant yet"
-          detail="An assistant holds the instructions and the model. Create one to start a conversation."
-        />
-        <LocalModelHint />
-        <button type="button" className="primary center" onClick={props.onNewAssistant} disabled={offline}>
-          Create an assistant
-        </button>
+        <div className="first-run">
+          <EmptyState
+            testId="thread-empty"
+            title="No assistant yet"
+            detail="An assistant holds the instructions and the model. Create one to start a conversation."
+          />
+          <LocalModelHint />
+          <button type="button" className="primary" onClick={props.onNewAssistant} disabled={offline}>
+            Create an assistant
+          </button>
+        </div>
       </section>
     );
   }
