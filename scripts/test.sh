@@ -8,6 +8,9 @@ source scripts/env.sh
 step() { printf '\n\033[1m==> %s\033[0m\n' "$*"; }
 started=$SECONDS
 
+step "No tracked file refers to a path outside the repository"
+python3 scripts/check-paths.py
+
 step "Rust formatting"
 cargo fmt --all --check
 

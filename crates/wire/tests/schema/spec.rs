@@ -7,13 +7,13 @@ use std::sync::{Mutex, OnceLock};
 use jsonschema::{Draft, Validator};
 use serde_json::{Map, Value, json};
 
-/// Where the spec sits: `shared/` next to the repository. The crate's folder is read when the test
-/// runs (cargo and nextest set it): a test binary reused from a build in another checkout would
-/// otherwise look beside that checkout.
+/// Where the spec sits: `spec/` at the repository's root (see its README for where it came from).
+/// The crate's folder is read when the test runs (cargo and nextest set it): a test binary reused
+/// from a build in another checkout would otherwise read that checkout's copy.
 pub fn spec_path() -> String {
     let crate_dir = std::env::var("CARGO_MANIFEST_DIR")
         .unwrap_or_else(|_| env!("CARGO_MANIFEST_DIR").to_owned());
-    format!("{crate_dir}/../../../shared/spec/openapi.assistants-v2.json")
+    format!("{crate_dir}/../../spec/openapi.assistants-v2.json")
 }
 
 /// The parsed OpenAPI document; a missing file fails the test instead of skipping it.
@@ -23,8 +23,8 @@ pub fn spec() -> &'static Value {
         let path = spec_path();
         let text = std::fs::read_to_string(&path).unwrap_or_else(|err| {
             panic!(
-                "the Assistants v2 schema must be readable at {path} (shared/spec beside the \
-                 repository) for the wire tests to mean anything: {err}"
+                "the Assistants v2 schema must be readable at {path} (spec/ in the repository) \
+                 for the wire tests to mean anything: {err}"
             )
         });
         serde_json::from_str(&text).expect("the schema file should be valid JSON")
