@@ -16,7 +16,7 @@ import subprocess
 import sys
 from pathlib import PurePosixPath
 
-# `../` repeated, then at least one path character: `../../spec/x.json`, `"../shared"`.
+# `../` repeated, then at least one path character (a file or folder name).
 RELATIVE = re.compile(r"((?:\.\./)+)([A-Za-z0-9_.\-][A-Za-z0-9_.\-/]*)?")
 ABSOLUTE = re.compile(r"(?<![A-Za-z0-9_.\-])/(?:work|root)/[A-Za-z0-9_.\-]")
 # Lock files hold registry data, not paths of ours.
