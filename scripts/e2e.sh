@@ -1,13 +1,12 @@
 #!/usr/bin/env bash
 # The WebDriver suite: the real debug app under Xvfb, in a private D-Bus session with an unlocked test
-# keyring and fresh XDG folders. Expects scripts/setup.sh --test and the debug build to have run.
+# keyring and fresh XDG folders. Expects scripts/setup.sh --test to have run; builds what is missing.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/env.sh
 
-# The scripted model server and hearth-server, for the flows that chat and use a remote profile.
-cargo build --locked -p hearth-server --bin hearth-server
-cargo build --locked -p hearth-engine --features scripted --bin hearth-scripted-provider
+# The app, hearth-server and the scripted model server, unless the test command has just built them.
+[ -n "${HEARTH_BUILT:-}" ] || scripts/build.sh
 export HEARTH_SERVER_BIN="$CARGO_TARGET_DIR/debug/hearth-server"
 export HEARTH_SCRIPTED_PROVIDER_BIN="$CARGO_TARGET_DIR/debug/hearth-scripted-provider"
 export HEARTH_APP="$CARGO_TARGET_DIR/debug/hearth"

@@ -7,9 +7,8 @@ source scripts/env.sh
 
 say() { printf '\033[1m==> %s\033[0m\n' "$*"; }
 
-say "building hearth-server and the scripted provider"
-cargo build --locked -p hearth-server --bin hearth-server
-cargo build --locked -p hearth-engine --features scripted --bin hearth-scripted-provider
+# The app, hearth-server and the scripted model server, unless the test command has just built them.
+[ -n "${HEARTH_BUILT:-}" ] || scripts/build.sh
 export HEARTH_SERVER_BIN="$CARGO_TARGET_DIR/debug/hearth-server"
 export HEARTH_SCRIPTED_PROVIDER_BIN="$CARGO_TARGET_DIR/debug/hearth-scripted-provider"
 

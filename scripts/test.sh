@@ -17,15 +17,17 @@ cargo fmt --all --check
 step "UI: lint, typecheck, unit tests"
 (cd ui && npm run --silent lint && npm run --silent typecheck && npm test --silent)
 
-# Builds the UI (ui/dist) and the debug app with the UI embedded; the WebDriver suite drives this binary.
-step "Building the app"
-ui/node_modules/.bin/tauri build --debug --no-bundle
+# The UI, the debug app with the UI embedded (the WebDriver suite drives it), hearth-server, the
+# scripted model server and every test binary, in one cargo invocation; the steps below reuse them.
+step "Building the app, the servers and the tests"
+scripts/build.sh
+export HEARTH_BUILT=1
 
 step "Clippy"
-cargo clippy --workspace --all-targets --locked -- -D warnings
+cargo clippy "${HEARTH_CARGO[@]}" --all-targets -- -D warnings
 
 step "Rust tests (the generated bindings are checked here too; the keychain tests use a test keyring)"
-scripts/with-keyring.sh cargo nextest run --workspace --locked --no-fail-fast
+scripts/with-keyring.sh cargo nextest run "${HEARTH_CARGO[@]}" --no-fail-fast
 
 step "WebDriver suite"
 scripts/e2e.sh

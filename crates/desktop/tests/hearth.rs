@@ -4,7 +4,7 @@
 use futures_util::StreamExt;
 use hearth_desktop::providers::ProviderName;
 use hearth_desktop::{BackendError, Hearth, Paths};
-use hearth_engine::providers::scripted::{Script, ScriptedOpenAi};
+use hearth_scripted::{Script, ScriptedOpenAi};
 use hearth_wire::{
     CreateAssistantRequest, CreateMessageRequest, CreateRunRequest, CreateThreadRequest,
     StreamEvent,

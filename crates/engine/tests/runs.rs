@@ -4,9 +4,9 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use hearth_engine::providers::scripted::{Script, ScriptedCall, ScriptedOpenAi};
 use hearth_engine::providers::{OpenAiCompatible, ProviderConfig};
 use hearth_engine::{Engine, EngineConfig, RunStream};
+use hearth_scripted::{Script, ScriptedCall, ScriptedOpenAi};
 use hearth_store::Store;
 use hearth_wire::{
     AssistantTool, CreateAssistantRequest, CreateMessageRequest, CreateRunRequest,

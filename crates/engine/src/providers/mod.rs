@@ -15,8 +15,6 @@ mod openai_stream;
 mod request;
 mod retry;
 mod router;
-#[cfg(feature = "scripted")]
-pub mod scripted;
 mod stream;
 
 pub use anthropic::{ANTHROPIC_BASE_URL, ANTHROPIC_VERSION, Anthropic, DEFAULT_MAX_TOKENS};

@@ -9,9 +9,7 @@ use hearth_engine::providers::{
     ProviderError, Sleeper,
 };
 
-pub use hearth_engine::providers::scripted::{
-    Script, ScriptedAnthropic, ScriptedCall, ScriptedOpenAi,
-};
+pub use hearth_scripted::{Script, ScriptedAnthropic, ScriptedCall, ScriptedOpenAi};
 
 /// The key the tests configure; it must never show up in errors.
 pub const KEY: &str = "sk-test-very-secret-0123456789";

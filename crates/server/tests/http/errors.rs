@@ -2,7 +2,7 @@
 
 use std::time::Duration;
 
-use hearth_engine::providers::scripted::Script;
+use hearth_scripted::Script;
 use serde_json::{Value, json};
 
 use crate::support::start;

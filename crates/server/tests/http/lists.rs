@@ -2,7 +2,7 @@
 
 use futures_util::TryStreamExt;
 use hearth_client::{ListQuery, Order};
-use hearth_engine::providers::scripted::Script;
+use hearth_scripted::Script;
 use hearth_wire::RunStatus;
 use serde_json::{Value, json};
 

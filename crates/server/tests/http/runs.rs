@@ -4,7 +4,7 @@ use std::time::Duration;
 
 use futures_util::StreamExt;
 use hearth_client::EventStream;
-use hearth_engine::providers::scripted::{Script, ScriptedCall};
+use hearth_scripted::{Script, ScriptedCall};
 use hearth_wire::{RunStatus, StreamEvent};
 use serde_json::{Value, json};
 

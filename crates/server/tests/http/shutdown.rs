@@ -3,7 +3,7 @@
 use std::time::Duration;
 
 use futures_util::StreamExt;
-use hearth_engine::providers::scripted::Script;
+use hearth_scripted::Script;
 use hearth_wire::{RunStatus, StreamEvent};
 use serde_json::json;
 

@@ -4,9 +4,9 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use hearth_client::{ApiKey, Client, Config};
-use hearth_engine::providers::scripted::{Script, ScriptedOpenAi};
 use hearth_engine::providers::{OpenAiCompatible, ProviderConfig};
 use hearth_engine::{Engine, EngineConfig};
+use hearth_scripted::{Script, ScriptedOpenAi};
 use hearth_server::{ServerConfig, Token};
 use hearth_store::Store;
 use hearth_wire::{Run, RunStatus};

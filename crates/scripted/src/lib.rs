@@ -3,19 +3,20 @@
 //!
 //! ```no_run
 //! # async fn demo() {
-//! use hearth_engine::providers::scripted::{Script, ScriptedCall, ScriptedOpenAi};
+//! use hearth_scripted::{Script, ScriptedCall, ScriptedOpenAi};
 //! let server = ScriptedOpenAi::start(vec![
 //!     Script::text(["Hel", "lo"]).usage(10, 2),
 //!     Script::tool_calls([ScriptedCall::new("call_1", "get_weather", ["{\"ci", "ty\":\"Oslo\"}"])]),
 //! ])
 //! .await;
-//! let base_url = server.base_url(); // give this to `ProviderConfig::new`
+//! let base_url = server.base_url(); // give this to hearth-engine's `ProviderConfig::new`
 //! # let _ = base_url;
 //! # }
 //! ```
 //!
-//! Enabled by the `scripted` feature; other crates add
-//! `hearth-engine = { workspace = true, features = ["scripted"] }` to their dev-dependencies.
+//! A crate of its own, used only as a dev-dependency (and by the `hearth-scripted-provider` binary the
+//! Python suites start), so no test server is ever compiled into the app or `hearth-server`, and the
+//! crates under test keep the features they ship with.
 
 mod anthropic;
 mod openai;

@@ -25,7 +25,7 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use axum::routing::{get, post};
 use axum::{Json, Router};
-use hearth_engine::providers::scripted::{Script, ScriptedCall, ScriptedOpenAi};
+use hearth_scripted::{Script, ScriptedCall, ScriptedOpenAi};
 use serde::Deserialize;
 use serde_json::{Value, json};
 
