@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import type { Assistant } from "../ipc/wire";
+import type { Assistant } from "../ipc";
 import { STARTER_FUNCTION, emptyForm, formFrom, toBody, validate, type AssistantForm } from "./assistantForm";
 
 const valid = (): AssistantForm => ({ ...emptyForm(), name: "Helper", model: "gpt-4o-mini" });

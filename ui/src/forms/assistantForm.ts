@@ -1,6 +1,6 @@
 // The assistant editor's form: its fields as text, the checks with the rule each one states, and
 // the request body it becomes. Kept apart from the view so it is unit-tested.
-import type { Assistant, AssistantTool, ResponseFormat } from "../ipc/wire";
+import type { Assistant, AssistantTool, ResponseFormat } from "../ipc";
 
 export interface FunctionDraft {
   /** The function definition as JSON text: {name, description, parameters, strict}. */

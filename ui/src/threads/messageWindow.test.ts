@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import type { Message } from "../ipc/wire";
+import type { Message } from "../ipc";
 import { joinLatest, upsertMessage } from "./messageWindow";
 
 const message = (id: string, text = id): Message =>

@@ -1,4 +1,4 @@
-import type { Message } from "../ipc/wire";
+import type { Message } from "../ipc";
 
 /** A run of consecutive messages of a thread, as the thread view holds it. */
 export interface LoadedMessages {

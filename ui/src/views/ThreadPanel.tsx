@@ -8,10 +8,8 @@ import {
   createThread,
   deleteThread,
   getDraft,
-  isFinished,
   listMessages,
   listRuns,
-  messageText,
   renameThread,
   setDraft,
   startRun,
@@ -30,6 +28,8 @@ import { RunStatusLine } from "./RunStatusLine";
 import { ToolOutputsForm } from "./ToolOutputsForm";
 import { LocalModelHint } from "./LocalModelHint";
 import { joinLatest, upsertMessage, type LoadedMessages } from "../threads/messageWindow";
+import { messageText } from "../threads/content";
+import { isFinished } from "../threads/runReducer";
 
 interface ThreadPanelProps {
   threadId: string | null;
