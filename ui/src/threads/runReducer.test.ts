@@ -84,19 +84,22 @@ describe("applyRunEvent", () => {
   });
 
   it("ends the stream on an error, offering a retry of the run it was following", () => {
-    const run = { id: "run_1", assistant_id: "asst_run", status: "in_progress" } as Run;
+    const run = { id: "run_1", thread_id: "thread_1", assistant_id: "asst_run", status: "in_progress" } as Run;
     const state = [
       { event: "thread.run.in_progress", data: run },
       { event: "error", data: { code: "server", message: "The provider closed the connection." } },
     ].reduce((s, e) => applyRunEvent(s, e as RunEvent), start);
     expect(state.streaming).toBe(false);
-    expect(state.failure).toEqual({ error: { code: "server", message: "The provider closed the connection." }, run });
+    expect(state.failure).toEqual({
+      error: { code: "server", message: "The provider closed the connection." },
+      retry: { threadId: "thread_1", assistantId: "asst_run" },
+    });
   });
 
   it("remembers a failed run, with its own assistant, for Retry", () => {
-    const failed = { id: "run_2", assistant_id: "asst_b", status: "failed", last_error: { code: "server_error", message: "Rate limited" } } as Run;
+    const failed = { id: "run_2", thread_id: "thread_1", assistant_id: "asst_b", status: "failed", last_error: { code: "server_error", message: "Rate limited" } } as Run;
     const state = applyRunEvent(start, { event: "thread.run.failed", data: failed });
-    expect(state.failure?.run?.assistant_id).toBe("asst_b");
+    expect(state.failure?.retry).toEqual({ threadId: "thread_1", assistantId: "asst_b" });
     expect(state.failure?.error.message).toBe("Rate limited");
   });
 });

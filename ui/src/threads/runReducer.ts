@@ -23,11 +23,21 @@ import type {
 import { knownAnnotation, knownAnnotationDelta, knownContent, knownContentDelta, knownStepDetailsDelta, knownToolCallDelta } from "./content";
 import { upsertMessage } from "./messageWindow";
 
-/** A run that went wrong: what to show, and the run Retry starts again (null: nothing to retry). */
+/** Which assistant to run on which thread: what Retry starts again. */
+export interface RunRequest {
+  threadId: string;
+  assistantId: string;
+}
+
+/** A run that went wrong: what to show, and what Retry starts (null: nothing to retry). */
 export interface RunFailure {
   error: AppError;
-  run: Run | null;
+  retry: RunRequest | null;
 }
+
+/** Retrying a run asks the assistant that run had, whichever one the picker shows now. */
+export const retryOf = (run: Run | null): RunRequest | null =>
+  run ? { threadId: run.thread_id, assistantId: run.assistant_id } : null;
 
 /** The thread's latest run as the view follows it. */
 export interface RunState {
@@ -85,7 +95,7 @@ export function foldRunEvent(state: RunState, event: RunEvent): RunState {
       return {
         ...state,
         streaming: false,
-        failure: { error: { code: event.data.code, message: event.data.message }, run: state.run },
+        failure: { error: { code: event.data.code, message: event.data.message }, retry: retryOf(state.run) },
       };
     case "done":
       return { ...state, streaming: false };
@@ -123,7 +133,7 @@ function withRun(state: RunState, run: Run): RunState {
   const steps = state.run?.id === run.id ? state.steps : [];
   const failure =
     run.status === "failed"
-      ? { error: { code: "server" as const, message: run.last_error?.message ?? "The run failed." }, run }
+      ? { error: { code: "server" as const, message: run.last_error?.message ?? "The run failed." }, retry: retryOf(run) }
       : state.failure;
   return { ...state, run, steps, failure };
 }

@@ -3,9 +3,16 @@ import { ErrorNotice } from "../components/ErrorNotice";
 import { listRunSteps, listRuns, toAppError, type AppError, type Run, type RunStep } from "../ipc";
 import { formatDuration } from "./time";
 import { prettyJson } from "./ToolOutputsForm";
+import type { RunState } from "../threads/runReducer";
+
+/** Changes whenever the inspector's runs and steps may have: a run's status, a step's, a stream's end. */
+export function runsVersion({ run, steps, streaming }: RunState): string {
+  const stepStates = steps.map((step) => `${step.id}:${step.status}`).join(",");
+  return `${run?.id ?? ""}:${run?.status ?? ""}:${streaming ? "streaming" : "idle"}:${stepStates}`;
+}
 
 /** Every run of the thread with its steps: timing, usage, tool calls with arguments and outputs. */
-export function RunInspector({ threadId, version }: { threadId: string; version: number }) {
+export function RunInspector({ threadId, version }: { threadId: string; version: string }) {
   const [runs, setRuns] = useState<{ run: Run; steps: RunStep[] }[] | null>(null);
   const [error, setError] = useState<AppError | null>(null);
 

@@ -1,0 +1,99 @@
+import { useCallback, useEffect, useState } from "react";
+import { reportFailure } from "../errors";
+import { cancelRun, listMessages, listRuns, startRun, submitToolOutputs, type RunEvent } from "../ipc";
+import { foldMessageEvent, foldRunEvent, isFinished, noRun, type RunFailure, type RunRequest, type RunState } from "./runReducer";
+import { FIRST_PAGE, type ThreadMessages } from "./useThreadMessages";
+
+/** How often a run this window is not streaming (started elsewhere) is checked. */
+const POLL_MS = 1000;
+
+export interface RunControl extends RunState {
+  /** The run is neither finished nor absent: the thread waits for it. */
+  busy: boolean;
+  start: (request: RunRequest) => void;
+  /** Starts again what failed, with the assistant the failed run had. */
+  retry: () => void;
+  cancel: () => void;
+  submitOutputs: (outputs: { toolCallId: string; output: string }[]) => void;
+  /** Shows a failure of something done around the run (sending, renaming…) in the same place. */
+  fail: (failure: RunFailure | null) => void;
+}
+
+interface UseRunOptions {
+  /** The thread the view opened with; its latest run is read once. */
+  openedWith: string | null;
+  /** The thread the view shows now (a thread created by sending keeps the view). */
+  threadId: string | null;
+  messages: Pick<ThreadMessages, "update" | "joinLatestPage">;
+  /** A stream ended: the thread list may have a new title or order. */
+  onFinished: () => void;
+}
+
+/** The thread's latest run: started, streamed through the run reducer, cancelled, retried. */
+export function useRun({ openedWith, threadId, messages, onFinished }: UseRunOptions): RunControl {
+  const [state, setState] = useState<RunState>(noRun);
+  const { update, joinLatestPage } = messages;
+  const { run, streaming, failure } = state;
+  const busy = run !== null && !isFinished(run.status);
+
+  useEffect(() => {
+    if (!openedWith) return;
+    let current = true;
+    listRuns(openedWith).then(
+      (runs) => current && setState((s) => ({ ...s, run: runs.at(-1) ?? null })),
+      (error: unknown) => current && setState((s) => ({ ...s, failure: { error: reportFailure(error), retry: null } })),
+    );
+    return () => {
+      current = false;
+    };
+  }, [openedWith]);
+
+  const onEvent = (event: RunEvent) => {
+    setState((s) => foldRunEvent(s, event));
+    update((list) => foldMessageEvent(list, event));
+    if (event.event === "done") onFinished();
+  };
+
+  const fail = useCallback((next: RunFailure | null) => setState((s) => ({ ...s, failure: next })), []);
+
+  const start = (request: RunRequest) => {
+    setState((s) => ({ ...s, streaming: true, failure: null }));
+    startRun(request.threadId, request.assistantId, onEvent).catch((error: unknown) => {
+      setState((s) => ({ ...s, streaming: false, failure: { error: reportFailure(error), retry: request } }));
+    });
+  };
+
+  const retry = () => {
+    if (failure?.retry) start(failure.retry);
+  };
+
+  const cancel = () => {
+    if (!run || !threadId || isFinished(run.status)) return;
+    cancelRun(threadId, run.id).then(
+      (cancelling) => setState((s) => ({ ...s, run: cancelling })),
+      (error: unknown) => fail({ error: reportFailure(error), retry: null }),
+    );
+  };
+
+  const submitOutputs = (outputs: { toolCallId: string; output: string }[]) => {
+    if (!run || !threadId) return;
+    setState((s) => ({ ...s, streaming: true, failure: null }));
+    submitToolOutputs(threadId, run.id, outputs, onEvent).catch((error: unknown) => {
+      setState((s) => ({ ...s, streaming: false, failure: { error: reportFailure(error), retry: null } }));
+    });
+  };
+
+  // A run started elsewhere (another window, an SDK script) is followed by polling.
+  useEffect(() => {
+    if (!busy || streaming || !threadId) return;
+    const timer = setInterval(() => {
+      Promise.all([listRuns(threadId), listMessages(threadId, { kind: "latest" }, FIRST_PAGE)]).then(([runs, latest]) => {
+        setState((s) => ({ ...s, run: runs.at(-1) ?? null }));
+        joinLatestPage(latest);
+      }, () => undefined);
+    }, POLL_MS);
+    return () => clearInterval(timer);
+  }, [busy, streaming, threadId, joinLatestPage]);
+
+  return { ...state, busy, start, retry, cancel, submitOutputs, fail };
+}

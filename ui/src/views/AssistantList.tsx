@@ -1,0 +1,55 @@
+import { EmptyState } from "../components/EmptyState";
+import type { Assistant } from "../ipc";
+
+interface AssistantListProps {
+  assistants: Assistant[] | null;
+  currentAssistant: string | null;
+  offline: boolean;
+  onNew: () => void;
+  /** Start a new thread with this assistant. */
+  onChoose: (assistantId: string) => void;
+  onEdit: (assistantId: string) => void;
+}
+
+/** The sidebar's assistants: choose one to talk to, edit one, or make a new one. */
+export function AssistantList({ assistants, currentAssistant, offline, onNew, onChoose, onEdit }: AssistantListProps) {
+  return (
+    <section className="sidebar-section assistants-section" aria-labelledby="assistants-heading">
+      <div className="section-head">
+        <h2 id="assistants-heading">Assistants</h2>
+        <button
+          type="button"
+          className="small"
+          disabled={offline}
+          title={offline ? "Creating an assistant needs the server" : "New assistant"}
+          onClick={onNew}
+          data-testid="new-assistant"
+        >
+          + New
+        </button>
+      </div>
+      {assistants !== null && assistants.length === 0 && (
+        <EmptyState testId="assistants-empty" title="No assistants yet" detail="Create one: give it instructions and a model." />
+      )}
+      <ul className="assistant-list">
+        {(assistants ?? []).map((assistant) => (
+          <li key={assistant.id} className={assistant.id === currentAssistant ? "current" : undefined}>
+            <button type="button" className="assistant-name" data-testid="assistant-item" onClick={() => onChoose(assistant.id)}>
+              {assistant.name || "Untitled assistant"}
+              <span className="muted small-text"> {assistant.model}</span>
+            </button>
+            <button
+              type="button"
+              className="small ghost"
+              aria-label={`Edit ${assistant.name ?? "assistant"}`}
+              data-testid="edit-assistant"
+              onClick={() => onEdit(assistant.id)}
+            >
+              Edit
+            </button>
+          </li>
+        ))}
+      </ul>
+    </section>
+  );
+}
