@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { Assistant } from "../ipc";
-import { STARTER_FUNCTION, emptyForm, formFrom, toBody, validate, type AssistantForm } from "./assistantForm";
+import { STARTER_FUNCTION, emptyForm, fieldOfParameter, formFrom, toBody, validate, type AssistantForm } from "./assistantForm";
 
 const valid = (): AssistantForm => ({ ...emptyForm(), name: "Helper", model: "gpt-4o-mini" });
 
@@ -59,5 +59,20 @@ describe("assistant form", () => {
     expect(back.fileSearch).toBe(true);
     expect(back.functions).toHaveLength(1);
     expect(back.metadata).toEqual([{ key: "team", value: "docs" }]);
+  });
+});
+
+describe("fieldOfParameter", () => {
+  it("puts a parameter the core refuses under the field that holds it", () => {
+    const form = { ...valid(), fileSearch: true, functions: [{ json: STARTER_FUNCTION }, { json: STARTER_FUNCTION }] };
+    expect(fieldOfParameter(form, "top_p")).toBe("topP");
+    expect(fieldOfParameter(form, "temperature")).toBe("temperature");
+    expect(fieldOfParameter(form, "metadata.key")).toBe("metadata");
+    // file_search is tools[0], so tools[2] is the second function.
+    expect(fieldOfParameter(form, "tools[2].function.name")).toBe("function1");
+    expect(fieldOfParameter(form, "tools[0]")).toBeNull();
+    expect(fieldOfParameter(form, "response_format")).toBeNull();
+    expect(fieldOfParameter({ ...form, responseFormat: "json_schema" }, "response_format.json_schema.schema")).toBe("schemaJson");
+    expect(fieldOfParameter(form, null)).toBeNull();
   });
 });

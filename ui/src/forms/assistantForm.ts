@@ -226,3 +226,31 @@ export function toBody(form: AssistantForm): Record<string, unknown> {
     metadata: Object.fromEntries(form.metadata.map(({ key, value }) => [key, value])),
   };
 }
+
+/**
+ * The form field a request parameter named by the core belongs to (`top_p` → `topP`,
+ * `tools[2].function.name` → the function editor it came from), or `null` when no field shows it.
+ */
+export function fieldOfParameter(form: AssistantForm, parameter: string | null): string | null {
+  if (!parameter) return null;
+  const simple: Record<string, string> = {
+    name: "name",
+    description: "description",
+    instructions: "instructions",
+    model: "model",
+    temperature: "temperature",
+    top_p: "topP",
+  };
+  if (parameter in simple) return simple[parameter] ?? null;
+  if (parameter.startsWith("metadata")) return "metadata";
+  if (parameter === "response_format.json_schema.name") return "schemaName";
+  if (parameter.startsWith("response_format")) return form.responseFormat === "json_schema" ? "schemaJson" : null;
+  const tool = /^tools\[(\d+)\]/.exec(parameter);
+  if (tool) {
+    // `toBody` lists the two built-in tools (when on) before the functions.
+    const builtIn = Number(form.codeInterpreter) + Number(form.fileSearch);
+    const index = Number(tool[1]) - builtIn;
+    return index >= 0 && index < form.functions.length ? `function${index}` : null;
+  }
+  return null;
+}
