@@ -19,6 +19,9 @@ vi.mock("./ipc", async (importOriginal) => {
     listModels: vi.fn(),
     getDraft: vi.fn(),
     setDraft: vi.fn(),
+    listMessages: vi.fn(),
+    listRuns: vi.fn(),
+    searchMessages: vi.fn(),
   };
 });
 
@@ -38,6 +41,8 @@ describe("App", () => {
     mocked.listModels.mockResolvedValue([]);
     mocked.getDraft.mockResolvedValue(null);
     mocked.setDraft.mockResolvedValue(null);
+    mocked.listMessages.mockResolvedValue({ messages: [], hasEarlier: false, hasLater: false });
+    mocked.listRuns.mockResolvedValue([]);
   });
 
   it("shows honest empty states before anything exists", async () => {
@@ -94,5 +99,36 @@ describe("App", () => {
     const banner = await screen.findByTestId("offline-banner");
     expect(banner.textContent).toContain("http://10.0.0.2:8642/v1 cannot be reached");
     expect((screen.getByTestId("new-assistant") as HTMLButtonElement).disabled).toBe(true);
+  });
+
+  it("shows the offline banner as soon as any view's command finds the server unreachable", async () => {
+    mocked.getAppInfo.mockRejectedValue({ code: "offline", message: "http://10.0.0.2:8642/v1 cannot be reached." });
+    render(<App />);
+    await screen.findByTestId("thread-empty");
+    expect(screen.queryByTestId("offline-banner")).toBeNull();
+    mocked.checkConnection.mockResolvedValue({ online: false, baseUrl: "http://10.0.0.2:8642/v1" });
+    fireEvent.click(screen.getByTestId("nav-settings"));
+    const banner = await screen.findByTestId("offline-banner");
+    await waitFor(() => expect(banner.textContent).toContain("http://10.0.0.2:8642/v1 cannot be reached"));
+  });
+
+  it("refreshes the thread list and says so when the open thread was deleted elsewhere", async () => {
+    const gone = { id: "thread_gone", title: "Old plans", renamed: false, assistantId: null, createdAt: 1, updatedAt: 1, preview: "…" };
+    mocked.listThreads.mockResolvedValue([gone]);
+    mocked.listMessages.mockRejectedValue({ code: "not_found", message: "No thread found with id 'thread_gone'." });
+    mocked.searchMessages.mockResolvedValue([
+      { messageId: "msg_1", threadId: "thread_gone", assistantId: null, createdAt: 1, snippet: "old \u0002plans\u0003" },
+    ]);
+    render(<App />);
+    await waitFor(() => expect(mocked.listThreads).toHaveBeenCalled());
+    fireEvent.change(screen.getByTestId("search-input"), { target: { value: "plans" } });
+    const hit = await screen.findByTestId("search-hit");
+    mocked.listThreads.mockResolvedValue([]);
+    const readsBefore = mocked.listThreads.mock.calls.length;
+    fireEvent.click(hit);
+    expect((await screen.findByRole("alert")).textContent).toContain("This thread was deleted elsewhere.");
+    await waitFor(() => expect(mocked.listThreads.mock.calls.length).toBeGreaterThan(readsBefore));
+    expect(await screen.findByTestId("threads-empty")).toBeTruthy();
+    expect(screen.queryByRole("button", { name: "Retry" })).toBeNull();
   });
 });

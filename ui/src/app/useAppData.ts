@@ -1,10 +1,11 @@
 import { useCallback, useEffect, useState } from "react";
-import { reportFailure, useReportedFailures } from "../errors";
+import { useReportedFailures } from "../errors";
 import {
   checkConnection,
   listAssistants,
   listProfiles,
   listThreads,
+  toAppError,
   type AppError,
   type Assistant,
   type Connection,
@@ -28,8 +29,10 @@ export function useAppData() {
   const [currentAssistant, setCurrentAssistant] = useState<string | null>(null);
   const [loadError, setLoadError] = useState<AppError | null>(null);
 
+  // The lists' own failures are not reported to `onFailure` below: a list that answers `not_found`
+  // would otherwise refresh itself for ever.
   const refreshThreads = useCallback(() => {
-    listThreads(assistantFilter).then(setThreads, (error: unknown) => setLoadError(reportFailure(error)));
+    listThreads(assistantFilter).then(setThreads, (error: unknown) => setLoadError(toAppError(error)));
   }, [assistantFilter]);
 
   const refreshAssistants = useCallback(() => {
@@ -39,7 +42,7 @@ export function useAppData() {
         setAssistants(list);
         setCurrentAssistant((current) => (current && list.some((a) => a.id === current) ? current : (list[0]?.id ?? null)));
       },
-      (error: unknown) => setLoadError(reportFailure(error)),
+      (error: unknown) => setLoadError(toAppError(error)),
     );
   }, []);
 

@@ -1,13 +1,13 @@
 import { useCallback, useEffect, useState } from "react";
 import { ConfirmButton } from "../components/ConfirmButton";
 import { ErrorNotice } from "../components/ErrorNotice";
+import { reportFailure } from "../errors";
 import {
   addLocalModel,
   chooseModelFile,
   listLocalModels,
   onFilesDropped,
   removeLocalModel,
-  toAppError,
   type AppError,
   type LocalModels,
 } from "../ipc";
@@ -31,7 +31,7 @@ export function LocalModelsSection() {
   const [adding, setAdding] = useState<string | null>(null);
   const [added, setAdded] = useState<string | null>(null);
   const refresh = useCallback(() => {
-    listLocalModels().then(setLocal, (failure: unknown) => setError(toAppError(failure)));
+    listLocalModels().then(setLocal, (failure: unknown) => setError(reportFailure(failure)));
   }, []);
   useEffect(refresh, [refresh]);
 
@@ -44,7 +44,7 @@ export function LocalModelsSection() {
         setAdded(model.id);
         refresh();
       } catch (failure) {
-        setError(toAppError(failure));
+        setError(reportFailure(failure));
       } finally {
         setAdding(null);
       }
@@ -77,7 +77,7 @@ export function LocalModelsSection() {
         setError(null);
         if (path) void add(path);
       },
-      (failure: unknown) => setError(toAppError(failure)),
+      (failure: unknown) => setError(reportFailure(failure)),
     );
   };
 
@@ -145,7 +145,7 @@ export function LocalModelsSection() {
                     label="Remove"
                     confirmLabel="Delete file"
                     question="Delete this model file?"
-                    onConfirm={() => removeLocalModel(model.id).then(refresh, (failure: unknown) => setError(toAppError(failure)))}
+                    onConfirm={() => removeLocalModel(model.id).then(refresh, (failure: unknown) => setError(reportFailure(failure)))}
                   />
                 </td>
               </tr>

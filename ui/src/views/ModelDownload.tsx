@@ -2,7 +2,8 @@ import { useRef, useState } from "react";
 import { ErrorNotice } from "../components/ErrorNotice";
 import { FieldError } from "../components/FieldError";
 import { fileNameFromUrl, validateDownload, type DownloadForm } from "../forms/downloadForm";
-import { cancelLocalDownload, downloadLocalModel, toAppError, type AppError, type DownloadProgress } from "../ipc";
+import { reportFailure } from "../errors";
+import { cancelLocalDownload, downloadLocalModel, type AppError, type DownloadProgress } from "../ipc";
 import { size } from "./units";
 
 type State =
@@ -45,7 +46,7 @@ export function ModelDownload({ onDownloaded }: { onDownloaded: () => void }) {
         setState({ kind: "cancelled", fileName, kept });
       } else {
         setState({ kind: "idle" });
-        setFailure(toAppError(error));
+        setFailure(reportFailure(error));
       }
     }
   };

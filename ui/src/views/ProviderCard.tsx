@@ -1,11 +1,12 @@
 import { useState } from "react";
 import { ErrorNotice } from "../components/ErrorNotice";
+import { FieldError } from "../components/FieldError";
+import { reportFailure } from "../errors";
 import {
   removeProviderKey,
   setProviderKey,
   setProviderUrl,
   testProvider,
-  toAppError,
   type AppError,
   type ProviderStatus,
 } from "../ipc";
@@ -16,19 +17,26 @@ export function ProviderCard({ provider, onChanged }: { provider: ProviderStatus
   const [replacing, setReplacing] = useState(false);
   const [url, setUrl] = useState(provider.baseUrl ?? "");
   const [error, setError] = useState<AppError | null>(null);
+  // Which input the failed action was about: an `invalid` answer is shown under it.
+  const [errorField, setErrorField] = useState<"key" | "url" | null>(null);
   const [test, setTest] = useState<{ models: string[] } | { error: AppError } | "testing" | null>(null);
   const id = provider.name;
 
-  const act = (action: Promise<unknown>, after?: () => void) => {
+  const act = (action: Promise<unknown>, field: "key" | "url" | null, after?: () => void) => {
     setError(null);
     action.then(
       () => {
         after?.();
         onChanged();
       },
-      (failure: unknown) => setError(toAppError(failure)),
+      (failure: unknown) => {
+        const problem = reportFailure(failure);
+        setError(problem);
+        setErrorField(problem.code === "invalid" ? field : null);
+      },
     );
   };
+  const fieldError = (field: "key" | "url") => (error && errorField === field ? error.message : undefined);
 
   const urlChanged = url.trim() !== (provider.baseUrl ?? "");
   const showKeyInput = provider.keyUse !== "none" && (!provider.keySet || replacing);
@@ -52,7 +60,7 @@ export function ProviderCard({ provider, onChanged }: { provider: ProviderStatus
               <button type="button" className="small" onClick={() => setReplacing(true)}>
                 Replace
               </button>
-              <button type="button" className="small danger-quiet" onClick={() => act(removeProviderKey(id))} data-testid={`provider-${id}-remove-key`}>
+              <button type="button" className="small danger-quiet" onClick={() => act(removeProviderKey(id), null)} data-testid={`provider-${id}-remove-key`}>
                 Remove
               </button>
             </>
@@ -62,7 +70,7 @@ export function ProviderCard({ provider, onChanged }: { provider: ProviderStatus
               className="inline-form"
               onSubmit={(event) => {
                 event.preventDefault();
-                act(setProviderKey(id, key), () => {
+                act(setProviderKey(id, key), "key", () => {
                   setKey("");
                   setReplacing(false);
                 });
@@ -93,7 +101,7 @@ export function ProviderCard({ provider, onChanged }: { provider: ProviderStatus
         className="row inline-form"
         onSubmit={(event) => {
           event.preventDefault();
-          act(setProviderUrl(id, url.trim() || null));
+          act(setProviderUrl(id, url.trim() || null), "url");
         }}
       >
         <span className="label">URL</span>
@@ -113,7 +121,7 @@ export function ProviderCard({ provider, onChanged }: { provider: ProviderStatus
             setTest("testing");
             testProvider(id, url.trim() || null, key.trim() || null).then(
               (models) => setTest({ models }),
-              (failure: unknown) => setTest({ error: toAppError(failure) }),
+              (failure: unknown) => setTest({ error: reportFailure(failure) }),
             );
           }}
           data-testid={`provider-${id}-test`}
@@ -121,7 +129,9 @@ export function ProviderCard({ provider, onChanged }: { provider: ProviderStatus
           Test connection
         </button>
       </form>
-      {error && <ErrorNotice error={error} />}
+      <FieldError error={fieldError("key")} id={`provider-${id}-key-error`} />
+      <FieldError error={fieldError("url")} id={`provider-${id}-url-error`} />
+      {error && !errorField && <ErrorNotice error={error} />}
       {test === "testing" && <p className="muted">Connecting…</p>}
       {test && test !== "testing" && "error" in test && <ErrorNotice error={test.error} />}
       {test && test !== "testing" && "models" in test && (

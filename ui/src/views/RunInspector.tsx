@@ -1,6 +1,7 @@
 import { useEffect, useState } from "react";
 import { ErrorNotice } from "../components/ErrorNotice";
-import { listRunSteps, listRuns, toAppError, type AppError, type Run, type RunStep } from "../ipc";
+import { reportFailure } from "../errors";
+import { listRunSteps, listRuns, type AppError, type Run, type RunStep } from "../ipc";
 import { formatDuration } from "./time";
 import { prettyJson } from "./ToolOutputsForm";
 import type { RunState } from "../threads/runReducer";
@@ -19,7 +20,7 @@ export function RunInspector({ threadId, version }: { threadId: string; version:
   useEffect(() => {
     listRuns(threadId)
       .then((list) => Promise.all(list.map(async (run) => ({ run, steps: await listRunSteps(threadId, run.id) }))))
-      .then((loaded) => setRuns(loaded.reverse()), (failure: unknown) => setError(toAppError(failure)));
+      .then((loaded) => setRuns(loaded.reverse()), (failure: unknown) => setError(reportFailure(failure)));
   }, [threadId, version]);
 
   return (

@@ -1,6 +1,7 @@
 import { useEffect, useState } from "react";
 import { ErrorNotice } from "../components/ErrorNotice";
-import { searchMessages, toAppError, type AppError, type Assistant, type SearchHit } from "../ipc";
+import { reportFailure } from "../errors";
+import { searchMessages, type AppError, type Assistant, type SearchHit } from "../ipc";
 import { formatTime } from "./time";
 
 const HIT_START = "\u0002";
@@ -44,7 +45,7 @@ export function SearchView({ query, assistants, onOpen }: SearchViewProps) {
     let current = true;
     searchMessages(query, assistantId).then(
       (found) => current && (setHits(found), setError(null)),
-      (failure: unknown) => current && setError(toAppError(failure)),
+      (failure: unknown) => current && setError(reportFailure(failure)),
     );
     return () => {
       current = false;

@@ -1,8 +1,8 @@
 import { useCallback, useEffect, useState } from "react";
 import { ConfirmButton } from "../components/ConfirmButton";
 import { ErrorNotice } from "../components/ErrorNotice";
+import { reportFailure, whatVanished } from "../errors";
 import {
-  addRemoteProfile,
   detectOllama,
   getAppInfo,
   listProfiles,
@@ -10,7 +10,6 @@ import {
   removeRemoteProfile,
   setProviderUrl,
   switchProfile,
-  toAppError,
   type AppError,
   type AppInfo,
   type ProfileInfo,
@@ -18,6 +17,7 @@ import {
 } from "../ipc";
 import { LocalModelsSection } from "./LocalModelsSection";
 import { ProviderCard } from "./ProviderCard";
+import { RemoteProfileForm } from "./RemoteProfileForm";
 
 /** Settings: model providers, profiles, and what this installation is. */
 export function SettingsView({ onProfilesChanged }: { onProfilesChanged: () => void }) {
@@ -26,8 +26,6 @@ export function SettingsView({ onProfilesChanged }: { onProfilesChanged: () => v
   const [profiles, setProfiles] = useState<ProfileInfo[]>([]);
   const [ollama, setOllama] = useState(false);
   const [error, setError] = useState<AppError | null>(null);
-  const [remote, setRemote] = useState({ name: "", url: "", token: "" });
-  const [remoteError, setRemoteError] = useState<AppError | null>(null);
 
   const refresh = useCallback(() => {
     getAppInfo().then(
@@ -35,12 +33,28 @@ export function SettingsView({ onProfilesChanged }: { onProfilesChanged: () => v
         setError(null);
         setInfo(found);
       },
-      (failure: unknown) => setError(toAppError(failure)),
+      (failure: unknown) => setError(reportFailure(failure)),
     );
-    listProviders().then(setProviders, (failure: unknown) => setError(toAppError(failure)));
+    listProviders().then(setProviders, (failure: unknown) => setError(reportFailure(failure)));
     listProfiles().then(setProfiles, () => undefined);
   }, []);
   useEffect(refresh, [refresh]);
+  // A profile action reads everything again afterwards, also when it failed (a profile removed
+  // elsewhere is then gone from the list, and the message says so).
+  const act = (action: Promise<unknown>, after?: () => void) => {
+    setError(null);
+    action.then(
+      () => {
+        refresh();
+        after?.();
+      },
+      (failure: unknown) => {
+        const problem = reportFailure(failure);
+        listProfiles().then(setProfiles, () => undefined);
+        setError({ ...problem, message: whatVanished(problem) ?? problem.message });
+      },
+    );
+  };
   useEffect(() => {
     detectOllama().then(setOllama, () => undefined);
   }, []);
@@ -57,7 +71,7 @@ export function SettingsView({ onProfilesChanged }: { onProfilesChanged: () => v
       {ollama && ollamaStatus && !ollamaStatus.ready && (
         <div className="hint-box" data-testid="ollama-detected">
           Ollama is running on this computer.
-          <button type="button" onClick={() => void setProviderUrl("ollama", "http://127.0.0.1:11434/v1").then(refresh)}>
+          <button type="button" onClick={() => act(setProviderUrl("ollama", "http://127.0.0.1:11434/v1"))}>
             Use it
           </button>
         </div>
@@ -82,7 +96,7 @@ export function SettingsView({ onProfilesChanged }: { onProfilesChanged: () => v
             {profile.active ? (
               <span className="pill ok">In use</span>
             ) : (
-              <button type="button" className="small" onClick={() => void switchProfile(profile.id).then(() => { refresh(); onProfilesChanged(); })} data-testid="use-profile">
+              <button type="button" className="small" onClick={() => act(switchProfile(profile.id), onProfilesChanged)} data-testid="use-profile">
                 Use
               </button>
             )}
@@ -91,38 +105,18 @@ export function SettingsView({ onProfilesChanged }: { onProfilesChanged: () => v
                 label="Remove"
                 confirmLabel="Remove profile"
                 question="Remove this profile and its offline copy?"
-                onConfirm={() => void removeRemoteProfile(profile.id).then(() => { refresh(); onProfilesChanged(); })}
+                onConfirm={() => act(removeRemoteProfile(profile.id), onProfilesChanged)}
               />
             )}
           </li>
         ))}
       </ul>
-      <form
-        className="remote-form"
-        onSubmit={(event) => {
-          event.preventDefault();
-          setRemoteError(null);
-          addRemoteProfile(remote.name, remote.url, remote.token || null).then(
-            () => {
-              setRemote({ name: "", url: "", token: "" });
-              refresh();
-              onProfilesChanged();
-            },
-            (failure: unknown) => setRemoteError(toAppError(failure)),
-          );
+      <RemoteProfileForm
+        onAdded={() => {
+          refresh();
+          onProfilesChanged();
         }}
-      >
-        <h3>Add a remote profile</h3>
-        <div className="row">
-          <input placeholder="Name, e.g. Team server" value={remote.name} onChange={(e) => setRemote({ ...remote, name: e.target.value })} aria-label="Profile name" data-testid="remote-name" />
-          <input placeholder="http://host:8642/v1" value={remote.url} onChange={(e) => setRemote({ ...remote, url: e.target.value })} aria-label="Server URL" data-testid="remote-url" />
-          <input type="password" autoComplete="off" placeholder="Token" value={remote.token} onChange={(e) => setRemote({ ...remote, token: e.target.value })} aria-label="Server token" data-testid="remote-token" />
-          <button type="submit" data-testid="add-remote">
-            Add
-          </button>
-        </div>
-        {remoteError && <ErrorNotice error={remoteError} />}
-      </form>
+      />
 
       <h2>About</h2>
       {info && (
