@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useState } from "react";
+import { useEffect, useState } from "react";
 import { reportFailure } from "../errors";
 import { cancelRun, listMessages, listRuns, startRun, submitToolOutputs, type RunEvent } from "../ipc";
 import { foldMessageEvent, foldRunEvent, isFinished, noRun, type RunFailure, type RunRequest, type RunState } from "./runReducer";
@@ -15,8 +15,6 @@ export interface RunControl extends RunState {
   retry: () => void;
   cancel: () => void;
   submitOutputs: (outputs: { toolCallId: string; output: string }[]) => void;
-  /** Shows a failure of something done around the run (sending, renaming…) in the same place. */
-  fail: (failure: RunFailure | null) => void;
 }
 
 interface UseRunOptions {
@@ -54,7 +52,7 @@ export function useRun({ openedWith, threadId, messages, onFinished }: UseRunOpt
     if (event.event === "done") onFinished();
   };
 
-  const fail = useCallback((next: RunFailure | null) => setState((s) => ({ ...s, failure: next })), []);
+  const fail = (next: RunFailure) => setState((s) => ({ ...s, failure: next }));
 
   const start = (request: RunRequest) => {
     setState((s) => ({ ...s, streaming: true, failure: null }));
@@ -95,5 +93,5 @@ export function useRun({ openedWith, threadId, messages, onFinished }: UseRunOpt
     return () => clearInterval(timer);
   }, [busy, streaming, threadId, joinLatestPage]);
 
-  return { ...state, busy, start, retry, cancel, submitOutputs, fail };
+  return { ...state, busy, start, retry, cancel, submitOutputs };
 }

@@ -30,10 +30,11 @@ export function ModelDownload({ onDownloaded }: { onDownloaded: () => void }) {
     setFailure(null);
     cancelled.current = false;
     setState({ kind: "downloading", fileName, progress: null });
-    let last: DownloadProgress | null = null;
+    // Held in an object: a plain variable assigned only in the callback reads as always null to the type checker.
+    const received: { last: DownloadProgress | null } = { last: null };
     try {
       const model = await downloadLocalModel(form.url.trim(), fileName, form.sha256.trim() || null, (progress) => {
-        last = progress;
+        received.last = progress;
         setState({ kind: "downloading", fileName, progress });
       });
       setState({ kind: "done", id: model.id });
@@ -41,7 +42,7 @@ export function ModelDownload({ onDownloaded }: { onDownloaded: () => void }) {
       setTouched(false);
       onDownloaded();
     } catch (error) {
-      const kept = (last as DownloadProgress | null)?.downloaded ?? 0;
+      const kept = received.last?.downloaded ?? 0;
       if (cancelled.current) {
         setState({ kind: "cancelled", fileName, kept });
       } else {

@@ -30,7 +30,19 @@ const recorded = import.meta.glob<{ events: RunEvent[]; final_message: Message }
 const plain = Object.values(recorded)[0];
 if (!plain) throw new Error("the plain-text fixture is missing");
 
-const assistant = (id: string, name: string) => ({ id, name, model: "gpt-4o-mini" }) as Assistant;
+const assistant = (id: string, name: string): Assistant => ({
+  id,
+  name,
+  model: "gpt-4o-mini",
+  created_at: 1,
+  description: null,
+  instructions: null,
+  tools: [],
+  metadata: null,
+  temperature: null,
+  top_p: null,
+  response_format: null,
+});
 const assistants = [assistant("asst_a", "Atlas"), assistant("asst_b", "Beacon")];
 const userMessage = (id: string, text: string): Message => ({
   ...plain.final_message,

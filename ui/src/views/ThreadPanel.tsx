@@ -1,19 +1,20 @@
 import { useEffect, useState } from "react";
 import { useEscape } from "../app/useShortcuts";
 import { ErrorNotice } from "../components/ErrorNotice";
-import { reportFailure, whatVanished } from "../errors";
+import { reportFailure } from "../errors";
 import { addMessage, createThread, type AppError, type Assistant } from "../ipc";
 import { messageText } from "../threads/content";
 import { upsertMessage } from "../threads/messageWindow";
 import { useComposer } from "../threads/useComposer";
-import { useRun, type RunControl } from "../threads/useRun";
-import { useThreadMessages, type ThreadMessages } from "../threads/useThreadMessages";
+import { useRun } from "../threads/useRun";
+import { useThreadMessages } from "../threads/useThreadMessages";
 import { Composer } from "./Composer";
 import { FirstRun } from "./FirstRun";
 import { MessageList } from "./MessageList";
 import { RunInspector, runsVersion } from "./RunInspector";
 import { RunStatusLine } from "./RunStatusLine";
 import { ThreadHeader } from "./ThreadHeader";
+import { shownFailure } from "./threadFailure";
 import { ToolOutputsForm } from "./ToolOutputsForm";
 
 interface ThreadPanelProps {
@@ -145,24 +146,4 @@ export function ThreadPanel(props: ThreadPanelProps) {
       {inspector && threadId && <RunInspector threadId={threadId} version={runsVersion(run)} />}
     </section>
   );
-}
-
-/**
- * The one failure the panel shows: its own, else the run's (Retry starts that run's assistant
- * again), else reading the thread's. Something deleted elsewhere is said in those words, with no
- * Retry, since trying again cannot bring it back.
- */
-function shownFailure(
-  own: AppError | null | undefined,
-  run: RunControl,
-  reading: ThreadMessages["failure"],
-): { error: AppError; retry?: () => void } | null {
-  const failure = own
-    ? { error: own }
-    : run.failure
-      ? { error: run.failure.error, retry: run.failure.retry ? run.retry : undefined }
-      : reading;
-  if (!failure) return null;
-  const vanished = whatVanished(failure.error);
-  return vanished ? { error: { ...failure.error, message: vanished } } : failure;
 }
