@@ -273,12 +273,15 @@ export type MessageEventName =
   | "thread.message.completed"
   | "thread.message.incomplete";
 
+/** `{event, data}` for each name of `Name` on its own: one arm per event name, so a switch narrows. */
+type EventArm<Name extends string, Data> = Name extends string ? { event: Name; data: Data } : never;
+
 /** One event of a run's stream, as the run commands send them; `done` (or `error`) ends it. */
 export type RunEvent =
-  | { event: RunEventName; data: Run }
-  | { event: RunStepEventName; data: RunStep }
+  | EventArm<RunEventName, Run>
+  | EventArm<RunStepEventName, RunStep>
   | { event: "thread.run.step.delta"; data: RunStepDelta }
-  | { event: MessageEventName; data: Message }
+  | EventArm<MessageEventName, Message>
   | { event: "thread.message.delta"; data: MessageDelta }
   | { event: "error"; data: { code: AppError["code"]; message: string } }
   | { event: "done" };

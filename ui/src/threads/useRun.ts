@@ -68,7 +68,8 @@ export function useRun({ openedWith, threadId, messages, onFinished }: UseRunOpt
   const cancel = () => {
     if (!run || !threadId || isFinished(run.status)) return;
     cancelRun(threadId, run.id).then(
-      (cancelling) => setState((s) => ({ ...s, run: cancelling })),
+      // The stream may already have said the run ended; an older snapshot must not undo that.
+      (cancelling) => setState((s) => (s.run && isFinished(s.run.status) ? s : { ...s, run: cancelling })),
       (error: unknown) => fail({ error: reportFailure(error), retry: null }),
     );
   };
