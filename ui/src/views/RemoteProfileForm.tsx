@@ -43,9 +43,9 @@ export function RemoteProfileForm({ onAdded }: { onAdded: () => void }) {
     >
       <h3>Add a remote profile</h3>
       <div className="row">
-        <input placeholder="Name, e.g. Team server" value={remote.name} onChange={(e) => setRemote({ ...remote, name: e.target.value })} aria-label="Profile name" aria-invalid={field === "name"} data-testid="remote-name" />
-        <input placeholder="http://host:8642/v1" value={remote.url} onChange={(e) => setRemote({ ...remote, url: e.target.value })} aria-label="Server URL" aria-invalid={field === "url"} data-testid="remote-url" />
-        <input type="password" autoComplete="off" placeholder="Token" value={remote.token} onChange={(e) => setRemote({ ...remote, token: e.target.value })} aria-label="Server token" aria-invalid={field === "token"} data-testid="remote-token" />
+        <input placeholder="Name, e.g. Team server" value={remote.name} onChange={(e) => setRemote({ ...remote, name: e.target.value })} aria-label="Profile name" aria-invalid={field === "name" || undefined} data-testid="remote-name" />
+        <input placeholder="http://host:8642/v1" value={remote.url} onChange={(e) => setRemote({ ...remote, url: e.target.value })} aria-label="Server URL" aria-invalid={field === "url" || undefined} data-testid="remote-url" />
+        <input type="password" autoComplete="off" placeholder="Token" value={remote.token} onChange={(e) => setRemote({ ...remote, token: e.target.value })} aria-label="Server token" aria-invalid={field === "token" || undefined} data-testid="remote-token" />
         <button type="submit" data-testid="add-remote">
           Add
         </button>
