@@ -5,7 +5,6 @@ mod bindings;
 #[cfg(test)]
 mod command_names;
 mod commands;
-mod error;
 mod webview;
 mod window_state;
 

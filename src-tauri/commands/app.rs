@@ -4,7 +4,7 @@ use serde::Serialize;
 use specta::Type;
 use tauri::{AppHandle, Manager};
 
-use crate::error::AppError;
+use hearth_desktop::AppError;
 
 /// What the settings screen shows about this installation.
 #[derive(Debug, Clone, Serialize, Type)]

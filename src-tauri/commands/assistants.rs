@@ -1,44 +1,38 @@
-//! Assistants: list, create, edit, delete. Bodies are Assistants v2 request JSON, checked by the
-//! same rules the server applies (unknown fields named, each field validated).
+//! Assistants: list, create, edit, delete, with Assistants v2 request bodies.
 
-use hearth_desktop::Hearth;
-use hearth_wire::{CreateAssistantRequest, ModifyAssistantRequest};
+use hearth_desktop::{AppError, Hearth};
+use hearth_wire::{Assistant, CreateAssistantRequest, ModifyAssistantRequest};
 use tauri::State;
-
-use super::{Json, parse, to_json, to_json_list};
-use crate::error::AppError;
 
 /// Every assistant of the profile, newest first.
 #[tauri::command]
 #[specta::specta]
-pub async fn list_assistants(hearth: State<'_, Hearth>) -> Result<Vec<Json>, AppError> {
-    let assistants = hearth.backend()?.list_assistants().await?;
-    to_json_list(&assistants)
+pub async fn list_assistants(hearth: State<'_, Hearth>) -> Result<Vec<Assistant>, AppError> {
+    Ok(hearth.backend()?.list_assistants().await?)
 }
 
-/// Creates an assistant from a `CreateAssistantRequest` body.
+/// Creates an assistant; the engine checks each field by the server's rules.
 #[tauri::command]
 #[specta::specta]
-pub async fn create_assistant(hearth: State<'_, Hearth>, body: Json) -> Result<Json, AppError> {
-    let request: CreateAssistantRequest = parse(body)?;
-    let assistant = hearth.backend()?.create_assistant(request).await?;
-    to_json(&assistant)
+pub async fn create_assistant(
+    hearth: State<'_, Hearth>,
+    body: CreateAssistantRequest,
+) -> Result<Assistant, AppError> {
+    Ok(hearth.backend()?.create_assistant(body).await?)
 }
 
-/// Changes an assistant with a `ModifyAssistantRequest` body.
+/// Changes an assistant: fields left out stay as they are.
 #[tauri::command]
 #[specta::specta]
 pub async fn modify_assistant(
     hearth: State<'_, Hearth>,
     assistant_id: String,
-    body: Json,
-) -> Result<Json, AppError> {
-    let request: ModifyAssistantRequest = parse(body)?;
-    let assistant = hearth
+    body: ModifyAssistantRequest,
+) -> Result<Assistant, AppError> {
+    Ok(hearth
         .backend()?
-        .modify_assistant(&assistant_id, request)
-        .await?;
-    to_json(&assistant)
+        .modify_assistant(&assistant_id, body)
+        .await?)
 }
 
 /// Deletes an assistant; its threads stay.

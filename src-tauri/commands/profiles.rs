@@ -1,11 +1,7 @@
 //! Profiles: "this computer" and remote Assistants v2 servers (token in the keychain only).
 
-use hearth_desktop::{Hearth, ProfileInfo};
-use serde::Serialize;
-use specta::Type;
+use hearth_desktop::{AppError, Connection, Hearth, ProfileInfo};
 use tauri::State;
-
-use crate::error::AppError;
 
 /// Every profile, "this computer" first.
 #[tauri::command]
@@ -30,13 +26,9 @@ pub fn add_remote_profile(
     base_url: String,
     token: Option<String>,
 ) -> Result<ProfileInfo, AppError> {
-    let profile = hearth.add_remote(&name, &base_url, token.as_deref())?;
-    Ok(ProfileInfo {
-        id: profile.id,
-        name: profile.name,
-        base_url: Some(profile.base_url),
-        active: false,
-    })
+    Ok(hearth
+        .add_remote(&name, &base_url, token.as_deref())?
+        .into())
 }
 
 /// Removes a remote profile with its token and offline copy.
@@ -47,23 +39,8 @@ pub fn remove_remote_profile(hearth: State<'_, Hearth>, id: String) -> Result<()
 }
 
 /// Whether the profile in use can reach its server.
-#[derive(Debug, Clone, Serialize, Type)]
-#[serde(rename_all = "camelCase")]
-pub struct Connection {
-    pub online: bool,
-    /// The server, for a remote profile.
-    pub base_url: Option<String>,
-}
-
-/// Checks the profile's connection now (a remote profile asks its server).
 #[tauri::command]
 #[specta::specta]
 pub async fn check_connection(hearth: State<'_, Hearth>) -> Result<Connection, AppError> {
-    let online = hearth.check_connection().await?;
-    let base_url = hearth
-        .profiles()
-        .into_iter()
-        .find(|profile| profile.active)
-        .and_then(|profile| profile.base_url);
-    Ok(Connection { online, base_url })
+    Ok(hearth.connection().await?)
 }

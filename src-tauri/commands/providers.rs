@@ -1,13 +1,9 @@
 //! The model providers of "this computer": status, keys (into the keychain only), URLs, the
 //! connection test and the model lists for the assistant editor.
 
-use hearth_desktop::Hearth;
 use hearth_desktop::providers::{ProviderName, ProviderStatus, detect_ollama as detect};
-use serde::Serialize;
-use specta::Type;
+use hearth_desktop::{AppError, Hearth, ModelGroup};
 use tauri::State;
-
-use crate::error::AppError;
 
 /// The providers and whether each is ready. Never includes a key.
 #[tauri::command]
@@ -66,50 +62,10 @@ pub async fn detect_ollama() -> bool {
     detect().await
 }
 
-/// One provider's models for the model picker, or why they could not be listed.
-#[derive(Debug, Clone, Serialize, Type)]
-#[serde(rename_all = "camelCase")]
-pub struct ModelGroup {
-    /// Provider name (`openai`, …), or `server` for a remote profile.
-    pub provider: String,
-    pub models: Vec<String>,
-    pub error: Option<String>,
-}
-
-/// The models the profile's assistants can use, by provider.
+/// The models the assistant editor offers, grouped by provider.
 #[tauri::command]
 #[specta::specta]
 pub async fn list_models(hearth: State<'_, Hearth>) -> Result<Vec<ModelGroup>, AppError> {
-    if hearth.active_is_local() {
-        return Ok(hearth
-            .models_by_provider()
-            .await
-            .into_iter()
-            .map(|(provider, listed)| match listed {
-                Ok(models) => ModelGroup {
-                    provider,
-                    models,
-                    error: None,
-                },
-                Err(error) => ModelGroup {
-                    provider,
-                    models: Vec::new(),
-                    error: Some(error),
-                },
-            })
-            .collect());
-    }
-    let group = match hearth.backend()?.list_models().await {
-        Ok(models) => ModelGroup {
-            provider: "server".to_owned(),
-            models: models.into_iter().map(|model| model.id).collect(),
-            error: None,
-        },
-        Err(error) => ModelGroup {
-            provider: "server".to_owned(),
-            models: Vec::new(),
-            error: Some(error.to_string()),
-        },
-    };
-    Ok(vec![group])
+    // Never fails as a whole: a provider that cannot list its models says why in its group.
+    Ok(hearth.model_groups().await)
 }

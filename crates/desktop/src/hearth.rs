@@ -16,7 +16,14 @@ use crate::providers::{self, KeyUse, LocalModels, ProviderName, ProviderStatus};
 use crate::remote::RemoteBackend;
 use crate::settings::{LOCAL_PROFILE, RemoteProfile, Settings, check_base_url};
 
+mod connection;
+mod model_groups;
 mod models;
+mod threads;
+
+pub use connection::Connection;
+pub use model_groups::ModelGroup;
+pub use models::{DownloadProgressView, LocalModelList, LocalModelView};
 
 /// Where the app keeps its files.
 #[derive(Debug, Clone)]

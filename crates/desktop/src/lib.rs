@@ -9,13 +9,18 @@ mod hearth;
 mod local;
 pub mod providers;
 pub mod remote;
+mod run_event;
 pub mod settings;
 
 pub use backend::{Backend, RunEvents};
-pub use error::BackendError;
-pub use hearth::{Hearth, Paths, ProfileInfo};
-pub use hearth_store::{MessageAnchor, MessageWindow};
+pub use error::{AppError, BackendError, ErrorCode};
+pub use hearth::{
+    Connection, DownloadProgressView, Hearth, LocalModelList, LocalModelView, ModelGroup, Paths,
+    ProfileInfo,
+};
+pub use hearth_store::{MessageAnchor, MessageHit, MessageWindow, ThreadSummary};
 pub use local::LocalBackend;
+pub use run_event::RunEvent;
 
 /// Parses a request body the way the server does: unknown fields are an error naming them.
 pub fn parse_request<T: serde::de::DeserializeOwned>(body: &[u8]) -> Result<T, BackendError> {

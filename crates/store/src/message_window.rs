@@ -13,7 +13,9 @@ use crate::rows;
 use crate::store::{Tx, delegate};
 
 /// Where a window of messages sits in its thread.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Deserialize)]
+#[serde(rename_all = "camelCase", tag = "kind", content = "messageId")]
 pub enum MessageAnchor {
     /// The thread's last messages.
     Latest,
@@ -26,7 +28,9 @@ pub enum MessageAnchor {
 }
 
 /// Consecutive messages of a thread, oldest first.
-#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 pub struct MessageWindow {
     /// The messages.
     pub messages: Vec<Message>,

@@ -74,7 +74,9 @@ const SNIPPET_TOKENS: i64 = 16;
 pub const RANKED_MATCHES: u32 = 1_000;
 
 /// One message found by [`Tx::search_messages`].
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 pub struct MessageHit {
     /// The message.
     pub message_id: String,
@@ -82,7 +84,8 @@ pub struct MessageHit {
     pub thread_id: String,
     /// The assistant that wrote it or, for a user's message, of its thread's latest run.
     pub assistant_id: Option<String>,
-    /// When it was created.
+    /// When it was created (Unix seconds; a plain number in the bindings).
+    #[cfg_attr(feature = "specta", specta(type = u32))]
     pub created_at: i64,
     /// Text around the hits, each hit between [`HIT_START`] and [`HIT_END`]; `…` where cut.
     pub snippet: String,

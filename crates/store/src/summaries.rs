@@ -10,7 +10,9 @@ use crate::store::{Tx, delegate};
 const EXCERPT_CHARS: i64 = 160;
 
 /// One thread as the thread list shows it.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 pub struct ThreadSummary {
     /// The thread.
     pub id: String,
@@ -20,9 +22,12 @@ pub struct ThreadSummary {
     pub renamed: bool,
     /// The assistant of the thread's latest run, if it had one.
     pub assistant_id: Option<String>,
-    /// When the thread was created.
+    /// When the thread was created (Unix seconds; a plain number in the bindings, exact for
+    /// any date JavaScript can show).
+    #[cfg_attr(feature = "specta", specta(type = u32))]
     pub created_at: i64,
     /// When its latest message was written, else when it was created.
+    #[cfg_attr(feature = "specta", specta(type = u32))]
     pub updated_at: i64,
     /// The start of its latest message with text.
     pub preview: String,

@@ -29,6 +29,7 @@ pub type AssistantDeleted = DeletedObject<AssistantDeletedTag>;
 
 /// An assistant (`object: "assistant"`).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct Assistant {
     /// `asst_…`
     pub id: String,
@@ -36,6 +37,7 @@ pub struct Assistant {
     #[serde(default)]
     pub object: AssistantTag,
     /// Creation time.
+    #[cfg_attr(feature = "specta", specta(type = crate::typescript::WholeNumber))]
     pub created_at: UnixTime,
     /// Name, up to 256 characters.
     pub name: Option<String>,
@@ -86,6 +88,7 @@ open_enum!(
 
 /// Body of `POST /assistants`.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct CreateAssistantRequest {
     /// Model id (any string).
     #[serde(default)]
@@ -125,6 +128,7 @@ pub struct CreateAssistantRequest {
 /// Body of `POST /assistants/{id}`: a partial update. For `Option<Option<_>>` fields, absent leaves
 /// the value alone and `null` clears it.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct ModifyAssistantRequest {
     /// New model id.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -135,6 +139,7 @@ pub struct ModifyAssistantRequest {
         deserialize_with = "patch",
         skip_serializing_if = "Option::is_none"
     )]
+    #[cfg_attr(feature = "specta", specta(type = Option<Option<ReasoningEffort>>))]
     pub reasoning_effort: Option<Option<ReasoningEffort>>,
     /// New name.
     #[serde(
@@ -142,6 +147,7 @@ pub struct ModifyAssistantRequest {
         deserialize_with = "patch",
         skip_serializing_if = "Option::is_none"
     )]
+    #[cfg_attr(feature = "specta", specta(type = Option<Option<String>>))]
     pub name: Option<Option<String>>,
     /// New description.
     #[serde(
@@ -149,6 +155,7 @@ pub struct ModifyAssistantRequest {
         deserialize_with = "patch",
         skip_serializing_if = "Option::is_none"
     )]
+    #[cfg_attr(feature = "specta", specta(type = Option<Option<String>>))]
     pub description: Option<Option<String>>,
     /// New instructions.
     #[serde(
@@ -156,6 +163,7 @@ pub struct ModifyAssistantRequest {
         deserialize_with = "patch",
         skip_serializing_if = "Option::is_none"
     )]
+    #[cfg_attr(feature = "specta", specta(type = Option<Option<String>>))]
     pub instructions: Option<Option<String>>,
     /// New tool list (replaces the old one).
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -166,6 +174,7 @@ pub struct ModifyAssistantRequest {
         deserialize_with = "patch",
         skip_serializing_if = "Option::is_none"
     )]
+    #[cfg_attr(feature = "specta", specta(type = Option<Option<ToolResources>>))]
     pub tool_resources: Option<Option<ToolResources>>,
     /// New metadata (replaces the old map).
     #[serde(
@@ -173,6 +182,7 @@ pub struct ModifyAssistantRequest {
         deserialize_with = "patch",
         skip_serializing_if = "Option::is_none"
     )]
+    #[cfg_attr(feature = "specta", specta(type = Option<Option<Metadata>>))]
     pub metadata: Option<Option<Metadata>>,
     /// New temperature.
     #[serde(
@@ -180,6 +190,7 @@ pub struct ModifyAssistantRequest {
         deserialize_with = "patch",
         skip_serializing_if = "Option::is_none"
     )]
+    #[cfg_attr(feature = "specta", specta(type = Option<Option<f64>>))]
     pub temperature: Option<Option<f64>>,
     /// New top_p.
     #[serde(
@@ -187,6 +198,7 @@ pub struct ModifyAssistantRequest {
         deserialize_with = "patch",
         skip_serializing_if = "Option::is_none"
     )]
+    #[cfg_attr(feature = "specta", specta(type = Option<Option<f64>>))]
     pub top_p: Option<Option<f64>>,
     /// New output format.
     #[serde(
@@ -194,6 +206,7 @@ pub struct ModifyAssistantRequest {
         deserialize_with = "patch",
         skip_serializing_if = "Option::is_none"
     )]
+    #[cfg_attr(feature = "specta", specta(type = Option<Option<ResponseFormatOption>>))]
     pub response_format: Option<Option<ResponseFormatOption>>,
 }
 

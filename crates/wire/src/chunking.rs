@@ -8,6 +8,7 @@ use crate::validate::{Checked, ValidationError, field, integer_in};
 
 /// How to split a file into chunks, as a request gives it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum ChunkingStrategyRequest {
     /// `{"type":"auto"}`: 800-token chunks overlapping by 400.
@@ -42,6 +43,7 @@ open_union!(ChunkingStrategy { "static", "other" });
 
 /// Fixed-size chunking.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct StaticChunking {
     /// Tokens per chunk, 100–4096.
     pub max_chunk_size_tokens: u32,

@@ -28,6 +28,7 @@ literal!(
 
 /// A cursor page: `{object:"list", data, first_id, last_id, has_more}`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct ListResponse<T> {
     /// Always `"list"`.
     #[serde(default)]
@@ -72,6 +73,7 @@ open_enum!(
 
 /// Query parameters of the cursor lists (`limit` 1–100, default 20).
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct ListQuery {
     /// Page size, 1–100.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -96,6 +98,7 @@ impl ListQuery {
 
 /// The answer to a DELETE: `{id, object: "<kind>.deleted", deleted}`; `Tag` fixes the `object`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct DeletedObject<Tag> {
     /// Id of the deleted object.
     pub id: String,
@@ -119,6 +122,7 @@ impl<Tag: Default> DeletedObject<Tag> {
 
 /// The body of every error: `{message, type, param, code}`; `param` and `code` are always sent.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct ApiError {
     /// Human-readable text.
     pub message: String,
@@ -164,6 +168,7 @@ impl std::error::Error for ApiError {}
 
 /// The envelope of every non-2xx JSON response: `{"error": {...}}`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct ErrorResponse {
     /// The error itself.
     pub error: ApiError,
@@ -177,27 +182,37 @@ impl From<ApiError> for ErrorResponse {
 
 /// Token counts of a run or run step.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct Usage {
     /// Tokens produced.
+    #[cfg_attr(feature = "specta", specta(type = crate::typescript::WholeNumber))]
     pub completion_tokens: u64,
     /// Tokens read.
+    #[cfg_attr(feature = "specta", specta(type = crate::typescript::WholeNumber))]
     pub prompt_tokens: u64,
     /// Their sum.
+    #[cfg_attr(feature = "specta", specta(type = crate::typescript::WholeNumber))]
     pub total_tokens: u64,
 }
 
 /// The five counters of a vector store's or a file batch's files.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct FileCounts {
     /// Files still being processed.
+    #[cfg_attr(feature = "specta", specta(type = crate::typescript::WholeNumber))]
     pub in_progress: u64,
     /// Files ready for search.
+    #[cfg_attr(feature = "specta", specta(type = crate::typescript::WholeNumber))]
     pub completed: u64,
     /// Files that failed.
+    #[cfg_attr(feature = "specta", specta(type = crate::typescript::WholeNumber))]
     pub failed: u64,
     /// Files whose processing was cancelled.
+    #[cfg_attr(feature = "specta", specta(type = crate::typescript::WholeNumber))]
     pub cancelled: u64,
     /// All files.
+    #[cfg_attr(feature = "specta", specta(type = crate::typescript::WholeNumber))]
     pub total: u64,
 }
 

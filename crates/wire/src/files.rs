@@ -67,6 +67,7 @@ open_enum!(
 
 /// An uploaded file (schema `OpenAIFile`, `object: "file"`).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct FileObject {
     /// `file-…`
     pub id: String,
@@ -74,11 +75,14 @@ pub struct FileObject {
     #[serde(default)]
     pub object: FileTag,
     /// Size in bytes.
+    #[cfg_attr(feature = "specta", specta(type = crate::typescript::WholeNumber))]
     pub bytes: u64,
     /// Upload time.
+    #[cfg_attr(feature = "specta", specta(type = crate::typescript::WholeNumber))]
     pub created_at: UnixTime,
     /// When it expires, if it does.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "specta", specta(type = Option<crate::typescript::WholeNumber>))]
     pub expires_at: Option<UnixTime>,
     /// The name it was uploaded with.
     pub filename: String,
@@ -93,16 +97,19 @@ pub struct FileObject {
 
 /// `expires_after` of an upload: seconds after creation, 3600–2592000.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct FileExpiresAfter {
     /// Always `"created_at"`.
     #[serde(default)]
     pub anchor: CreatedAtAnchor,
     /// Lifetime in seconds.
+    #[cfg_attr(feature = "specta", specta(type = crate::typescript::WholeNumber))]
     pub seconds: u64,
 }
 
 /// The non-file fields of a multipart `POST /files`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct UploadFileParams {
     /// What the file is for.
     pub purpose: FilePurpose,
@@ -133,6 +140,7 @@ impl Validate for UploadFileParams {
 
 /// Query of `GET /files` (`limit` 1–10 000, no `before`).
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct ListFilesQuery {
     /// Only files with this purpose.
     #[serde(default, skip_serializing_if = "Option::is_none")]

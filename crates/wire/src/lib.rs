@@ -27,6 +27,8 @@ pub mod stream;
 pub mod threads;
 pub mod tool_resources;
 pub mod tools;
+#[cfg(feature = "specta")]
+pub mod typescript;
 pub mod validate;
 pub mod vector_store_files;
 pub mod vector_stores;

@@ -68,6 +68,19 @@ macro_rules! open_enum {
                 Ok(Self::parse(&raw))
             }
         }
+
+        // For the TypeScript bindings: the known values, then any other string.
+        #[cfg(feature = "specta")]
+        const _: () = {
+            #[derive(::serde::Serialize, ::specta::Type)]
+            #[specta(remote = self::$name)]
+            #[allow(dead_code)]
+            enum $name {
+                $( #[serde(rename = $value)] $variant, )+
+                #[serde(untagged)]
+                Other(String),
+            }
+        };
     };
 }
 
@@ -103,6 +116,18 @@ macro_rules! literal {
                 }
             }
         }
+
+        // For the TypeScript bindings: the constant itself, written inline where it is used.
+        #[cfg(feature = "specta")]
+        const _: () = {
+            #[derive(::serde::Serialize, ::specta::Type)]
+            #[specta(remote = self::$name, inline)]
+            #[allow(dead_code)]
+            enum $name {
+                #[serde(rename = $value)]
+                Value,
+            }
+        };
     };
 }
 

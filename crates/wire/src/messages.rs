@@ -75,6 +75,7 @@ open_enum!(
 
 /// `{reason}` of an incomplete message.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct MessageIncompleteDetails {
     /// Why it ended early.
     pub reason: MessageIncompleteReason,
@@ -82,6 +83,7 @@ pub struct MessageIncompleteDetails {
 
 /// A message in a thread (`object: "thread.message"`).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct Message {
     /// `msg_…`
     pub id: String,
@@ -89,6 +91,7 @@ pub struct Message {
     #[serde(default)]
     pub object: MessageTag,
     /// Creation time.
+    #[cfg_attr(feature = "specta", specta(type = crate::typescript::WholeNumber))]
     pub created_at: UnixTime,
     /// The thread it belongs to.
     pub thread_id: String,
@@ -97,8 +100,10 @@ pub struct Message {
     /// Why it is incomplete, if it is.
     pub incomplete_details: Option<MessageIncompleteDetails>,
     /// When it completed.
+    #[cfg_attr(feature = "specta", specta(type = Option<crate::typescript::WholeNumber>))]
     pub completed_at: Option<UnixTime>,
     /// When it was marked incomplete.
+    #[cfg_attr(feature = "specta", specta(type = Option<crate::typescript::WholeNumber>))]
     pub incomplete_at: Option<UnixTime>,
     /// Author.
     pub role: MessageRole,
@@ -148,6 +153,7 @@ open_union!(MessageContent { "image_file", "image_url", "text", "refusal" });
 
 /// An image stored as a file.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct ImageFile {
     /// `file-…`
     pub file_id: String,
@@ -158,6 +164,7 @@ pub struct ImageFile {
 
 /// An image on the web.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct ImageUrl {
     /// Its URL.
     pub url: String,
@@ -168,6 +175,7 @@ pub struct ImageUrl {
 
 /// Text of a response part.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct TextContent {
     /// The text.
     pub value: String,
@@ -211,6 +219,7 @@ open_union!(Annotation { "file_citation", "file_path" });
 
 /// `{"file_id": ...}`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct FileRef {
     /// `file-…`
     pub file_id: String,
@@ -218,6 +227,7 @@ pub struct FileRef {
 
 /// A file attached to a message, with the tools that may read it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct MessageAttachment {
     /// `file-…`
     pub file_id: String,
@@ -227,6 +237,7 @@ pub struct MessageAttachment {
 
 /// A tool an attachment is for (type only).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum AttachmentTool {
     /// `{"type":"code_interpreter"}`
@@ -246,6 +257,7 @@ pub enum MessageContentInput {
 
 /// A part of request content.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum MessageContentPartInput {
     /// `{"type":"image_file","image_file":{...}}`
@@ -323,6 +335,7 @@ impl MessageContentInput {
 
 /// Body of `POST /threads/{thread_id}/messages`, also used for seeded and additional messages.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct CreateMessageRequest {
     /// Author: `user` or `assistant`.
     pub role: MessageRole,
@@ -383,6 +396,7 @@ impl Validate for CreateMessageRequest {
 /// Body of `POST /threads/{thread_id}/messages/{message_id}` (also used for runs): metadata only;
 /// absent leaves it, `null` clears it.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct ModifyMetadataRequest {
     /// New metadata.
     #[serde(
@@ -390,6 +404,7 @@ pub struct ModifyMetadataRequest {
         deserialize_with = "patch",
         skip_serializing_if = "Option::is_none"
     )]
+    #[cfg_attr(feature = "specta", specta(type = Option<Option<Metadata>>))]
     pub metadata: Option<Option<Metadata>>,
 }
 
@@ -404,6 +419,7 @@ impl Validate for ModifyMetadataRequest {
 
 /// A streamed change to a message (`object: "thread.message.delta"`).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct MessageDelta {
     /// The message's id.
     pub id: String,
@@ -416,6 +432,7 @@ pub struct MessageDelta {
 
 /// The changed fields of a message.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct MessageDeltaBody {
     /// Author, if it changed.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -471,6 +488,7 @@ open_union!(MessageDeltaContent { "image_file", "text", "refusal", "image_url" }
 
 /// Image-file fields of a delta.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct ImageFileDelta {
     /// `file-…`
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -482,6 +500,7 @@ pub struct ImageFileDelta {
 
 /// Image-URL fields of a delta.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct ImageUrlDelta {
     /// The URL.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -493,6 +512,7 @@ pub struct ImageUrlDelta {
 
 /// Text fields of a delta.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct TextDelta {
     /// The next fragment of text.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -550,6 +570,7 @@ open_union!(AnnotationDelta { "file_citation", "file_path" });
 
 /// The cited file in a delta.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct FileCitationDelta {
     /// `file-…`
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -561,6 +582,7 @@ pub struct FileCitationDelta {
 
 /// The generated file in a delta.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct FilePathDelta {
     /// `file-…`
     #[serde(default, skip_serializing_if = "Option::is_none")]

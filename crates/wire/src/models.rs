@@ -11,6 +11,7 @@ literal!(
 
 /// A model (`object: "model"`).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct Model {
     /// The model id, used as `model` in requests.
     pub id: String,
@@ -18,6 +19,7 @@ pub struct Model {
     #[serde(default)]
     pub object: ModelTag,
     /// Creation time.
+    #[cfg_attr(feature = "specta", specta(type = crate::typescript::WholeNumber))]
     pub created: UnixTime,
     /// Owner.
     pub owned_by: String,
@@ -28,6 +30,7 @@ pub struct Model {
 
 /// Answer to `GET /models`: `{object:"list", data}` without cursors.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct ModelList {
     /// Always `"list"`.
     #[serde(default)]
@@ -38,6 +41,7 @@ pub struct ModelList {
 
 /// Answer to `DELETE /models/{model}`; its `object` is not fixed by the spec.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct ModelDeleted {
     /// The model id.
     pub id: String,

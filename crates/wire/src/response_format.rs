@@ -14,6 +14,7 @@ pub enum ResponseFormatOption {
 
 /// The object form of `response_format`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum ResponseFormat {
     /// `{"type":"text"}`
@@ -29,6 +30,7 @@ pub enum ResponseFormat {
 
 /// The `json_schema` member of a JSON-schema response format.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct JsonSchemaFormat {
     /// What the format is for.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -37,6 +39,7 @@ pub struct JsonSchemaFormat {
     pub name: String,
     /// The JSON Schema object.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "specta", specta(type = Option<crate::typescript::JsonObject>))]
     pub schema: Option<Map<String, Value>>,
     /// Whether to follow the schema strictly.
     #[serde(default, skip_serializing_if = "Option::is_none")]

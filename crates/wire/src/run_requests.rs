@@ -21,6 +21,7 @@ pub const MIN_TOKEN_BUDGET: i64 = 256;
 
 /// Body of `POST /threads/{thread_id}/runs`.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct CreateRunRequest {
     /// The assistant to run.
     #[serde(default)]
@@ -77,6 +78,7 @@ pub struct CreateRunRequest {
 
 /// Body of `POST /threads/runs`: a thread and a run on it in one call.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct CreateThreadAndRunRequest {
     /// The assistant to run.
     #[serde(default)]
@@ -130,6 +132,7 @@ pub struct CreateThreadAndRunRequest {
 
 /// Body of `POST /threads/{thread_id}/runs/{run_id}/submit_tool_outputs`.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct SubmitToolOutputsRequest {
     /// One output per pending call, all in one request.
     pub tool_outputs: Vec<ToolOutput>,
@@ -140,6 +143,7 @@ pub struct SubmitToolOutputsRequest {
 
 /// The output of one function call.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct ToolOutput {
     /// `call_…` of the call answered; an empty id fails validation.
     #[serde(default)]

@@ -93,6 +93,7 @@ open_enum!(
 
 /// A run of an assistant on a thread (`object: "thread.run"`).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct Run {
     /// `run_…`
     pub id: String,
@@ -100,6 +101,7 @@ pub struct Run {
     #[serde(default)]
     pub object: RunTag,
     /// Creation time.
+    #[cfg_attr(feature = "specta", specta(type = crate::typescript::WholeNumber))]
     pub created_at: UnixTime,
     /// The thread it runs on.
     pub thread_id: String,
@@ -112,14 +114,19 @@ pub struct Run {
     /// Why it failed.
     pub last_error: Option<RunLastError>,
     /// When it will expire; `null` once terminal.
+    #[cfg_attr(feature = "specta", specta(type = Option<crate::typescript::WholeNumber>))]
     pub expires_at: Option<UnixTime>,
     /// When it started.
+    #[cfg_attr(feature = "specta", specta(type = Option<crate::typescript::WholeNumber>))]
     pub started_at: Option<UnixTime>,
     /// When it was cancelled.
+    #[cfg_attr(feature = "specta", specta(type = Option<crate::typescript::WholeNumber>))]
     pub cancelled_at: Option<UnixTime>,
     /// When it failed.
+    #[cfg_attr(feature = "specta", specta(type = Option<crate::typescript::WholeNumber>))]
     pub failed_at: Option<UnixTime>,
     /// When it completed.
+    #[cfg_attr(feature = "specta", specta(type = Option<crate::typescript::WholeNumber>))]
     pub completed_at: Option<UnixTime>,
     /// Why it is incomplete.
     pub incomplete_details: Option<RunIncompleteDetails>,
@@ -127,6 +134,7 @@ pub struct Run {
     pub model: String,
     /// The instructions used (a string per the schema; `null` from old servers reads as empty).
     #[serde(default, deserialize_with = "null_as_default")]
+    #[cfg_attr(feature = "specta", specta(type = String))]
     pub instructions: String,
     /// The tools used.
     #[serde(default)]
@@ -161,6 +169,7 @@ pub struct Run {
 
 /// What a run in `requires_action` needs from the client.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct RequiredAction {
     /// Always `"submit_tool_outputs"`.
     #[serde(rename = "type", default)]
@@ -171,6 +180,7 @@ pub struct RequiredAction {
 
 /// The calls a run waits on.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct SubmitToolOutputsAction {
     /// Function calls; answer all of them in one request.
     pub tool_calls: Vec<RunToolCall>,
@@ -178,6 +188,7 @@ pub struct SubmitToolOutputsAction {
 
 /// A function call awaiting output.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct RunToolCall {
     /// `call_…`; the output must name it.
     pub id: String,
@@ -190,6 +201,7 @@ pub struct RunToolCall {
 
 /// Name and arguments of a pending call.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct RunFunctionCall {
     /// Function name.
     pub name: String,
@@ -209,6 +221,7 @@ impl RequiredAction {
 
 /// `last_error` of a run.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct RunLastError {
     /// What kind of failure.
     pub code: RunErrorCode,
@@ -218,6 +231,7 @@ pub struct RunLastError {
 
 /// `incomplete_details` of a run.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct RunIncompleteDetails {
     /// Which budget ran out.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -226,6 +240,7 @@ pub struct RunIncompleteDetails {
 
 /// `truncation_strategy` of a run.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct TruncationStrategy {
     /// The kind of truncation.
     #[serde(rename = "type")]

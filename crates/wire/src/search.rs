@@ -13,6 +13,7 @@ literal!(
 
 /// Body of `POST /vector_stores/{vs}/search`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct VectorStoreSearchRequest {
     /// One query or several.
     pub query: SearchQuery,
@@ -32,6 +33,7 @@ pub struct VectorStoreSearchRequest {
 
 /// `query`: a string or a list of strings.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 #[serde(untagged)]
 pub enum SearchQuery {
     /// One query.
@@ -52,6 +54,7 @@ impl SearchQuery {
 
 /// An attribute filter: a comparison or an `and`/`or` of filters.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 #[serde(untagged)]
 pub enum SearchFilter {
     /// `{type: eq|ne|gt|gte|lt|lte|in|nin, key, value}`
@@ -62,6 +65,7 @@ pub enum SearchFilter {
 
 /// Compares one attribute with a value.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct ComparisonFilter {
     /// The operator.
     #[serde(rename = "type")]
@@ -75,6 +79,7 @@ pub struct ComparisonFilter {
 /// Comparison operators. Closed on purpose: an unknown `type` must fall through to the compound
 /// form when the filter is read.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 #[serde(rename_all = "snake_case")]
 pub enum ComparisonOp {
     /// Equal.
@@ -97,6 +102,7 @@ pub enum ComparisonOp {
 
 /// The value side of a comparison.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 #[serde(untagged)]
 pub enum FilterValue {
     /// A string.
@@ -111,6 +117,7 @@ pub enum FilterValue {
 
 /// An element of a filter list.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 #[serde(untagged)]
 pub enum FilterListItem {
     /// A string.
@@ -121,6 +128,7 @@ pub enum FilterListItem {
 
 /// Combines filters.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct CompoundFilter {
     /// `and` or `or`.
     #[serde(rename = "type")]
@@ -131,6 +139,7 @@ pub struct CompoundFilter {
 
 /// Logical operators.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 #[serde(rename_all = "snake_case")]
 pub enum CompoundOp {
     /// All must match.
@@ -153,6 +162,7 @@ open_enum!(
 
 /// `ranking_options` of a search.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct SearchRankingOptions {
     /// The ranker (default `auto`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -180,6 +190,7 @@ impl Validate for VectorStoreSearchRequest {
 
 /// Answer to a search.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct VectorStoreSearchResultsPage {
     /// Always `"vector_store.search_results.page"`.
     #[serde(default)]
@@ -196,6 +207,7 @@ pub struct VectorStoreSearchResultsPage {
 
 /// One search hit.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct SearchResultItem {
     /// `file-…`
     pub file_id: String,
@@ -211,6 +223,7 @@ pub struct SearchResultItem {
 
 /// A piece of matched text.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct SearchResultContent {
     /// Always `"text"`.
     #[serde(rename = "type", default)]

@@ -61,6 +61,7 @@ open_enum!(
 
 /// One step of a run (`object: "thread.run.step"`).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct RunStep {
     /// `step_…`
     pub id: String,
@@ -68,6 +69,7 @@ pub struct RunStep {
     #[serde(default)]
     pub object: RunStepTag,
     /// Creation time.
+    #[cfg_attr(feature = "specta", specta(type = crate::typescript::WholeNumber))]
     pub created_at: UnixTime,
     /// The assistant of the run.
     pub assistant_id: String,
@@ -85,12 +87,16 @@ pub struct RunStep {
     /// Why it failed.
     pub last_error: Option<RunStepLastError>,
     /// When it expired.
+    #[cfg_attr(feature = "specta", specta(type = Option<crate::typescript::WholeNumber>))]
     pub expired_at: Option<UnixTime>,
     /// When it was cancelled.
+    #[cfg_attr(feature = "specta", specta(type = Option<crate::typescript::WholeNumber>))]
     pub cancelled_at: Option<UnixTime>,
     /// When it failed.
+    #[cfg_attr(feature = "specta", specta(type = Option<crate::typescript::WholeNumber>))]
     pub failed_at: Option<UnixTime>,
     /// When it completed.
+    #[cfg_attr(feature = "specta", specta(type = Option<crate::typescript::WholeNumber>))]
     pub completed_at: Option<UnixTime>,
     /// Caller tags.
     #[serde(default)]
@@ -102,6 +108,7 @@ pub struct RunStep {
 
 /// `last_error` of a run step.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct RunStepLastError {
     /// What kind of failure.
     pub code: RunStepErrorCode,
@@ -133,6 +140,7 @@ open_union!(StepDetails { "message_creation", "tool_calls" });
 
 /// The message a step wrote.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct MessageCreation {
     /// `msg_…`
     pub message_id: String,
@@ -173,6 +181,7 @@ open_union!(ToolCall { "code_interpreter", "file_search", "function" });
 
 /// Input and outputs of a code_interpreter call.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct CodeInterpreterCall {
     /// The code run.
     pub input: String,
@@ -204,6 +213,7 @@ open_union!(CodeInterpreterOutput { "logs", "image" });
 
 /// An image a code_interpreter call made.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct ImageOutput {
     /// `file-…`
     pub file_id: String,
@@ -211,6 +221,7 @@ pub struct ImageOutput {
 
 /// Ranking and results of a file_search call.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct FileSearchCall {
     /// The ranking used.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -222,6 +233,7 @@ pub struct FileSearchCall {
 
 /// The ranking a file_search call used (both fields required here).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct FileSearchCallRanking {
     /// The ranker.
     pub ranker: FileSearchRanker,
@@ -231,6 +243,7 @@ pub struct FileSearchCallRanking {
 
 /// One file_search hit.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct FileSearchResult {
     /// `file-…`
     pub file_id: String,
@@ -245,6 +258,7 @@ pub struct FileSearchResult {
 
 /// A piece of matched text.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct FileSearchResultContent {
     /// Always `"text"`.
     #[serde(rename = "type", default)]
@@ -256,6 +270,7 @@ pub struct FileSearchResultContent {
 
 /// Name, arguments and (once submitted) output of a function call.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct FunctionCall {
     /// Function name.
     pub name: String,
@@ -267,6 +282,7 @@ pub struct FunctionCall {
 
 /// A streamed change to a run step (`object: "thread.run.step.delta"`).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct RunStepDelta {
     /// The step's id.
     pub id: String,
@@ -279,6 +295,7 @@ pub struct RunStepDelta {
 
 /// The changed fields of a step.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct RunStepDeltaBody {
     /// Changed details.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -311,6 +328,7 @@ open_union!(StepDetailsDelta { "message_creation", "tool_calls" });
 
 /// Message-creation fields of a delta.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct MessageCreationDelta {
     /// `msg_…`
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -364,6 +382,7 @@ open_union!(ToolCallDelta { "code_interpreter", "file_search", "function" });
 
 /// Code and output fragments of a code_interpreter call.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct CodeInterpreterCallDelta {
     /// The next piece of code.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -403,6 +422,7 @@ open_union!(CodeInterpreterOutputDelta { "logs", "image" });
 
 /// The image file of an output fragment.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct ImageOutputDelta {
     /// `file-…`
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -411,6 +431,7 @@ pub struct ImageOutputDelta {
 
 /// Fragments of a function call.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct FunctionCallDelta {
     /// The name, in the first fragment.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -424,6 +445,7 @@ pub struct FunctionCallDelta {
         deserialize_with = "crate::common::patch",
         skip_serializing_if = "Option::is_none"
     )]
+    #[cfg_attr(feature = "specta", specta(type = Option<Option<String>>))]
     pub output: Option<Option<String>>,
 }
 

@@ -268,8 +268,10 @@ fn unknown(event: String, data: &impl Serialize) -> StreamEvent {
 
 /// The JSON form `{"event", "data"}`.
 #[derive(Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 struct Tagged {
     event: String,
+    #[cfg_attr(feature = "specta", specta(type = crate::typescript::JsonValue))]
     data: Value,
 }
 

@@ -21,6 +21,7 @@ pub type ThreadDeleted = DeletedObject<ThreadDeletedTag>;
 
 /// A conversation (`object: "thread"`).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct Thread {
     /// `thread_…`
     pub id: String,
@@ -28,6 +29,7 @@ pub struct Thread {
     #[serde(default)]
     pub object: ThreadTag,
     /// Creation time.
+    #[cfg_attr(feature = "specta", specta(type = crate::typescript::WholeNumber))]
     pub created_at: UnixTime,
     /// Files and vector stores for the thread's tools.
     pub tool_resources: Option<ToolResources>,
@@ -37,6 +39,7 @@ pub struct Thread {
 
 /// Body of `POST /threads` (and `thread` of create-thread-and-run); every field is optional.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct CreateThreadRequest {
     /// Messages to start with.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -73,6 +76,7 @@ impl Validate for CreateThreadRequest {
 
 /// Body of `POST /threads/{id}`: absent leaves a field alone, `null` clears it.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct ModifyThreadRequest {
     /// New tool resources (existing vector stores only).
     #[serde(
@@ -80,6 +84,7 @@ pub struct ModifyThreadRequest {
         deserialize_with = "patch",
         skip_serializing_if = "Option::is_none"
     )]
+    #[cfg_attr(feature = "specta", specta(type = Option<Option<ToolResources>>))]
     pub tool_resources: Option<Option<ToolResources>>,
     /// New metadata.
     #[serde(
@@ -87,6 +92,7 @@ pub struct ModifyThreadRequest {
         deserialize_with = "patch",
         skip_serializing_if = "Option::is_none"
     )]
+    #[cfg_attr(feature = "specta", specta(type = Option<Option<Metadata>>))]
     pub metadata: Option<Option<Metadata>>,
 }
 

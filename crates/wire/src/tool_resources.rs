@@ -15,6 +15,7 @@ pub const MAX_VECTOR_STORES: usize = 1;
 
 /// `tool_resources` as objects report it and modify requests set it.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct ToolResources {
     /// Files for code_interpreter.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -26,6 +27,7 @@ pub struct ToolResources {
 
 /// `tool_resources.code_interpreter`.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct CodeInterpreterResources {
     /// Up to 20 file ids.
     #[serde(default)]
@@ -34,6 +36,7 @@ pub struct CodeInterpreterResources {
 
 /// `tool_resources.file_search` in its response form.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct FileSearchResources {
     /// At most one vector store id.
     #[serde(default)]
@@ -42,6 +45,7 @@ pub struct FileSearchResources {
 
 /// `tool_resources` on create-assistant and create-thread requests.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct ToolResourcesRequest {
     /// Files for code_interpreter.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -53,6 +57,7 @@ pub struct ToolResourcesRequest {
 
 /// `tool_resources.file_search` on create requests: exactly one of the two fields.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct FileSearchResourcesRequest {
     /// At most one existing vector store.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -64,6 +69,7 @@ pub struct FileSearchResourcesRequest {
 
 /// A vector store to create inline and attach.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct VectorStoreSeed {
     /// Files to add to it.
     #[serde(default, skip_serializing_if = "Option::is_none")]

@@ -32,6 +32,7 @@ open_union!(AssistantTool { "code_interpreter", "file_search", "function" });
 
 /// Options of the `file_search` tool.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct FileSearchToolOptions {
     /// How many results to return, 1–50 (hosted default 20, or 5 for gpt-3.5).
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -43,6 +44,7 @@ pub struct FileSearchToolOptions {
 
 /// Ranking of file-search results.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct FileSearchRankingOptions {
     /// The ranker; `auto` when absent.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -63,6 +65,7 @@ open_enum!(
 
 /// A function tool's definition.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct FunctionObject {
     /// Name the model calls it by, matching `^[a-zA-Z0-9_-]{1,64}$`.
     pub name: String,
@@ -71,6 +74,7 @@ pub struct FunctionObject {
     pub description: Option<String>,
     /// A JSON Schema object describing the arguments; absent means no arguments.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "specta", specta(type = Option<crate::typescript::JsonObject>))]
     pub parameters: Option<Map<String, Value>>,
     /// Whether the model must follow `parameters` exactly.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -177,6 +181,7 @@ pub enum ToolChoice {
 
 /// A specific tool the model must use.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum NamedToolChoice {
     /// `{"type":"function","function":{"name"}}`
@@ -192,6 +197,7 @@ pub enum NamedToolChoice {
 
 /// `{"name": ...}` inside a named function choice.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct FunctionName {
     /// The function's name.
     pub name: String,

@@ -39,6 +39,7 @@ pub type VectorStoreFileDeleted = DeletedObject<VectorStoreFileDeletedTag>;
 
 /// A file attribute value: a string (≤ 512 characters), a number or a boolean.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 #[serde(untagged)]
 pub enum AttributeValue {
     /// A string.
@@ -94,6 +95,7 @@ open_enum!(
 
 /// A file attached to a vector store (`object: "vector_store.file"`).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct VectorStoreFile {
     /// The file's id (`file-…`).
     pub id: String,
@@ -101,8 +103,10 @@ pub struct VectorStoreFile {
     #[serde(default)]
     pub object: VectorStoreFileTag,
     /// Bytes used in the store.
+    #[cfg_attr(feature = "specta", specta(type = crate::typescript::WholeNumber))]
     pub usage_bytes: u64,
     /// When it was attached.
+    #[cfg_attr(feature = "specta", specta(type = crate::typescript::WholeNumber))]
     pub created_at: UnixTime,
     /// The store.
     pub vector_store_id: String,
@@ -120,6 +124,7 @@ pub struct VectorStoreFile {
 
 /// `last_error` of a vector store file.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct VectorStoreFileError {
     /// What kind of failure.
     pub code: VectorStoreFileErrorCode,
@@ -129,6 +134,7 @@ pub struct VectorStoreFileError {
 
 /// A batch of files being added (`object: "vector_store.files_batch"`).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct VectorStoreFileBatch {
     /// `vsfb_…`
     pub id: String,
@@ -136,6 +142,7 @@ pub struct VectorStoreFileBatch {
     #[serde(default)]
     pub object: VectorStoreFileBatchTag,
     /// Creation time.
+    #[cfg_attr(feature = "specta", specta(type = crate::typescript::WholeNumber))]
     pub created_at: UnixTime,
     /// The store.
     pub vector_store_id: String,
@@ -147,6 +154,7 @@ pub struct VectorStoreFileBatch {
 
 /// Body of `POST /vector_stores/{vs}/files` (also an entry of a batch's `files`).
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct CreateVectorStoreFileRequest {
     /// The file to attach.
     #[serde(default)]
@@ -181,6 +189,7 @@ impl Validate for CreateVectorStoreFileRequest {
 
 /// Body of `POST /vector_stores/{vs}/file_batches`: `file_ids` or `files`, 1–2000 of them.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct CreateVectorStoreFileBatchRequest {
     /// Files sharing `chunking_strategy` and `attributes`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -220,6 +229,7 @@ impl Validate for CreateVectorStoreFileBatchRequest {
 
 /// Body of `POST /vector_stores/{vs}/files/{file_id}`; `attributes` is required and may be `null`.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct UpdateVectorStoreFileAttributesRequest {
     /// The new attributes; `null` clears them.
     pub attributes: Option<Attributes>,
@@ -235,6 +245,7 @@ impl Validate for UpdateVectorStoreFileAttributesRequest {
 
 /// Query of the vector store file lists: the cursor parameters plus a status `filter`.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct ListVectorStoreFilesQuery {
     /// Page size, 1–100.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -255,6 +266,7 @@ pub struct ListVectorStoreFilesQuery {
 
 /// Answer to `GET /vector_stores/{vs}/files/{file_id}/content`: the parsed text.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct VectorStoreFileContent {
     /// Always `"vector_store.file_content.page"`.
     #[serde(default)]
@@ -269,6 +281,7 @@ pub struct VectorStoreFileContent {
 
 /// A piece of parsed file text.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct FileContentPart {
     /// The kind of content, `"text"`.
     #[serde(rename = "type", default)]

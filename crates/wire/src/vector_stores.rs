@@ -39,6 +39,7 @@ open_enum!(
 
 /// A searchable collection of files (`object: "vector_store"`).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct VectorStore {
     /// `vs_…`
     pub id: String,
@@ -46,11 +47,13 @@ pub struct VectorStore {
     #[serde(default)]
     pub object: VectorStoreTag,
     /// Creation time.
+    #[cfg_attr(feature = "specta", specta(type = crate::typescript::WholeNumber))]
     pub created_at: UnixTime,
     /// Name (a string in the schema; an unnamed store has `""`).
     #[serde(default, deserialize_with = "crate::common::null_as_default")]
     pub name: String,
     /// Bytes used by its files.
+    #[cfg_attr(feature = "specta", specta(type = crate::typescript::WholeNumber))]
     pub usage_bytes: u64,
     /// Counts of its files by state.
     pub file_counts: FileCounts,
@@ -61,8 +64,10 @@ pub struct VectorStore {
     pub expires_after: Option<VectorStoreExpiresAfter>,
     /// When it will expire.
     #[serde(default)]
+    #[cfg_attr(feature = "specta", specta(type = Option<crate::typescript::WholeNumber>))]
     pub expires_at: Option<UnixTime>,
     /// Last use.
+    #[cfg_attr(feature = "specta", specta(type = Option<crate::typescript::WholeNumber>))]
     pub last_active_at: Option<UnixTime>,
     /// Caller tags.
     pub metadata: Option<Metadata>,
@@ -70,6 +75,7 @@ pub struct VectorStore {
 
 /// `expires_after` of a vector store: days after last activity, 1–365.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct VectorStoreExpiresAfter {
     /// Always `"last_active_at"`.
     #[serde(default)]
@@ -86,6 +92,7 @@ impl VectorStoreExpiresAfter {
 
 /// Body of `POST /vector_stores`.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct CreateVectorStoreRequest {
     /// Files to add, up to 500.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -124,6 +131,7 @@ impl Validate for CreateVectorStoreRequest {
 
 /// Body of `POST /vector_stores/{id}`: absent leaves a field alone, `null` clears it.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct UpdateVectorStoreRequest {
     /// New name.
     #[serde(
@@ -131,6 +139,7 @@ pub struct UpdateVectorStoreRequest {
         deserialize_with = "patch",
         skip_serializing_if = "Option::is_none"
     )]
+    #[cfg_attr(feature = "specta", specta(type = Option<Option<String>>))]
     pub name: Option<Option<String>>,
     /// New expiry policy.
     #[serde(
@@ -138,6 +147,7 @@ pub struct UpdateVectorStoreRequest {
         deserialize_with = "patch",
         skip_serializing_if = "Option::is_none"
     )]
+    #[cfg_attr(feature = "specta", specta(type = Option<Option<VectorStoreExpiresAfter>>))]
     pub expires_after: Option<Option<VectorStoreExpiresAfter>>,
     /// New metadata.
     #[serde(
@@ -145,6 +155,7 @@ pub struct UpdateVectorStoreRequest {
         deserialize_with = "patch",
         skip_serializing_if = "Option::is_none"
     )]
+    #[cfg_attr(feature = "specta", specta(type = Option<Option<Metadata>>))]
     pub metadata: Option<Option<Metadata>>,
 }
 

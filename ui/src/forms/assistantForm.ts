@@ -1,6 +1,6 @@
 // The assistant editor's form: its fields as text, the checks with the rule each one states, and
 // the request body it becomes. Kept apart from the view so it is unit-tested.
-import type { Assistant, AssistantTool, ResponseFormat } from "../ipc";
+import type { Assistant, AssistantTool, CreateAssistantRequest, JsonValue, ResponseFormatOption } from "../ipc";
 
 export interface FunctionDraft {
   /** The function definition as JSON text: {name, description, parameters, strict}. */
@@ -68,9 +68,10 @@ export function formFrom(assistant: Assistant): AssistantForm {
   form.description = assistant.description ?? "";
   form.instructions = assistant.instructions ?? "";
   form.model = assistant.model;
-  form.fileSearch = assistant.tools.some((tool) => tool.type === "file_search");
-  form.codeInterpreter = assistant.tools.some((tool) => tool.type === "code_interpreter");
-  form.functions = assistant.tools
+  const tools = assistant.tools ?? [];
+  form.fileSearch = tools.some((tool) => tool.type === "file_search");
+  form.codeInterpreter = tools.some((tool) => tool.type === "code_interpreter");
+  form.functions = tools
     .filter((tool): tool is Extract<AssistantTool, { type: "function" }> => tool.type === "function")
     .map((tool) => ({ json: JSON.stringify(tool.function, null, 2) }));
   form.temperature = assistant.temperature == null ? "" : String(assistant.temperature);
@@ -200,18 +201,22 @@ export function validate(form: AssistantForm): FormErrors {
   return Object.fromEntries(Object.entries(errors).filter(([, error]) => error !== undefined));
 }
 
-/** The request body of a valid form. */
-export function toBody(form: AssistantForm): Record<string, unknown> {
+/**
+ * The request body of a valid form; it fits both creating and changing an assistant (the form does
+ * not edit tool resources, which the two requests describe differently).
+ */
+export function toBody(form: AssistantForm): Omit<CreateAssistantRequest, "tool_resources"> {
   const tools: AssistantTool[] = [];
   if (form.codeInterpreter) tools.push({ type: "code_interpreter" });
   if (form.fileSearch) tools.push({ type: "file_search" });
-  for (const fn of form.functions) tools.push({ type: "function", function: JSON.parse(fn.json) as never });
-  let responseFormat: ResponseFormat = "auto";
+  // `validate` has checked each function's JSON; the core checks its fields.
+  for (const fn of form.functions) tools.push({ type: "function", function: JSON.parse(fn.json) });
+  let responseFormat: ResponseFormatOption = "auto";
   if (form.responseFormat === "text" || form.responseFormat === "json_object") responseFormat = { type: form.responseFormat };
   if (form.responseFormat === "json_schema") {
     responseFormat = {
       type: "json_schema",
-      json_schema: { name: form.schemaName, schema: JSON.parse(form.schemaJson || "{}") as Record<string, unknown> },
+      json_schema: { name: form.schemaName, schema: parseObject(form.schemaJson || "{}") },
     };
   }
   return {
@@ -253,4 +258,9 @@ export function fieldOfParameter(form: AssistantForm, parameter: string | null):
     return index >= 0 && index < form.functions.length ? `function${index}` : null;
   }
   return null;
+}
+
+/** A JSON object from text `validate` has checked. */
+function parseObject(text: string): { [key: string]: JsonValue } {
+  return JSON.parse(text);
 }

@@ -9,17 +9,17 @@ export const commands = {
 	/**  Name, version and folders of the running app. */
 	appInfo: () => typedError<AppInfo, AppError>(__TAURI_INVOKE("app_info")),
 	/**  Every profile, "this computer" first. */
-	listProfiles: () => __TAURI_INVOKE<ProfileInfo_Serialize[]>("list_profiles"),
+	listProfiles: () => __TAURI_INVOKE<ProfileInfo[]>("list_profiles"),
 	/**  Switches to another profile. */
 	useProfile: (id: string) => typedError<null, AppError>(__TAURI_INVOKE("use_profile", { id })),
 	/**  Adds a remote profile; the token goes to the OS keychain. */
-	addRemoteProfile: (name: string, baseUrl: string, token: string | null) => typedError<ProfileInfo_Serialize, AppError>(__TAURI_INVOKE("add_remote_profile", { name, baseUrl, token })),
+	addRemoteProfile: (name: string, baseUrl: string, token: string | null) => typedError<ProfileInfo, AppError>(__TAURI_INVOKE("add_remote_profile", { name, baseUrl, token })),
 	/**  Removes a remote profile with its token and offline copy. */
 	removeRemoteProfile: (id: string) => typedError<null, AppError>(__TAURI_INVOKE("remove_remote_profile", { id })),
-	/**  Checks the profile's connection now (a remote profile asks its server). */
-	checkConnection: () => typedError<Connection_Serialize, AppError>(__TAURI_INVOKE("check_connection")),
+	/**  Whether the profile in use can reach its server. */
+	checkConnection: () => typedError<Connection, AppError>(__TAURI_INVOKE("check_connection")),
 	/**  The providers and whether each is ready. Never includes a key. */
-	listProviders: () => typedError<ProviderStatus_Serialize[], AppError>(__TAURI_INVOKE("list_providers")),
+	listProviders: () => typedError<ProviderStatus[], AppError>(__TAURI_INVOKE("list_providers")),
 	/**  Stores a provider's API key in the OS keychain. */
 	setProviderKey: (name: ProviderName, key: string) => typedError<null, AppError>(__TAURI_INVOKE("set_provider_key", { name, key })),
 	/**  Removes a provider's API key from the OS keychain. */
@@ -30,80 +30,72 @@ export const commands = {
 	testProvider: (name: ProviderName, baseUrl: string | null, key: string | null) => typedError<string[], AppError>(__TAURI_INVOKE("test_provider", { name, baseUrl, key })),
 	/**  Whether Ollama answers on this computer's usual port. */
 	detectOllama: () => __TAURI_INVOKE<boolean>("detect_ollama"),
-	/**  The models the profile's assistants can use, by provider. */
-	listModels: () => typedError<ModelGroup_Serialize[], AppError>(__TAURI_INVOKE("list_models")),
-	/**  The GGUF models this computer can run. */
-	listLocalModels: () => typedError<LocalModels_Serialize, AppError>(__TAURI_INVOKE("list_local_models")),
-	/**  Copies a GGUF file (a path from the file dialog or a drop) into the models folder. */
-	addLocalModel: (path: string) => typedError<LocalModelView_Serialize, AppError>(__TAURI_INVOKE("add_local_model", { path })),
+	/**  The models the assistant editor offers, grouped by provider. */
+	listModels: () => typedError<ModelGroup[], AppError>(__TAURI_INVOKE("list_models")),
+	/**  The models folder and the GGUF models in it. */
+	listLocalModels: () => typedError<LocalModelList, AppError>(__TAURI_INVOKE("list_local_models")),
+	/**  Copies a GGUF file (from the open dialog or a drop) into the models folder. */
+	addLocalModel: (path: string) => typedError<LocalModelView, AppError>(__TAURI_INVOKE("add_local_model", { path })),
 	/**
-	 *  Downloads a model from `url` into the models folder as `file_name`, checking the size and
-	 *  SHA-256 when given; a download of the same name that was cut off resumes.
+	 *  Downloads a model from `url` as `file_name`, checking `sha256` when given; progress arrives on
+	 *  `on_progress`. A download of the same name that was cancelled resumes.
 	 */
-	downloadLocalModel: (url: string, fileName: string, sha256: string | null, onProgress: Channel<DownloadProgress_Deserialize>) => typedError<LocalModelView_Serialize, AppError>(__TAURI_INVOKE("download_local_model", { url, fileName, sha256, onProgress })),
-	/**  Stops a download, keeping what arrived; starting it again resumes. */
+	downloadLocalModel: (url: string, fileName: string, sha256: string | null, onProgress: Channel<DownloadProgressView>) => typedError<LocalModelView, AppError>(__TAURI_INVOKE("download_local_model", { url, fileName, sha256, onProgress })),
+	/**  Stops a download, keeping what arrived; `false` when none of that name is under way. */
 	cancelLocalDownload: (fileName: string) => __TAURI_INVOKE<boolean>("cancel_local_download", { fileName }),
-	/**  Deletes a model file from the models folder. */
+	/**  Deletes a model file. */
 	removeLocalModel: (id: string) => typedError<null, AppError>(__TAURI_INVOKE("remove_local_model", { id })),
 	/**  Every assistant of the profile, newest first. */
-	listAssistants: () => typedError<unknown[], AppError>(__TAURI_INVOKE("list_assistants")),
-	/**  Creates an assistant from a `CreateAssistantRequest` body. */
-	createAssistant: (body: unknown) => typedError<unknown, AppError>(__TAURI_INVOKE("create_assistant", { body })),
-	/**  Changes an assistant with a `ModifyAssistantRequest` body. */
-	modifyAssistant: (assistantId: string, body: unknown) => typedError<unknown, AppError>(__TAURI_INVOKE("modify_assistant", { assistantId, body })),
+	listAssistants: () => typedError<Assistant[], AppError>(__TAURI_INVOKE("list_assistants")),
+	/**  Creates an assistant; the engine checks each field by the server's rules. */
+	createAssistant: (body: CreateAssistantRequest) => typedError<Assistant, AppError>(__TAURI_INVOKE("create_assistant", { body })),
+	/**  Changes an assistant: fields left out stay as they are. */
+	modifyAssistant: (assistantId: string, body: ModifyAssistantRequest) => typedError<Assistant, AppError>(__TAURI_INVOKE("modify_assistant", { assistantId, body })),
 	/**  Deletes an assistant; its threads stay. */
 	deleteAssistant: (assistantId: string) => typedError<null, AppError>(__TAURI_INVOKE("delete_assistant", { assistantId })),
 	/**  Every thread, most recently active first; only one assistant's when given. */
-	listThreads: (assistantId: string | null) => typedError<ThreadSummary_Serialize[], AppError>(__TAURI_INVOKE("list_threads", { assistantId })),
+	listThreads: (assistantId: string | null) => typedError<ThreadSummary[], AppError>(__TAURI_INVOKE("list_threads", { assistantId })),
 	/**  Starts an empty thread. */
-	createThread: () => typedError<unknown, AppError>(__TAURI_INVOKE("create_thread")),
-	/**  Renames a thread (its `title` metadata; an empty title goes back to the first message). */
+	createThread: () => typedError<Thread, AppError>(__TAURI_INVOKE("create_thread")),
+	/**  Renames a thread; an empty title goes back to the first message. */
 	renameThread: (threadId: string, title: string) => typedError<null, AppError>(__TAURI_INVOKE("rename_thread", { threadId, title })),
-	/**  Deletes a thread with its messages and runs. */
+	/**  Deletes a thread with its messages, runs and draft. */
 	deleteThread: (threadId: string) => typedError<null, AppError>(__TAURI_INVOKE("delete_thread", { threadId })),
 	/**  At most `limit` consecutive messages of a thread placed by `anchor`, oldest first. */
-	listMessages: (threadId: string, anchor: Anchor, limit: number) => typedError<MessageWindow, AppError>(__TAURI_INVOKE("list_messages", { threadId, anchor, limit })),
+	listMessages: (threadId: string, anchor: MessageAnchor, limit: number) => typedError<MessageWindow, AppError>(__TAURI_INVOKE("list_messages", { threadId, anchor, limit })),
 	/**  The unsent text of a composer (`key` is a thread id, or `new` for a thread not started). */
 	getDraft: (key: string) => typedError<string | null, AppError>(__TAURI_INVOKE("get_draft", { key })),
 	/**  Keeps a composer's unsent text; empty text clears it. */
 	setDraft: (key: string, text: string) => typedError<null, AppError>(__TAURI_INVOKE("set_draft", { key, text })),
+	/**  Adds the user's message to a thread, before any run starts, so a failed run never loses it. */
+	addMessage: (threadId: string, text: string) => typedError<Message, AppError>(__TAURI_INVOKE("add_message", { threadId, text })),
 	/**
-	 *  Adds the user's message to a thread. It is stored before any run starts, so a run that
-	 *  fails to start never loses it.
+	 *  Starts a run of `assistant_id` on the thread; its events arrive on `on_event`, ending with
+	 *  `done` or `error`.
 	 */
-	addMessage: (threadId: string, text: string) => typedError<unknown, AppError>(__TAURI_INVOKE("add_message", { threadId, text })),
-	/**
-	 *  Starts a run of `assistant_id` on the thread; its events arrive on `on_event` as
-	 *  `{event, data}` in the Assistants v2 stream's names, ending with `done` (or `error`).
-	 */
-	startRun: (threadId: string, assistantId: string, onEvent: Channel<unknown>) => typedError<null, AppError>(__TAURI_INVOKE("start_run", { threadId, assistantId, onEvent })),
+	startRun: (threadId: string, assistantId: string, onEvent: Channel<RunEvent>) => typedError<null, AppError>(__TAURI_INVOKE("start_run", { threadId, assistantId, onEvent })),
 	/**  Answers the function calls of a run waiting in `requires_action` and streams the rest. */
-	submitToolOutputs: (threadId: string, runId: string, outputs: ToolOutputInput[], onEvent: Channel<unknown>) => typedError<null, AppError>(__TAURI_INVOKE("submit_tool_outputs", { threadId, runId, outputs, onEvent })),
+	submitToolOutputs: (threadId: string, runId: string, outputs: ToolOutput[], onEvent: Channel<RunEvent>) => typedError<null, AppError>(__TAURI_INVOKE("submit_tool_outputs", { threadId, runId, outputs, onEvent })),
 	/**  Asks a run to stop; it ends `cancelled` once the model stops. */
-	cancelRun: (threadId: string, runId: string) => typedError<unknown, AppError>(__TAURI_INVOKE("cancel_run", { threadId, runId })),
+	cancelRun: (threadId: string, runId: string) => typedError<Run, AppError>(__TAURI_INVOKE("cancel_run", { threadId, runId })),
 	/**  Every run of a thread, oldest first. */
-	listRuns: (threadId: string) => typedError<unknown[], AppError>(__TAURI_INVOKE("list_runs", { threadId })),
+	listRuns: (threadId: string) => typedError<Run[], AppError>(__TAURI_INVOKE("list_runs", { threadId })),
 	/**  Every step of a run, oldest first. */
-	listRunSteps: (threadId: string, runId: string) => typedError<unknown[], AppError>(__TAURI_INVOKE("list_run_steps", { threadId, runId })),
+	listRunSteps: (threadId: string, runId: string) => typedError<RunStep[], AppError>(__TAURI_INVOKE("list_run_steps", { threadId, runId })),
 	/**  Messages matching every word of `query` (the last as a prefix), best first. */
-	searchMessages: (query: string, assistantId: string | null) => typedError<SearchHit_Serialize[], AppError>(__TAURI_INVOKE("search_messages", { query, assistantId })),
+	searchMessages: (query: string, assistantId: string | null) => typedError<MessageHit[], AppError>(__TAURI_INVOKE("search_messages", { query, assistantId })),
 };
 
 /* Types */
-/**  Where the messages asked for sit in their thread. */
-export type Anchor = 
-/**  The thread's last messages. */
-{ kind: "latest" } | 
-/**  The messages just before this one. */
-{ kind: "before"; messageId: string } | 
-/**  The messages just after this one. */
-{ kind: "after"; messageId: string } | 
-/**  This message and those around it. */
-{ kind: "around"; messageId: string };
+export type Annotation = ({ type: "file_citation"; text: string; file_citation: FileRef; start_index: number; end_index: number }) & { file_path?: never } | ({ type: "file_path"; text: string; file_path: FileRef; start_index: number; end_index: number }) & { file_citation?: never } | UnknownObject;
 
-/**  An error as the UI sees it. */
+export type AnnotationDelta = ({ type: "file_citation"; index: number; text?: string | null; file_citation?: FileCitationDelta | null; start_index?: number | null; end_index?: number | null }) & { file_path?: never } | ({ type: "file_path"; index: number; text?: string | null; file_path?: FilePathDelta | null; start_index?: number | null; end_index?: number | null }) & { file_citation?: never } | UnknownDelta;
+
+/**  A failure as the window receives it: `{code, message}`, from a command or a run's events. */
 export type AppError = {
+	/**  What kind of failure. */
 	code: ErrorCode,
+	/**  What happened, in words a person can act on. */
 	message: string,
 };
 
@@ -117,55 +109,338 @@ export type AppInfo = {
 	logDir: string,
 };
 
-/**  Whether the profile in use can reach its server. */
-export type Connection = Connection_Serialize | Connection_Deserialize;
-
-/**  Whether the profile in use can reach its server. */
-export type Connection_Deserialize = {
-	online: boolean,
-	/**  The server, for a remote profile. */
-	baseUrl?: string | null,
+/**  An assistant (`object: "assistant"`). */
+export type Assistant = {
+	/**  `asst_…` */
+	id: string,
+	/**  Always `"assistant"`. */
+	object?: "assistant",
+	/**  Creation time. */
+	created_at: number,
+	/**  Name, up to 256 characters. */
+	name: string | null,
+	/**  Description, up to 512 characters. */
+	description: string | null,
+	/**  Model id. */
+	model: string,
+	/**  System instructions, up to 256 000 characters. */
+	instructions: string | null,
+	/**  Enabled tools, up to 128. */
+	tools?: AssistantTool[],
+	/**  Files and vector stores for the tools (not `required` in the schema; always sent). */
+	tool_resources?: ToolResources | null,
+	/**  Caller tags. */
+	metadata: { [key in string]: string } | null,
+	/**  Sampling temperature, 0–2 (always sent). */
+	temperature?: number | null,
+	/**  Nucleus sampling mass, 0–1 (always sent). */
+	top_p?: number | null,
+	/**  Output format (always sent). */
+	response_format?: ResponseFormatOption | null,
 };
 
-/**  Whether the profile in use can reach its server. */
-export type Connection_Serialize = {
+export type AssistantTool = ({ type: "code_interpreter" }) & { file_search?: never; function?: never } | ({ type: "file_search"; file_search?: FileSearchToolOptions | null }) & { function?: never } | ({ type: "function"; function: FunctionObject }) & { file_search?: never } | UnknownObject;
+
+/**  A tool an attachment is for (type only). */
+export type AttachmentTool = 
+/**  `{"type":"code_interpreter"}` */
+{ type: "code_interpreter" } | 
+/**  `{"type":"file_search"}` */
+{ type: "file_search" };
+
+/**  How to split a file into chunks, as a request gives it. */
+export type ChunkingStrategyRequest = 
+/**  `{"type":"auto"}`: 800-token chunks overlapping by 400. */
+{ type: "auto" } | 
+/**  `{"type":"static","static":{...}}` */
+{ type: "static"; 
+/**  The sizes. */
+static: StaticChunking };
+
+/**  Input and outputs of a code_interpreter call. */
+export type CodeInterpreterCall = {
+	/**  The code run. */
+	input: string,
+	/**  What it produced. */
+	outputs: CodeInterpreterOutput[],
+};
+
+/**  Code and output fragments of a code_interpreter call. */
+export type CodeInterpreterCallDelta = {
+	/**  The next piece of code. */
+	input?: string | null,
+	/**  New outputs, located by `index`. */
+	outputs?: CodeInterpreterOutputDelta[] | null,
+};
+
+export type CodeInterpreterOutput = ({ type: "logs"; logs: string }) & { image?: never } | ({ type: "image"; image: ImageOutput }) & { logs?: never } | UnknownObject;
+
+export type CodeInterpreterOutputDelta = ({ type: "logs"; index: number; logs?: string | null }) & { image?: never } | ({ type: "image"; index: number; image?: ImageOutputDelta | null }) & { logs?: never } | UnknownDelta;
+
+/**  `tool_resources.code_interpreter`. */
+export type CodeInterpreterResources = {
+	/**  Up to 20 file ids. */
+	file_ids?: string[],
+};
+
+/**  The profile in use's link to its server. */
+export type Connection = {
+	/**  Whether the server answers (always, for "this computer"). */
 	online: boolean,
-	/**  The server, for a remote profile. */
+	/**  The server's URL, for a remote profile. */
 	baseUrl: string | null,
 };
 
-/**  How far a download is, sent to the window as bytes arrive. */
-export type DownloadProgress = DownloadProgress_Serialize | DownloadProgress_Deserialize;
-
-/**  How far a download is, sent to the window as bytes arrive. */
-export type DownloadProgress_Deserialize = {
-	downloaded: number | null,
-	total?: number | null,
+/**  Body of `POST /assistants`. */
+export type CreateAssistantRequest = {
+	/**  Model id (any string). */
+	model?: string,
+	/**  Name, up to 256 characters. */
+	name?: string | null,
+	/**  Description, up to 512 characters. */
+	description?: string | null,
+	/**  Instructions, up to 256 000 characters. */
+	instructions?: string | null,
+	/**  Reasoning effort for reasoning models. */
+	reasoning_effort?: ReasoningEffort | null,
+	/**  Tools, up to 128. */
+	tools?: AssistantTool[],
+	/**  Files and vector stores for the tools; may create a vector store inline. */
+	tool_resources?: ToolResourcesRequest | null,
+	/**  Caller tags. */
+	metadata?: { [key in string]: string } | null,
+	/**  Sampling temperature, 0–2. */
+	temperature?: number | null,
+	/**  Nucleus sampling mass, 0–1. */
+	top_p?: number | null,
+	/**  Output format. */
+	response_format?: ResponseFormatOption | null,
 };
 
-/**  How far a download is, sent to the window as bytes arrive. */
-export type DownloadProgress_Serialize = {
-	downloaded: number | null,
+/**  How far a model download is. */
+export type DownloadProgressView = {
+	/**  Bytes received so far. */
+	downloaded: number,
+	/**  The file's size, when the server says it. */
 	total: number | null,
 };
 
-/**
- *  What kind of failure happened, for the UI to branch on. Add a code only when the UI does something
- *  different for it; everything else is `internal` with a message a person can read.
- */
+/**  What kind of failure the window is told about; each code has its own visible behaviour there. */
 export type ErrorCode = 
-/**  Something went wrong that the user cannot fix by changing their input. */
+/**  Something failed inside Hearth or its provider; the message says what was being done. */
 "internal" | 
-/**  The input broke a rule; the message names it. Forms show it next to the field. */
+/**  The input broke a rule; the message names the field. Forms show it next to that field. */
 "invalid" | 
-/**  The object is gone (deleted elsewhere); the view refreshes. */
+/**  The object is gone (deleted elsewhere); the view reloads its list and says what vanished. */
 "not_found" | 
-/**  A remote profile's server cannot be reached; the app shows the offline banner. */
+/**
+ *  A remote profile's server cannot be reached; the window shows the offline banner and reads
+ *  the offline copy.
+ */
 "offline" | 
-/**  The server or provider answered with something wrong or an error of its own. */
+/**  A remote profile's server answered with an error or something the protocol does not allow. */
 "server" | 
-/**  The OS keychain cannot be used; Settings explains what is missing. */
+/**  The OS keychain cannot be used; Settings explains how to unlock or install one. */
 "keychain";
+
+/**  The cited file in a delta. */
+export type FileCitationDelta = {
+	/**  `file-…` */
+	file_id?: string | null,
+	/**  The quoted text. */
+	quote?: string | null,
+};
+
+/**  The generated file in a delta. */
+export type FilePathDelta = {
+	/**  `file-…` */
+	file_id?: string | null,
+};
+
+/**  `{"file_id": ...}`. */
+export type FileRef = {
+	/**  `file-…` */
+	file_id: string,
+};
+
+/**  Ranking and results of a file_search call. */
+export type FileSearchCall = {
+	/**  The ranking used. */
+	ranking_options?: FileSearchCallRanking | null,
+	/**  What it found. */
+	results?: FileSearchResult[] | null,
+};
+
+/**  The ranking a file_search call used (both fields required here). */
+export type FileSearchCallRanking = {
+	/**  The ranker. */
+	ranker: FileSearchRanker,
+	/**  The cut-off score, 0–1. */
+	score_threshold: number | null,
+};
+
+export type FileSearchRanker = "auto" | "default_2024_08_21" | string;
+
+/**  Ranking of file-search results. */
+export type FileSearchRankingOptions = {
+	/**  The ranker; `auto` when absent. */
+	ranker?: FileSearchRanker | null,
+	/**  Results scoring below this (0–1) are dropped. */
+	score_threshold: number | null,
+};
+
+/**  `tool_resources.file_search` in its response form. */
+export type FileSearchResources = {
+	/**  At most one vector store id. */
+	vector_store_ids?: string[],
+};
+
+/**  `tool_resources.file_search` on create requests: exactly one of the two fields. */
+export type FileSearchResourcesRequest = {
+	/**  At most one existing vector store. */
+	vector_store_ids?: string[] | null,
+	/**  At most one vector store to create from these files. */
+	vector_stores?: VectorStoreSeed[] | null,
+};
+
+/**  One file_search hit. */
+export type FileSearchResult = {
+	/**  `file-…` */
+	file_id: string,
+	/**  Its name. */
+	file_name: string,
+	/**  Relevance, 0–1. */
+	score: number | null,
+	/**  Matched text; only with the `include[]` of [`INCLUDE_FILE_SEARCH_CONTENT`]. */
+	content?: FileSearchResultContent[] | null,
+};
+
+/**  A piece of matched text. */
+export type FileSearchResultContent = {
+	/**  Always `"text"`. */
+	type?: "text",
+	/**  The text. */
+	text?: string,
+};
+
+/**  Options of the `file_search` tool. */
+export type FileSearchToolOptions = {
+	/**  How many results to return, 1–50 (hosted default 20, or 5 for gpt-3.5). */
+	max_num_results?: number | null,
+	/**  How results are ranked and cut off. */
+	ranking_options?: FileSearchRankingOptions | null,
+};
+
+/**  Name, arguments and (once submitted) output of a function call. */
+export type FunctionCall = {
+	/**  Function name. */
+	name: string,
+	/**  Arguments as a JSON string. */
+	arguments: string,
+	/**  The submitted output; `null` until then. */
+	output: string | null,
+};
+
+/**  Fragments of a function call. */
+export type FunctionCallDelta = {
+	/**  The name, in the first fragment. */
+	name?: string | null,
+	/**  The next piece of the arguments. */
+	arguments?: string | null,
+	/**  The output: absent when unchanged, `null` while pending (sent so in the first fragment). */
+	output?: string | null,
+};
+
+/**  `{"name": ...}` inside a named function choice. */
+export type FunctionName = {
+	/**  The function's name. */
+	name: string,
+};
+
+/**  A function tool's definition. */
+export type FunctionObject = {
+	/**  Name the model calls it by, matching `^[a-zA-Z0-9_-]{1,64}$`. */
+	name: string,
+	/**  What the function does, for the model. */
+	description?: string | null,
+	/**  A JSON Schema object describing the arguments; absent means no arguments. */
+	parameters?: { [key in string]: JsonValue } | null,
+	/**  Whether the model must follow `parameters` exactly. */
+	strict?: boolean | null,
+};
+
+export type ImageDetail = "auto" | "low" | "high" | string;
+
+/**  An image stored as a file. */
+export type ImageFile = {
+	/**  `file-…` */
+	file_id: string,
+	/**  Resolution; `auto` when absent. */
+	detail?: ImageDetail | null,
+};
+
+/**  Image-file fields of a delta. */
+export type ImageFileDelta = {
+	/**  `file-…` */
+	file_id?: string | null,
+	/**  Resolution. */
+	detail?: ImageDetail | null,
+};
+
+/**  An image a code_interpreter call made. */
+export type ImageOutput = {
+	/**  `file-…` */
+	file_id: string,
+};
+
+/**  The image file of an output fragment. */
+export type ImageOutputDelta = {
+	/**  `file-…` */
+	file_id?: string | null,
+};
+
+/**  An image on the web. */
+export type ImageUrl = {
+	/**  Its URL. */
+	url: string,
+	/**  Resolution; `auto` when absent. */
+	detail?: ImageDetail | null,
+};
+
+/**  Image-URL fields of a delta. */
+export type ImageUrlDelta = {
+	/**  The URL. */
+	url?: string | null,
+	/**  Resolution. */
+	detail?: ImageDetail | null,
+};
+
+/**  The `json_schema` member of a JSON-schema response format. */
+export type JsonSchemaFormat = {
+	/**  What the format is for. */
+	description?: string | null,
+	/**  Name of the format. */
+	name: string,
+	/**  The JSON Schema object. */
+	schema?: { [key in string]: JsonValue } | null,
+	/**  Whether to follow the schema strictly. */
+	strict?: boolean | null,
+};
+
+/**  Any JSON value (function parameters, JSON schemas, an unknown object's members). */
+export type JsonValue = 
+/**  `null` */
+null | 
+/**  `true` / `false` */
+boolean | 
+/**  A number. */
+number | null | 
+/**  A string. */
+string | 
+/**  An array. */
+JsonValue[] | 
+/**  An object. */
+{ [key in string]: JsonValue };
 
 /**  How a provider uses an API key. */
 export type KeyUse = 
@@ -176,103 +451,213 @@ export type KeyUse =
 /**  It takes none. */
 "none";
 
-/**  One GGUF model in the models folder, as the Models list shows it. */
-export type LocalModelView = LocalModelView_Serialize | LocalModelView_Deserialize;
-
-/**  One GGUF model in the models folder, as the Models list shows it. */
-export type LocalModelView_Deserialize = {
-	/**  The id an assistant uses as its model. */
-	id: string,
-	fileName: string,
-	sizeBytes: number | null,
-	name?: string | null,
-	architecture?: string | null,
-	parameterCount?: number | null,
-	quantization?: string | null,
-	contextLength?: number | null,
-	hasChatTemplate: boolean,
-	supportsTools: boolean,
-	/**  Why the file cannot be used, when it cannot. */
-	problem?: string | null,
+/**  The models folder and what is in it. */
+export type LocalModelList = {
+	/**  The folder, when local models can run on this computer. */
+	folder: string | null,
+	/**  The models in it. */
+	models: LocalModelView[],
 };
 
-/**  One GGUF model in the models folder, as the Models list shows it. */
-export type LocalModelView_Serialize = {
-	/**  The id an assistant uses as its model. */
+/**  One local model as the Models list shows it. */
+export type LocalModelView = {
+	/**  The id assistants use (`local/<file name>`). */
 	id: string,
+	/**  The file's name in the models folder. */
 	fileName: string,
-	sizeBytes: number | null,
+	/**  Its size in bytes (a plain number in the bindings; exact below 9 PB). */
+	sizeBytes: number,
+	/**  The model's own name, from the file. */
 	name: string | null,
+	/**  Its architecture (`llama`, `qwen2`, …). */
 	architecture: string | null,
+	/**  How many parameters it has. */
 	parameterCount: number | null,
+	/**  How its weights are stored (`Q4_1`, …). */
 	quantization: string | null,
+	/**  How many tokens it reads at once. */
 	contextLength: number | null,
+	/**  Whether the file carries a chat template. */
 	hasChatTemplate: boolean,
+	/**  Whether runs may give it function tools. */
 	supportsTools: boolean,
-	/**  Why the file cannot be used, when it cannot. */
+	/**  Why it cannot be used, when it cannot. */
 	problem: string | null,
 };
 
-/**  The models folder and what is in it. */
-export type LocalModels = LocalModels_Serialize | LocalModels_Deserialize;
-
-/**  The models folder and what is in it. */
-export type LocalModels_Deserialize = {
-	/**  `None` when llama.cpp cannot run on this CPU. */
-	folder?: string | null,
-	models: LocalModelView_Deserialize[],
+/**  A message in a thread (`object: "thread.message"`). */
+export type Message = {
+	/**  `msg_…` */
+	id: string,
+	/**  Always `"thread.message"`. */
+	object?: "thread.message",
+	/**  Creation time. */
+	created_at: number,
+	/**  The thread it belongs to. */
+	thread_id: string,
+	/**  Its state. */
+	status: MessageStatus,
+	/**  Why it is incomplete, if it is. */
+	incomplete_details: MessageIncompleteDetails | null,
+	/**  When it completed. */
+	completed_at: number | null,
+	/**  When it was marked incomplete. */
+	incomplete_at: number | null,
+	/**  Author. */
+	role: MessageRole,
+	/**  Content parts. */
+	content: MessageContent[],
+	/**  The assistant that wrote it; `null` for messages added through the API. */
+	assistant_id: string | null,
+	/**  The run that wrote it; `null` for messages added through the API. */
+	run_id: string | null,
+	/**  Files attached for tools. */
+	attachments: MessageAttachment[] | null,
+	/**  Caller tags. */
+	metadata: { [key in string]: string } | null,
 };
 
-/**  The models folder and what is in it. */
-export type LocalModels_Serialize = {
-	/**  `None` when llama.cpp cannot run on this CPU. */
-	folder: string | null,
-	models: LocalModelView_Serialize[],
+/**  Where a window of messages sits in its thread. */
+export type MessageAnchor = 
+/**  The thread's last messages. */
+{ kind: "latest" } | 
+/**  The messages just before this one. */
+{ kind: "before"; messageId: string } | 
+/**  The messages just after this one. */
+{ kind: "after"; messageId: string } | 
+/**  This message, with about as many before it as after it. */
+{ kind: "around"; messageId: string };
+
+/**  A file attached to a message, with the tools that may read it. */
+export type MessageAttachment = {
+	/**  `file-…` */
+	file_id: string,
+	/**  Tools to add the file to. */
+	tools: AttachmentTool[],
 };
+
+export type MessageContent = ({ type: "image_file"; image_file: ImageFile }) & { image_url?: never; refusal?: never; text?: never } | ({ type: "image_url"; image_url: ImageUrl }) & { image_file?: never; refusal?: never; text?: never } | ({ type: "text"; text: TextContent }) & { image_file?: never; image_url?: never; refusal?: never } | ({ type: "refusal"; refusal: string }) & { image_file?: never; image_url?: never; text?: never } | UnknownObject;
+
+/**  The message a step wrote. */
+export type MessageCreation = {
+	/**  `msg_…` */
+	message_id: string,
+};
+
+/**  Message-creation fields of a delta. */
+export type MessageCreationDelta = {
+	/**  `msg_…` */
+	message_id?: string | null,
+};
+
+/**  A streamed change to a message (`object: "thread.message.delta"`). */
+export type MessageDelta = {
+	/**  The message's id. */
+	id: string,
+	/**  Always `"thread.message.delta"`. */
+	object?: "thread.message.delta",
+	/**  What changed. */
+	delta: MessageDeltaBody,
+};
+
+/**  The changed fields of a message. */
+export type MessageDeltaBody = {
+	/**  Author, if it changed. */
+	role?: MessageRole | null,
+	/**  Content fragments, located by `index`. */
+	content?: MessageDeltaContent[] | null,
+};
+
+export type MessageDeltaContent = ({ type: "image_file"; index: number; image_file?: ImageFileDelta | null }) & { image_url?: never; refusal?: never; text?: never } | ({ type: "text"; index: number; text?: TextDelta | null }) & { image_file?: never; image_url?: never; refusal?: never } | ({ type: "refusal"; index: number; refusal?: string | null }) & { image_file?: never; image_url?: never; text?: never } | ({ type: "image_url"; index: number; image_url?: ImageUrlDelta | null }) & { image_file?: never; refusal?: never; text?: never } | UnknownDelta;
+
+/**  One message found by [`Tx::search_messages`]. */
+export type MessageHit = {
+	/**  The message. */
+	messageId: string,
+	/**  Its thread. */
+	threadId: string,
+	/**  The assistant that wrote it or, for a user's message, of its thread's latest run. */
+	assistantId: string | null,
+	/**  When it was created (Unix seconds; a plain number in the bindings). */
+	createdAt: number,
+	/**  Text around the hits, each hit between [`HIT_START`] and [`HIT_END`]; `…` where cut. */
+	snippet: string,
+};
+
+/**  `{reason}` of an incomplete message. */
+export type MessageIncompleteDetails = {
+	/**  Why it ended early. */
+	reason: MessageIncompleteReason,
+};
+
+export type MessageIncompleteReason = "content_filter" | "max_tokens" | "run_cancelled" | "run_expired" | "run_failed" | string;
+
+export type MessageRole = "user" | "assistant" | string;
+
+export type MessageStatus = "in_progress" | "incomplete" | "completed" | string;
 
 /**  Consecutive messages of a thread, oldest first. */
 export type MessageWindow = {
-	messages: unknown[],
+	/**  The messages. */
+	messages: Message[],
+	/**  Whether the thread has messages before the first of these. */
 	hasEarlier: boolean,
+	/**  Whether the thread has messages after the last of these. */
 	hasLater: boolean,
 };
 
-/**  One provider's models for the model picker, or why they could not be listed. */
-export type ModelGroup = ModelGroup_Serialize | ModelGroup_Deserialize;
-
-/**  One provider's models for the model picker, or why they could not be listed. */
-export type ModelGroup_Deserialize = {
-	/**  Provider name (`openai`, …), or `server` for a remote profile. */
+/**  The models one provider (or the remote server) offers, or why they could not be listed. */
+export type ModelGroup = {
+	/**  The provider's name, or `server` on a remote profile. */
 	provider: string,
+	/**  Model ids. */
 	models: string[],
-	error?: string | null,
-};
-
-/**  One provider's models for the model picker, or why they could not be listed. */
-export type ModelGroup_Serialize = {
-	/**  Provider name (`openai`, …), or `server` for a remote profile. */
-	provider: string,
-	models: string[],
+	/**  Why the list is empty, when asking failed. */
 	error: string | null,
 };
 
-/**  One profile as the profile switcher shows it. */
-export type ProfileInfo = ProfileInfo_Serialize | ProfileInfo_Deserialize;
-
-/**  One profile as the profile switcher shows it. */
-export type ProfileInfo_Deserialize = {
-	/**  `local`, or the remote profile's id. */
-	id: string,
-	/**  Its name. */
-	name: string,
-	/**  The server's URL, for a remote profile. */
-	baseUrl?: string | null,
-	/**  Whether it is the one in use. */
-	active: boolean,
+/**
+ *  Body of `POST /assistants/{id}`: a partial update. For `Option<Option<_>>` fields, absent leaves
+ *  the value alone and `null` clears it.
+ */
+export type ModifyAssistantRequest = {
+	/**  New model id. */
+	model?: string | null,
+	/**  New reasoning effort. */
+	reasoning_effort?: ReasoningEffort | null,
+	/**  New name. */
+	name?: string | null,
+	/**  New description. */
+	description?: string | null,
+	/**  New instructions. */
+	instructions?: string | null,
+	/**  New tool list (replaces the old one). */
+	tools?: AssistantTool[] | null,
+	/**  New tool resources (existing vector stores only). */
+	tool_resources?: ToolResources | null,
+	/**  New metadata (replaces the old map). */
+	metadata?: { [key in string]: string } | null,
+	/**  New temperature. */
+	temperature?: number | null,
+	/**  New top_p. */
+	top_p?: number | null,
+	/**  New output format. */
+	response_format?: ResponseFormatOption | null,
 };
 
+/**  A specific tool the model must use. */
+export type NamedToolChoice = 
+/**  `{"type":"function","function":{"name"}}` */
+{ type: "function"; 
+/**  Which function. */
+function: FunctionName } | 
+/**  `{"type":"code_interpreter"}` */
+{ type: "code_interpreter" } | 
+/**  `{"type":"file_search"}` */
+{ type: "file_search" };
+
 /**  One profile as the profile switcher shows it. */
-export type ProfileInfo_Serialize = {
+export type ProfileInfo = {
 	/**  `local`, or the remote profile's id. */
 	id: string,
 	/**  Its name. */
@@ -295,28 +680,7 @@ export type ProviderName =
 "compatible";
 
 /**  One provider as Settings shows it. Never carries the key, only whether one is stored. */
-export type ProviderStatus = ProviderStatus_Serialize | ProviderStatus_Deserialize;
-
-/**  One provider as Settings shows it. Never carries the key, only whether one is stored. */
-export type ProviderStatus_Deserialize = {
-	/**  Which provider. */
-	name: ProviderName,
-	/**  Its display name. */
-	label: string,
-	/**  The URL in use, if any. */
-	baseUrl?: string | null,
-	/**  The URL used when none is set. */
-	defaultUrl?: string | null,
-	/**  How it uses a key. */
-	keyUse: KeyUse,
-	/**  Whether a key is stored in the keychain. */
-	keySet: boolean,
-	/**  Whether runs can use it: a required key is set and a URL is known. */
-	ready: boolean,
-};
-
-/**  One provider as Settings shows it. Never carries the key, only whether one is stored. */
-export type ProviderStatus_Serialize = {
+export type ProviderStatus = {
 	/**  Which provider. */
 	name: ProviderName,
 	/**  Its display name. */
@@ -333,66 +697,394 @@ export type ProviderStatus_Serialize = {
 	ready: boolean,
 };
 
-/**  One message found. */
-export type SearchHit = SearchHit_Serialize | SearchHit_Deserialize;
+export type ReasoningEffort = "none" | "minimal" | "low" | "medium" | "high" | "xhigh" | "max" | string;
 
-/**  One message found. */
-export type SearchHit_Deserialize = {
-	messageId: string,
-	threadId: string,
-	assistantId?: string | null,
-	/**  Unix seconds. */
-	createdAt: number | null,
-	/**  Text around the hits; each hit is between U+0002 and U+0003. */
-	snippet: string,
+/**  What a run in `requires_action` needs from the client. */
+export type RequiredAction = {
+	/**  Always `"submit_tool_outputs"`. */
+	type?: "submit_tool_outputs",
+	/**  The calls to answer. */
+	submit_tool_outputs: SubmitToolOutputsAction,
 };
 
-/**  One message found. */
-export type SearchHit_Serialize = {
-	messageId: string,
-	threadId: string,
-	assistantId: string | null,
-	/**  Unix seconds. */
-	createdAt: number | null,
-	/**  Text around the hits; each hit is between U+0002 and U+0003. */
-	snippet: string,
-};
+/**  The object form of `response_format`. */
+export type ResponseFormat = 
+/**  `{"type":"text"}` */
+{ type: "text" } | 
+/**  `{"type":"json_object"}`: any valid JSON. */
+{ type: "json_object" } | 
+/**  `{"type":"json_schema","json_schema":{...}}`: JSON following a schema. */
+{ type: "json_schema"; 
+/**  The schema and its name. */
+json_schema: JsonSchemaFormat };
 
-/**  One line of the thread list. */
-export type ThreadSummary = ThreadSummary_Serialize | ThreadSummary_Deserialize;
+export type ResponseFormatOption = "auto" | ResponseFormat;
 
-/**  One line of the thread list. */
-export type ThreadSummary_Deserialize = {
+/**  A run of an assistant on a thread (`object: "thread.run"`). */
+export type Run = {
+	/**  `run_…` */
 	id: string,
-	/**  The given title, else the first user message. */
+	/**  Always `"thread.run"`. */
+	object?: "thread.run",
+	/**  Creation time. */
+	created_at: number,
+	/**  The thread it runs on. */
+	thread_id: string,
+	/**  The assistant it runs. */
+	assistant_id: string,
+	/**  Its state. */
+	status: RunStatus,
+	/**  What the client must do; set only in `requires_action`. */
+	required_action: RequiredAction | null,
+	/**  Why it failed. */
+	last_error: RunLastError | null,
+	/**  When it will expire; `null` once terminal. */
+	expires_at: number | null,
+	/**  When it started. */
+	started_at: number | null,
+	/**  When it was cancelled. */
+	cancelled_at: number | null,
+	/**  When it failed. */
+	failed_at: number | null,
+	/**  When it completed. */
+	completed_at: number | null,
+	/**  Why it is incomplete. */
+	incomplete_details: RunIncompleteDetails | null,
+	/**  The model used. */
+	model: string,
+	/**  The instructions used (a string per the schema; `null` from old servers reads as empty). */
+	instructions?: string,
+	/**  The tools used. */
+	tools?: AssistantTool[],
+	/**  Caller tags. */
+	metadata: { [key in string]: string } | null,
+	/**  Tokens used; `null` until terminal or `requires_action`. */
+	usage: Usage | null,
+	/**  Sampling temperature used (not `required` in the schema; always sent). */
+	temperature?: number | null,
+	/**  Nucleus sampling mass used (always sent). */
+	top_p?: number | null,
+	/**  Prompt-token budget, ≥ 256. */
+	max_prompt_tokens: number | null,
+	/**  Completion-token budget, ≥ 256. */
+	max_completion_tokens: number | null,
+	/**  How the thread is truncated. */
+	truncation_strategy: TruncationStrategy | null,
+	/**  Which tool the model may call. */
+	tool_choice: ToolChoice | null,
+	/**  Whether several function calls may come at once. */
+	parallel_tool_calls?: boolean,
+	/**  Output format. */
+	response_format: ResponseFormatOption | null,
+	/**  Resources of the run's tools; not in the schema, but hosted answers sometimes carried it. */
+	tool_resources?: ToolResources | null,
+};
+
+export type RunErrorCode = "server_error" | "rate_limit_exceeded" | "invalid_prompt" | string;
+
+/**  One event of a run as the window receives it: `{event, data}` with the v2 event names. */
+export type RunEvent = 
+/**  `thread.run.created` */
+{ event: "thread.run.created"; data: Run } | 
+/**  `thread.run.queued` */
+{ event: "thread.run.queued"; data: Run } | 
+/**  `thread.run.in_progress` */
+{ event: "thread.run.in_progress"; data: Run } | 
+/**  `thread.run.requires_action`: the run waits for function outputs. */
+{ event: "thread.run.requires_action"; data: Run } | 
+/**  `thread.run.completed` */
+{ event: "thread.run.completed"; data: Run } | 
+/**  `thread.run.incomplete` */
+{ event: "thread.run.incomplete"; data: Run } | 
+/**  `thread.run.failed` */
+{ event: "thread.run.failed"; data: Run } | 
+/**  `thread.run.cancelling` */
+{ event: "thread.run.cancelling"; data: Run } | 
+/**  `thread.run.cancelled` */
+{ event: "thread.run.cancelled"; data: Run } | 
+/**  `thread.run.expired` */
+{ event: "thread.run.expired"; data: Run } | 
+/**  `thread.run.step.created` */
+{ event: "thread.run.step.created"; data: RunStep } | 
+/**  `thread.run.step.in_progress` */
+{ event: "thread.run.step.in_progress"; data: RunStep } | 
+/**  `thread.run.step.delta`: function call arguments as the model writes them. */
+{ event: "thread.run.step.delta"; data: RunStepDelta } | 
+/**  `thread.run.step.completed` */
+{ event: "thread.run.step.completed"; data: RunStep } | 
+/**  `thread.run.step.failed` */
+{ event: "thread.run.step.failed"; data: RunStep } | 
+/**  `thread.run.step.cancelled` */
+{ event: "thread.run.step.cancelled"; data: RunStep } | 
+/**  `thread.run.step.expired` */
+{ event: "thread.run.step.expired"; data: RunStep } | 
+/**  `thread.message.created` */
+{ event: "thread.message.created"; data: Message } | 
+/**  `thread.message.in_progress` */
+{ event: "thread.message.in_progress"; data: Message } | 
+/**  `thread.message.delta`: content parts as the model writes them, by index. */
+{ event: "thread.message.delta"; data: MessageDelta } | 
+/**  `thread.message.completed` */
+{ event: "thread.message.completed"; data: Message } | 
+/**  `thread.message.incomplete` */
+{ event: "thread.message.incomplete"; data: Message } | 
+/**  The stream failed; the run's own state is in the store. */
+{ event: "error"; data: AppError } | 
+/**  The stream ended. */
+{ event: "done" };
+
+/**  Name and arguments of a pending call. */
+export type RunFunctionCall = {
+	/**  Function name. */
+	name: string,
+	/**  Arguments as a JSON string. */
+	arguments: string,
+};
+
+/**  `incomplete_details` of a run. */
+export type RunIncompleteDetails = {
+	/**  Which budget ran out. */
+	reason?: RunIncompleteReason | null,
+};
+
+export type RunIncompleteReason = "max_completion_tokens" | "max_prompt_tokens" | string;
+
+/**  `last_error` of a run. */
+export type RunLastError = {
+	/**  What kind of failure. */
+	code: RunErrorCode,
+	/**  Human-readable text. */
+	message: string,
+};
+
+export type RunStatus = "queued" | "in_progress" | "requires_action" | "cancelling" | "cancelled" | "failed" | "completed" | "incomplete" | "expired" | string;
+
+/**  One step of a run (`object: "thread.run.step"`). */
+export type RunStep = {
+	/**  `step_…` */
+	id: string,
+	/**  Always `"thread.run.step"`. */
+	object?: "thread.run.step",
+	/**  Creation time. */
+	created_at: number,
+	/**  The assistant of the run. */
+	assistant_id: string,
+	/**  The thread of the run. */
+	thread_id: string,
+	/**  The run. */
+	run_id: string,
+	/**  Message creation or tool calls. */
+	type: RunStepType,
+	/**  Its state. */
+	status: RunStepStatus,
+	/**  What the step did. */
+	step_details: StepDetails,
+	/**  Why it failed. */
+	last_error: RunStepLastError | null,
+	/**  When it expired. */
+	expired_at: number | null,
+	/**  When it was cancelled. */
+	cancelled_at: number | null,
+	/**  When it failed. */
+	failed_at: number | null,
+	/**  When it completed. */
+	completed_at: number | null,
+	/**  Caller tags. */
+	metadata?: { [key in string]: string } | null,
+	/**  Tokens used; `null` while in progress. */
+	usage?: Usage | null,
+};
+
+/**  A streamed change to a run step (`object: "thread.run.step.delta"`). */
+export type RunStepDelta = {
+	/**  The step's id. */
+	id: string,
+	/**  Always `"thread.run.step.delta"`. */
+	object?: "thread.run.step.delta",
+	/**  What changed. */
+	delta: RunStepDeltaBody,
+};
+
+/**  The changed fields of a step. */
+export type RunStepDeltaBody = {
+	/**  Changed details. */
+	step_details?: StepDetailsDelta | null,
+};
+
+export type RunStepErrorCode = "server_error" | "rate_limit_exceeded" | string;
+
+/**  `last_error` of a run step. */
+export type RunStepLastError = {
+	/**  What kind of failure. */
+	code: RunStepErrorCode,
+	/**  Human-readable text. */
+	message: string,
+};
+
+export type RunStepStatus = "in_progress" | "cancelled" | "failed" | "completed" | "expired" | string;
+
+export type RunStepType = "message_creation" | "tool_calls" | string;
+
+/**  A function call awaiting output. */
+export type RunToolCall = {
+	/**  `call_…`; the output must name it. */
+	id: string,
+	/**  Always `"function"`. */
+	type?: "function",
+	/**  The call. */
+	function: RunFunctionCall,
+};
+
+/**  Fixed-size chunking. */
+export type StaticChunking = {
+	/**  Tokens per chunk, 100–4096. */
+	max_chunk_size_tokens: number,
+	/**  Tokens shared by neighbouring chunks, at most half of `max_chunk_size_tokens`. */
+	chunk_overlap_tokens: number,
+};
+
+export type StepDetails = ({ type: "message_creation"; message_creation: MessageCreation }) & { tool_calls?: never } | ({ type: "tool_calls"; tool_calls: ToolCall[] }) & { message_creation?: never } | UnknownObject;
+
+export type StepDetailsDelta = ({ type: "message_creation"; message_creation?: MessageCreationDelta | null }) & { tool_calls?: never } | ({ type: "tool_calls"; tool_calls?: ToolCallDelta[] | null }) & { message_creation?: never } | UnknownObject;
+
+/**  The calls a run waits on. */
+export type SubmitToolOutputsAction = {
+	/**  Function calls; answer all of them in one request. */
+	tool_calls: RunToolCall[],
+};
+
+/**  Text of a response part. */
+export type TextContent = {
+	/**  The text. */
+	value: string,
+	/**  Citations and file paths within it. */
+	annotations: Annotation[],
+};
+
+/**  Text fields of a delta. */
+export type TextDelta = {
+	/**  The next fragment of text. */
+	value?: string | null,
+	/**  New or growing annotations, located by `index`. */
+	annotations?: AnnotationDelta[] | null,
+};
+
+/**  A conversation (`object: "thread"`). */
+export type Thread = {
+	/**  `thread_…` */
+	id: string,
+	/**  Always `"thread"`. */
+	object?: "thread",
+	/**  Creation time. */
+	created_at: number,
+	/**  Files and vector stores for the thread's tools. */
+	tool_resources: ToolResources | null,
+	/**  Caller tags. */
+	metadata: { [key in string]: string } | null,
+};
+
+/**  One thread as the thread list shows it. */
+export type ThreadSummary = {
+	/**  The thread. */
+	id: string,
+	/**  The title the thread was given (its `title` metadata), else its first user message. */
 	title: string,
+	/**  Whether `title` was given (renamed) rather than taken from the first message. */
 	renamed: boolean,
-	assistantId?: string | null,
-	/**  Unix seconds. */
-	createdAt: number | null,
-	/**  Unix seconds of the latest message. */
-	updatedAt: number | null,
+	/**  The assistant of the thread's latest run, if it had one. */
+	assistantId: string | null,
+	/**
+	 *  When the thread was created (Unix seconds; a plain number in the bindings, exact for
+	 *  any date JavaScript can show).
+	 */
+	createdAt: number,
+	/**  When its latest message was written, else when it was created. */
+	updatedAt: number,
+	/**  The start of its latest message with text. */
 	preview: string,
 };
 
-/**  One line of the thread list. */
-export type ThreadSummary_Serialize = {
-	id: string,
-	/**  The given title, else the first user message. */
-	title: string,
-	renamed: boolean,
-	assistantId: string | null,
-	/**  Unix seconds. */
-	createdAt: number | null,
-	/**  Unix seconds of the latest message. */
-	updatedAt: number | null,
-	preview: string,
+export type ToolCall = ({ type: "code_interpreter"; id: string; code_interpreter: CodeInterpreterCall }) & { file_search?: never; function?: never } | ({ type: "file_search"; id: string; file_search: FileSearchCall }) & { code_interpreter?: never; function?: never } | ({ type: "function"; id: string; function: FunctionCall }) & { code_interpreter?: never; file_search?: never } | UnknownObject;
+
+export type ToolCallDelta = ({ type: "code_interpreter"; index: number; id?: string | null; code_interpreter?: CodeInterpreterCallDelta | null }) & { file_search?: never; function?: never } | ({ type: "file_search"; index: number; id?: string | null; file_search: { [key in string]: JsonValue } }) & { code_interpreter?: never; function?: never } | ({ type: "function"; index: number; id?: string | null; function?: FunctionCallDelta | null }) & { code_interpreter?: never; file_search?: never } | UnknownDelta;
+
+export type ToolChoice = ToolChoiceMode | NamedToolChoice;
+
+export type ToolChoiceMode = "none" | "auto" | "required" | string;
+
+/**  The output of one function call. */
+export type ToolOutput = {
+	/**  `call_…` of the call answered; an empty id fails validation. */
+	tool_call_id?: string,
+	/**  What the function returned. */
+	output?: string,
 };
 
-/**  One function call's output as the window sends it. */
-export type ToolOutputInput = {
-	toolCallId: string,
-	output: string,
+/**  `tool_resources` as objects report it and modify requests set it. */
+export type ToolResources = {
+	/**  Files for code_interpreter. */
+	code_interpreter?: CodeInterpreterResources | null,
+	/**  Vector stores for file_search. */
+	file_search?: FileSearchResources | null,
+};
+
+/**  `tool_resources` on create-assistant and create-thread requests. */
+export type ToolResourcesRequest = {
+	/**  Files for code_interpreter. */
+	code_interpreter?: CodeInterpreterResources | null,
+	/**  Vector stores for file_search, existing or made inline. */
+	file_search?: FileSearchResourcesRequest | null,
+};
+
+/**  `truncation_strategy` of a run. */
+export type TruncationStrategy = {
+	/**  The kind of truncation. */
+	type: TruncationType,
+	/**  With `last_messages`: how many to keep, ≥ 1 (always sent, `null` otherwise). */
+	last_messages?: number | null,
+};
+
+export type TruncationType = "auto" | "last_messages" | string;
+
+/**
+ *  A delta of a kind this version does not know: like [`UnknownObject`], with the `index` every
+ *  delta part carries.
+ */
+export type UnknownDelta = {
+	/**  Which part of the object it changes. */
+	index: number,
+	/**  The kind it says it is. */
+	type: string,
+};
+
+/**
+ *  An object of a `type` this version of Hearth does not know (a newer server's). Serde keeps all
+ *  of it; TypeScript is told only its `type`, so the window must narrow to a known kind before
+ *  reading anything else.
+ */
+export type UnknownObject = {
+	/**  The kind it says it is. */
+	type: string,
+};
+
+/**  Token counts of a run or run step. */
+export type Usage = {
+	/**  Tokens produced. */
+	completion_tokens: number,
+	/**  Tokens read. */
+	prompt_tokens: number,
+	/**  Their sum. */
+	total_tokens: number,
+};
+
+/**  A vector store to create inline and attach. */
+export type VectorStoreSeed = {
+	/**  Files to add to it. */
+	file_ids?: string[] | null,
+	/**  How to chunk them; `auto` when absent. */
+	chunking_strategy?: ChunkingStrategyRequest | null,
+	/**  Metadata of the new store. */
+	metadata?: { [key in string]: string } | null,
 };
 
 /* Tauri Specta runtime */

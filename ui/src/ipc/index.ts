@@ -6,38 +6,40 @@ import { openUrl } from "@tauri-apps/plugin-opener";
 import type { LoadedMessages } from "../threads/messageWindow";
 import {
   commands,
-  type Anchor,
   type AppError,
   type AppInfo,
-  type Connection_Serialize as Connection,
-  type ModelGroup_Serialize as ModelGroup,
-  type DownloadProgress_Serialize as DownloadProgress,
-  type LocalModels_Serialize as LocalModels,
-  type LocalModelView_Serialize as LocalModelView,
-  type ProfileInfo_Serialize as ProfileInfo,
+  type Assistant,
+  type Connection,
+  type CreateAssistantRequest,
+  type DownloadProgressView,
+  type LocalModelList,
+  type LocalModelView,
+  type Message,
+  type MessageAnchor,
+  type MessageHit,
+  type ModelGroup,
+  type ModifyAssistantRequest,
+  type ProfileInfo,
   type ProviderName,
-  type ProviderStatus_Serialize as ProviderStatus,
-  type SearchHit_Serialize as SearchHit,
-  type ThreadSummary_Serialize as ThreadSummary,
+  type ProviderStatus,
+  type Run,
+  type RunEvent,
+  type RunStep,
+  type Thread,
+  type ThreadSummary,
+  type ToolOutput,
 } from "./bindings";
-import type { Assistant, Message, Run, RunEvent, RunStep, Thread } from "./wire";
 
+// Every type the window exchanges with Rust, generated from the Rust types (`scripts/bindings.sh`).
+export type * from "./bindings";
+export type * from "./known";
+// Shorter names the views use.
 export type {
-  Anchor,
-  DownloadProgress,
-  LocalModels,
-  LocalModelView,
-  AppError,
-  AppInfo,
-  Connection,
-  ModelGroup,
-  ProfileInfo,
-  ProviderName,
-  ProviderStatus,
-  SearchHit,
-  ThreadSummary,
+  MessageAnchor as Anchor,
+  DownloadProgressView as DownloadProgress,
+  LocalModelList as LocalModels,
+  MessageHit as SearchHit,
 };
-export * from "./wire";
 
 type Result<T> = { status: "ok"; data: T } | { status: "error"; error: AppError };
 
@@ -61,16 +63,9 @@ async function unwrap<T>(call: Promise<Result<T>>): Promise<T> {
   return result.data;
 }
 
-/** Commands answering wire JSON are typed by the views' wire types. */
-function as<T>(call: Promise<Result<unknown>>): Promise<T> {
-  return unwrap(call) as Promise<T>;
-}
-
-function channel(onEvent: (event: RunEvent) => void): Channel<unknown> {
-  const events = new Channel<unknown>();
-  events.onmessage = (frame) => {
-    onEvent(frame as RunEvent);
-  };
+function channel(onEvent: (event: RunEvent) => void): Channel<RunEvent> {
+  const events = new Channel<RunEvent>();
+  events.onmessage = onEvent;
   return events;
 }
 
@@ -95,19 +90,18 @@ export const setProviderUrl = (name: ProviderName, url: string | null): Promise<
 export const testProvider = (name: ProviderName, baseUrl: string | null, key: string | null): Promise<string[]> =>
   unwrap(commands.testProvider(name, baseUrl, key));
 export const detectOllama = (): Promise<boolean> => commands.detectOllama();
-export const listLocalModels = (): Promise<LocalModels> => unwrap(commands.listLocalModels());
+export const listLocalModels = (): Promise<LocalModelList> => unwrap(commands.listLocalModels());
 export const removeLocalModel = (id: string): Promise<null> => unwrap(commands.removeLocalModel(id));
 export const addLocalModel = (path: string): Promise<LocalModelView> => unwrap(commands.addLocalModel(path));
 export const downloadLocalModel = (
   url: string,
   fileName: string,
   sha256: string | null,
-  onProgress: (progress: DownloadProgress) => void,
+  onProgress: (progress: DownloadProgressView) => void,
 ): Promise<LocalModelView> => {
-  const progress = new Channel<DownloadProgress>();
+  const progress = new Channel<DownloadProgressView>();
   progress.onmessage = onProgress;
-  // The generated parameter type is the input twin of the same shape.
-  return unwrap(commands.downloadLocalModel(url, fileName, sha256, progress as never));
+  return unwrap(commands.downloadLocalModel(url, fileName, sha256, progress));
 };
 export const cancelLocalDownload = (fileName: string): Promise<boolean> => commands.cancelLocalDownload(fileName);
 
@@ -136,46 +130,44 @@ export const listModels = (): Promise<ModelGroup[]> => unwrap(commands.listModel
 
 // ----- assistants -----
 
-export const listAssistants = (): Promise<Assistant[]> => as(commands.listAssistants());
-export const createAssistant = (body: Record<string, unknown>): Promise<Assistant> =>
-  as(commands.createAssistant(body as never));
-export const modifyAssistant = (id: string, body: Record<string, unknown>): Promise<Assistant> =>
-  as(commands.modifyAssistant(id, body));
+export const listAssistants = (): Promise<Assistant[]> => unwrap(commands.listAssistants());
+export const createAssistant = (body: CreateAssistantRequest): Promise<Assistant> =>
+  unwrap(commands.createAssistant(body));
+export const modifyAssistant = (id: string, body: ModifyAssistantRequest): Promise<Assistant> =>
+  unwrap(commands.modifyAssistant(id, body));
 export const deleteAssistant = (id: string): Promise<null> => unwrap(commands.deleteAssistant(id));
 
 // ----- threads, messages, drafts -----
 
 export const listThreads = (assistantId: string | null): Promise<ThreadSummary[]> =>
   unwrap(commands.listThreads(assistantId));
-export const createThread = (): Promise<Thread> => as(commands.createThread());
+export const createThread = (): Promise<Thread> => unwrap(commands.createThread());
 export const renameThread = (id: string, title: string): Promise<null> => unwrap(commands.renameThread(id, title));
 export const deleteThread = (id: string): Promise<null> => unwrap(commands.deleteThread(id));
 /** At most `limit` consecutive messages of a thread placed by `anchor`, oldest first. */
-export const listMessages = async (threadId: string, anchor: Anchor, limit: number): Promise<LoadedMessages> => {
-  const window = await unwrap(commands.listMessages(threadId, anchor, limit));
-  return { messages: window.messages as Message[], hasEarlier: window.hasEarlier, hasLater: window.hasLater };
-};
+export const listMessages = (threadId: string, anchor: MessageAnchor, limit: number): Promise<LoadedMessages> =>
+  unwrap(commands.listMessages(threadId, anchor, limit));
 export const getDraft = (key: string): Promise<string | null> => unwrap(commands.getDraft(key));
 export const setDraft = (key: string, text: string): Promise<null> => unwrap(commands.setDraft(key, text));
 
 // ----- runs -----
 
 export const addMessage = (threadId: string, text: string): Promise<Message> =>
-  as(commands.addMessage(threadId, text));
+  unwrap(commands.addMessage(threadId, text));
 export const startRun = (threadId: string, assistantId: string, onEvent: (event: RunEvent) => void): Promise<null> =>
   unwrap(commands.startRun(threadId, assistantId, channel(onEvent)));
 export const submitToolOutputs = (
   threadId: string,
   runId: string,
-  outputs: { toolCallId: string; output: string }[],
+  outputs: ToolOutput[],
   onEvent: (event: RunEvent) => void,
 ): Promise<null> => unwrap(commands.submitToolOutputs(threadId, runId, outputs, channel(onEvent)));
-export const cancelRun = (threadId: string, runId: string): Promise<Run> => as(commands.cancelRun(threadId, runId));
-export const listRuns = (threadId: string): Promise<Run[]> => as(commands.listRuns(threadId));
+export const cancelRun = (threadId: string, runId: string): Promise<Run> => unwrap(commands.cancelRun(threadId, runId));
+export const listRuns = (threadId: string): Promise<Run[]> => unwrap(commands.listRuns(threadId));
 export const listRunSteps = (threadId: string, runId: string): Promise<RunStep[]> =>
-  as(commands.listRunSteps(threadId, runId));
+  unwrap(commands.listRunSteps(threadId, runId));
 
 // ----- search -----
 
-export const searchMessages = (query: string, assistantId: string | null): Promise<SearchHit[]> =>
+export const searchMessages = (query: string, assistantId: string | null): Promise<MessageHit[]> =>
   unwrap(commands.searchMessages(query, assistantId));

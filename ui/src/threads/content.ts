@@ -12,8 +12,14 @@ import type {
   MessageContent,
   MessageDeltaContent,
   MessageCreationDetailsDelta,
+  RunStep,
+  StepDetails,
   StepDetailsDelta,
+  MessageCreationDetails,
+  ToolCallsDetails,
+  ToolCall,
   ToolCallDelta,
+  KnownToolCall,
   FunctionToolCallDelta,
   ToolCallsDetailsDelta,
 } from "../ipc";
@@ -50,6 +56,22 @@ export const knownStepDetailsDelta: (
 ) => ToolCallsDetailsDelta | MessageCreationDetailsDelta | null = narrowTo<
   ToolCallsDetailsDelta | MessageCreationDetailsDelta
 >(["tool_calls", "message_creation"]);
+
+export const knownStepDetails: (details: StepDetails) => ToolCallsDetails | MessageCreationDetails | null = narrowTo<
+  ToolCallsDetails | MessageCreationDetails
+>(["tool_calls", "message_creation"]);
+
+export const knownToolCall: (call: ToolCall) => KnownToolCall | null = narrowTo<KnownToolCall>([
+  "code_interpreter",
+  "file_search",
+  "function",
+]);
+
+/** The tool calls of a step; none for a step that is not a tool-calls step. */
+export function toolCallsOf(step: RunStep): ToolCall[] {
+  const details = knownStepDetails(step.step_details);
+  return details?.type === "tool_calls" ? details.tool_calls : [];
+}
 
 export const knownToolCallDelta: (call: ToolCallDelta) => FunctionToolCallDelta | null = narrowTo<FunctionToolCallDelta>([
   "function",

@@ -18,9 +18,19 @@ import type {
   RunStatus,
   RunStep,
   RunStepDelta,
+  ToolCall,
   ToolCallDelta,
 } from "../ipc";
-import { knownAnnotation, knownAnnotationDelta, knownContent, knownContentDelta, knownStepDetailsDelta, knownToolCallDelta } from "./content";
+import {
+  knownAnnotation,
+  knownAnnotationDelta,
+  knownContent,
+  knownContentDelta,
+  knownStepDetails,
+  knownStepDetailsDelta,
+  knownToolCall,
+  knownToolCallDelta,
+} from "./content";
 import { upsertMessage } from "./messageWindow";
 
 /** Which assistant to run on which thread: what Retry starts again. */
@@ -221,24 +231,22 @@ export function applyStepDelta(step: RunStep, delta: RunStepDelta): RunStep {
     if (step.step_details.type !== "message_creation" || !messageId) return step;
     return { ...step, step_details: { type: "message_creation", message_creation: { message_id: messageId } } };
   }
-  if (step.step_details.type !== "tool_calls") return step;
+  const current = knownStepDetails(step.step_details);
+  if (current?.type !== "tool_calls") return step;
   const toolCalls = (details.tool_calls ?? []).reduce(
     (list, call) => mergeAt(list, call.index, (existing) => mergeToolCall(existing, call)),
-    step.step_details.tool_calls,
+    current.tool_calls,
   );
   return { ...step, step_details: { type: "tool_calls", tool_calls: toolCalls } };
 }
 
-type StepToolCall = FunctionToolCall | { id: string; type: string };
-
-function mergeToolCall(existing: StepToolCall | undefined, delta: ToolCallDelta): StepToolCall {
+function mergeToolCall(existing: ToolCall | undefined, delta: ToolCallDelta): ToolCall {
   const call = knownToolCallDelta(delta);
-  if (!call) {
-    const raw = rawArm(delta, existing);
-    return { ...raw, id: typeof raw.id === "string" ? raw.id : (existing?.id ?? "") };
-  }
+  // A call of a kind this app does not know keeps what it says, raw (its `id` among it).
+  if (!call) return rawArm(delta, existing);
+  const known = existing ? knownToolCall(existing) : null;
   const before: FunctionToolCall =
-    existing && "function" in existing ? existing : { id: "", type: "function", function: { name: "", arguments: "", output: null } };
+    known?.type === "function" ? known : { id: "", type: "function", function: { name: "", arguments: "", output: null } };
   const output = call.function?.output;
   return {
     id: call.id ?? before.id,

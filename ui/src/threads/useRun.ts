@@ -1,6 +1,6 @@
 import { useEffect, useState } from "react";
 import { reportFailure } from "../errors";
-import { cancelRun, listMessages, listRuns, startRun, submitToolOutputs, type RunEvent } from "../ipc";
+import { cancelRun, listMessages, listRuns, startRun, submitToolOutputs, type RunEvent, type ToolOutput } from "../ipc";
 import { foldMessageEvent, foldRunEvent, isFinished, noRun, type RunFailure, type RunRequest, type RunState } from "./runReducer";
 import { FIRST_PAGE, type ThreadMessages } from "./useThreadMessages";
 
@@ -14,7 +14,7 @@ export interface RunControl extends RunState {
   /** Starts again what failed, with the assistant the failed run had. */
   retry: () => void;
   cancel: () => void;
-  submitOutputs: (outputs: { toolCallId: string; output: string }[]) => void;
+  submitOutputs: (outputs: ToolOutput[]) => void;
 }
 
 interface UseRunOptions {
@@ -74,7 +74,7 @@ export function useRun({ openedWith, threadId, messages, onFinished }: UseRunOpt
     );
   };
 
-  const submitOutputs = (outputs: { toolCallId: string; output: string }[]) => {
+  const submitOutputs = (outputs: ToolOutput[]) => {
     if (!run || !threadId) return;
     setState((s) => ({ ...s, streaming: true, failure: null }));
     submitToolOutputs(threadId, run.id, outputs, onEvent).catch((error: unknown) => {

@@ -4,6 +4,7 @@ import { reportFailure } from "../errors";
 import { listRunSteps, listRuns, type AppError, type Run, type RunStep } from "../ipc";
 import { formatDuration } from "./time";
 import { prettyJson } from "./ToolOutputsForm";
+import { knownToolCall, toolCallsOf } from "../threads/content";
 import type { RunState } from "../threads/runReducer";
 
 /** Changes whenever the inspector's runs and steps may have: a run's status, a step's, a stream's end. */
@@ -49,22 +50,22 @@ export function RunInspector({ threadId, version }: { threadId: string; version:
                     {step.usage && ` · ${step.usage.total_tokens} tokens`}
                   </span>
                 </div>
-                {step.step_details.type === "tool_calls" &&
-                  step.step_details.tool_calls.map((call) =>
-                    "function" in call ? (
-                      <div key={call.id} className="tool-call">
-                        <code className="fn-name">{call.function.name}</code>
-                        <div className="muted small-text">Arguments</div>
-                        <pre>{prettyJson(call.function.arguments)}</pre>
-                        <div className="muted small-text">Output</div>
-                        <pre>{call.function.output == null ? "(none yet)" : prettyJson(call.function.output)}</pre>
-                      </div>
-                    ) : (
-                      <div key={call.id} className="muted">
-                        {call.type}
-                      </div>
-                    ),
-                  )}
+                {toolCallsOf(step).map((call, index) => {
+                  const known = knownToolCall(call);
+                  return known?.type === "function" ? (
+                    <div key={known.id} className="tool-call">
+                      <code className="fn-name">{known.function.name}</code>
+                      <div className="muted small-text">Arguments</div>
+                      <pre>{prettyJson(known.function.arguments)}</pre>
+                      <div className="muted small-text">Output</div>
+                      <pre>{known.function.output == null ? "(none yet)" : prettyJson(known.function.output)}</pre>
+                    </div>
+                  ) : (
+                    <div key={known?.id ?? index} className="muted">
+                      {call.type}
+                    </div>
+                  );
+                })}
               </li>
             ))}
           </ol>

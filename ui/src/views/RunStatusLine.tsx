@@ -18,7 +18,7 @@ export function RunStatusLine({ run, onCancel }: { run: Run; onCancel: () => voi
   return (
     <div className={`run-status status-${run.status}`} role="status" data-testid="run-status" data-status={run.status}>
       <span>{WORDS[run.status]}</span>
-      {run.status === "incomplete" && run.incomplete_details && <span className="muted"> ({run.incomplete_details.reason.replaceAll("_", " ")})</span>}
+      {run.status === "incomplete" && run.incomplete_details && <span className="muted"> ({(run.incomplete_details.reason ?? "unknown reason").replaceAll("_", " ")})</span>}
       {run.usage && (
         <span className="muted usage" data-testid="run-usage">
           {run.usage.prompt_tokens} tokens in · {run.usage.completion_tokens} out

@@ -102,7 +102,7 @@ describe("ThreadPanel", () => {
     mocked.listRunSteps.mockResolvedValue([]);
     mocked.getDraft.mockResolvedValue(null);
     mocked.setDraft.mockResolvedValue(null);
-    mocked.createThread.mockResolvedValue({ id: "thread_fx1", created_at: 1, metadata: null });
+    mocked.createThread.mockResolvedValue({ id: "thread_fx1", created_at: 1, tool_resources: null, metadata: null });
     mocked.addMessage.mockImplementation((_thread, text) => Promise.resolve(userMessage("msg_user", text)));
     mocked.startRun.mockResolvedValue(null);
     mocked.listModels.mockResolvedValue([]);

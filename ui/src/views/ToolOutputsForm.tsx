@@ -1,5 +1,5 @@
 import { useState } from "react";
-import type { FunctionToolCall } from "../ipc";
+import type { RunToolCall, ToolOutput } from "../ipc";
 
 /** Pretty-prints JSON text; text that is not JSON is shown as it is. */
 export function prettyJson(text: string): string {
@@ -11,8 +11,8 @@ export function prettyJson(text: string): string {
 }
 
 interface ToolOutputsFormProps {
-  calls: FunctionToolCall[];
-  onSubmit: (outputs: { toolCallId: string; output: string }[]) => void;
+  calls: RunToolCall[];
+  onSubmit: (outputs: ToolOutput[]) => void;
   disabled: boolean;
 }
 
@@ -27,7 +27,7 @@ export function ToolOutputsForm({ calls, onSubmit, disabled }: ToolOutputsFormPr
       onSubmit={(event) => {
         event.preventDefault();
         if (missing.length > 0) return;
-        onSubmit(calls.map((call) => ({ toolCallId: call.id, output: outputs[call.id] ?? "" })));
+        onSubmit(calls.map((call) => ({ tool_call_id: call.id, output: outputs[call.id] ?? "" })));
       }}
     >
       <h2>The assistant called {calls.length === 1 ? "a function" : `${calls.length} functions`}</h2>

@@ -118,3 +118,122 @@ fn capitalized(text: &str) -> String {
         .map(|first| first.to_uppercase().chain(chars).collect())
         .unwrap_or_default()
 }
+
+/// One local model as the Models list shows it.
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct LocalModelView {
+    /// The id assistants use (`local/<file name>`).
+    pub id: String,
+    /// The file's name in the models folder.
+    pub file_name: String,
+    /// Its size in bytes (a plain number in the bindings; exact below 9 PB).
+    #[cfg_attr(feature = "specta", specta(type = u32))]
+    pub size_bytes: u64,
+    /// The model's own name, from the file.
+    pub name: Option<String>,
+    /// Its architecture (`llama`, `qwen2`, …).
+    pub architecture: Option<String>,
+    /// How many parameters it has.
+    #[cfg_attr(feature = "specta", specta(type = Option<u32>))]
+    pub parameter_count: Option<u64>,
+    /// How its weights are stored (`Q4_1`, …).
+    pub quantization: Option<String>,
+    /// How many tokens it reads at once.
+    #[cfg_attr(feature = "specta", specta(type = Option<u32>))]
+    pub context_length: Option<u64>,
+    /// Whether the file carries a chat template.
+    pub has_chat_template: bool,
+    /// Whether runs may give it function tools.
+    pub supports_tools: bool,
+    /// Why it cannot be used, when it cannot.
+    pub problem: Option<String>,
+}
+
+impl From<LocalModel> for LocalModelView {
+    fn from(model: LocalModel) -> Self {
+        Self {
+            id: model.id,
+            file_name: model.file_name,
+            size_bytes: model.size_bytes,
+            name: model.name,
+            architecture: model.architecture,
+            parameter_count: model.parameter_count,
+            quantization: model.quantization,
+            context_length: model.context_length,
+            has_chat_template: model.has_chat_template,
+            supports_tools: model.supports_tools,
+            problem: model.problem,
+        }
+    }
+}
+
+/// The models folder and what is in it.
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct LocalModelList {
+    /// The folder, when local models can run on this computer.
+    pub folder: Option<String>,
+    /// The models in it.
+    pub models: Vec<LocalModelView>,
+}
+
+/// How far a model download is.
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct DownloadProgressView {
+    /// Bytes received so far.
+    #[cfg_attr(feature = "specta", specta(type = u32))]
+    pub downloaded: u64,
+    /// The file's size, when the server says it.
+    #[cfg_attr(feature = "specta", specta(type = Option<u32>))]
+    pub total: Option<u64>,
+}
+
+/// Bytes between two progress reports: often enough for a smooth bar, rarely enough not to flood
+/// the window.
+const PROGRESS_STEP: u64 = 256 * 1024;
+
+impl Hearth {
+    /// The models folder and its models, as the Models list shows them.
+    pub fn local_model_list(&self) -> Result<LocalModelList, BackendError> {
+        Ok(LocalModelList {
+            folder: self.models_dir().map(|dir| dir.display().to_string()),
+            models: self.local_models()?.into_iter().map(Into::into).collect(),
+        })
+    }
+
+    /// Downloads a model like [`Hearth::download_local_model`], reporting progress every 256 KiB
+    /// and at the end; an empty digest means none was given.
+    pub async fn download_model_reporting(
+        &self,
+        url: String,
+        file_name: String,
+        sha256: Option<String>,
+        mut report: impl FnMut(DownloadProgressView) + Send,
+    ) -> Result<LocalModelView, BackendError> {
+        let request = DownloadRequest {
+            url,
+            file_name,
+            expected_size: None,
+            sha256: sha256.filter(|digest| !digest.trim().is_empty()),
+        };
+        let mut reported: Option<u64> = None;
+        let model = self
+            .download_local_model(request, |progress: DownloadProgress| {
+                let done = progress.total == Some(progress.downloaded);
+                if done || reported.is_none_or(|last| progress.downloaded >= last + PROGRESS_STEP) {
+                    reported = Some(progress.downloaded);
+                    report(DownloadProgressView {
+                        downloaded: progress.downloaded,
+                        total: progress.total,
+                    });
+                }
+            })
+            .await?;
+        Ok(model.into())
+    }
+}
