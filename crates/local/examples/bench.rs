@@ -2,7 +2,7 @@
 //! through the engine and (b) by a bare llama-cpp-2 loop, each in its own process so peak memory is
 //! measured apart. Prints time to first token, tokens per second and peak memory (VmHWM).
 //!
-//!     cargo run --release -p hearth-local --example bench [MODEL.gguf]
+//!     cargo run --release -p hearth-local --example local-bench [MODEL.gguf]
 //!
 //! The model defaults to $HEARTH_TEST_MODEL (scripts/default-model.sh fetches it).
 

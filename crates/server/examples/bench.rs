@@ -2,7 +2,7 @@
 //! Run on demand, in release, and read the table:
 //!
 //! ```text
-//! cargo run --release -p hearth-server --example bench [-- SEQUENTIAL_RUNS CONCURRENT_RUNS]
+//! cargo run --release -p hearth-server --example server-bench [-- SEQUENTIAL_RUNS CONCURRENT_RUNS]
 //! ```
 //!
 //! (a) Sequential streamed runs through hearth-server versus the same scripted provider called
