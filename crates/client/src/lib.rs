@@ -41,7 +41,7 @@ pub use error::{ApiError, Error};
 pub use files::{FileUpload, Progress};
 pub use hearth_http::ApiKey;
 pub use hearth_wire as wire;
-pub use pagination::{ListQuery, Order, Page};
+pub use pagination::Page;
 pub use retry::{Backoff, DelayLog, Sleeper};
 pub use runs::INCLUDE_FILE_SEARCH_CONTENT;
 pub use stream::{EventStream, decode_event};

@@ -39,12 +39,9 @@ pub(crate) fn all_pages<T>(
     mut page: impl FnMut(&ListQuery) -> Result<ListResponse<T>, BackendError>,
 ) -> Result<Vec<T>, BackendError> {
     let mut items = Vec::new();
-    let mut query = ListQuery {
-        limit: Some(ListQuery::MAX_LIMIT),
-        order: Some(order),
-        after: None,
-        before: None,
-    };
+    let mut query = ListQuery::default()
+        .limit(ListQuery::MAX_LIMIT)
+        .order(order);
     loop {
         let response = page(&query)?;
         let more = response.has_more;
