@@ -80,7 +80,7 @@ pub struct ModelGroup {
 #[tauri::command]
 #[specta::specta]
 pub async fn list_models(hearth: State<'_, Hearth>) -> Result<Vec<ModelGroup>, AppError> {
-    if hearth.active_is_local() {
+    if hearth.active_is_embedded() {
         return Ok(hearth
             .models_by_provider()
             .await

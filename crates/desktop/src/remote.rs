@@ -1,5 +1,6 @@
 //! A remote profile: an Assistants v2 server (a team's `hearth-server`, say) reached through the
-//! client, with everything it answers mirrored into a local store of the profile's own.
+//! client, with everything it answers mirrored into a store of the profile's own on
+//! this computer.
 //!
 //! Reads go to the server and write what they got into the mirror; when the server cannot be
 //! reached they answer from the mirror instead, so the app can still be browsed and searched.
@@ -24,9 +25,8 @@ use hearth_wire::{
     RunStep, SubmitToolOutputsRequest, Thread,
 };
 
-use crate::backend::{Backend, RunEvents};
+use crate::backend::{Backend, RunEvents, all_pages};
 use crate::error::BackendError;
-use crate::local::all_pages;
 use link::Link;
 use mirror::remember;
 
