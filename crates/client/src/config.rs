@@ -1,37 +1,10 @@
-//! Client configuration and the bearer token type.
+//! Client configuration.
 
-use std::fmt;
 use std::time::Duration;
 
+use hearth_http::ApiKey;
+
 use crate::retry::{Backoff, Sleeper};
-
-/// A bearer token. Prints as `<redacted>` and deliberately does not implement `Serialize`.
-#[derive(Clone, PartialEq, Eq)]
-pub struct ApiKey(String);
-
-impl ApiKey {
-    /// Wraps a secret token.
-    pub fn new(secret: impl Into<String>) -> Self {
-        Self(secret.into())
-    }
-
-    /// The secret itself; only the request builder should need it.
-    pub fn expose(&self) -> &str {
-        &self.0
-    }
-}
-
-impl fmt::Debug for ApiKey {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("<redacted>")
-    }
-}
-
-impl fmt::Display for ApiKey {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("<redacted>")
-    }
-}
 
 /// Default request timeout: the official SDKs' 600 s, long enough for streamed runs.
 pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(600);

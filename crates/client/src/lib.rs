@@ -36,11 +36,12 @@ mod threads;
 mod types;
 mod vector_stores;
 
-pub use config::{ApiKey, Config, DEFAULT_MAX_RETRIES, DEFAULT_TIMEOUT};
+pub use config::{Config, DEFAULT_MAX_RETRIES, DEFAULT_TIMEOUT};
 pub use error::{ApiError, Error};
 pub use files::{FileUpload, Progress};
+pub use hearth_http::ApiKey;
 pub use hearth_wire as wire;
-pub use pagination::{ListQuery, Order, Page};
+pub use pagination::Page;
 pub use retry::{Backoff, DelayLog, Sleeper};
 pub use runs::INCLUDE_FILE_SEARCH_CONTENT;
 pub use stream::{EventStream, decode_event};

@@ -1,4 +1,5 @@
-//! Cursor-paginated list calls: one page, or every item as a stream that follows `after`.
+//! Cursor-paginated list calls: one page, or every item as a stream that follows `after`. The query
+//! is `hearth-wire`'s [`ListQuery`], the same type the server reads.
 
 use std::collections::VecDeque;
 
@@ -7,85 +8,7 @@ use serde::Deserialize;
 use serde::de::DeserializeOwned;
 
 use crate::request::Call;
-use crate::{Client, Error};
-
-/// Sort order by `created_at`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Order {
-    /// Oldest first.
-    Asc,
-    /// Newest first (the server default).
-    Desc,
-}
-
-/// Query parameters of a list call; unset ones are not sent, so the server defaults apply.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct ListQuery {
-    /// Page size (1–100; up to 10 000 for files).
-    pub limit: Option<u32>,
-    /// Sort order.
-    pub order: Option<Order>,
-    /// Return items after this id.
-    pub after: Option<String>,
-    /// Return items before this id (not supported by the files list).
-    pub before: Option<String>,
-    /// Endpoint-specific filters such as `run_id`, `filter`, `purpose` or `include[]`.
-    pub extra: Vec<(String, String)>,
-}
-
-impl ListQuery {
-    /// Sets the page size.
-    pub fn limit(mut self, limit: u32) -> Self {
-        self.limit = Some(limit);
-        self
-    }
-
-    /// Sets the sort order.
-    pub fn order(mut self, order: Order) -> Self {
-        self.order = Some(order);
-        self
-    }
-
-    /// Starts after this id.
-    pub fn after(mut self, id: impl Into<String>) -> Self {
-        self.after = Some(id.into());
-        self
-    }
-
-    /// Ends before this id.
-    pub fn before(mut self, id: impl Into<String>) -> Self {
-        self.before = Some(id.into());
-        self
-    }
-
-    /// Adds an endpoint-specific parameter.
-    pub fn param(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.extra.push((name.into(), value.into()));
-        self
-    }
-
-    pub(crate) fn pairs(&self) -> Vec<(String, String)> {
-        let mut pairs = Vec::new();
-        if let Some(limit) = self.limit {
-            pairs.push(("limit".into(), limit.to_string()));
-        }
-        if let Some(order) = self.order {
-            let order = match order {
-                Order::Asc => "asc",
-                Order::Desc => "desc",
-            };
-            pairs.push(("order".into(), order.into()));
-        }
-        if let Some(after) = &self.after {
-            pairs.push(("after".into(), after.clone()));
-        }
-        if let Some(before) = &self.before {
-            pairs.push(("before".into(), before.clone()));
-        }
-        pairs.extend(self.extra.iter().cloned());
-        pairs
-    }
-}
+use crate::{Client, Error, ListQuery};
 
 /// One page of a list: `{"object":"list","data":[…],"first_id","last_id","has_more"}`.
 #[derive(Debug, Clone, PartialEq)]
@@ -221,28 +144,6 @@ fn list_call(path: String, beta: bool, query: &ListQuery) -> Call {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn query_pairs_in_order_and_only_when_set() {
-        let q = ListQuery::default()
-            .limit(2)
-            .order(Order::Asc)
-            .after("msg_1")
-            .param("run_id", "run_1");
-        let pairs: Vec<_> = q
-            .pairs()
-            .into_iter()
-            .map(|(k, v)| format!("{k}={v}"))
-            .collect();
-        assert_eq!(
-            pairs,
-            ["limit=2", "order=asc", "after=msg_1", "run_id=run_1"]
-        );
-        assert!(
-            ListQuery::default().pairs().is_empty(),
-            "defaults must send nothing"
-        );
-    }
 
     #[test]
     fn cursor_falls_back_to_last_item_id() {

@@ -1,135 +1,14 @@
-//! Server-sent events: an incremental parser over raw bytes and an adapter from an HTTP body stream.
-//!
-//! Follows the WHATWG "event stream interpretation" rules: lines end in CRLF, LF or CR; a blank line
-//! dispatches; `data:` lines are joined with `\n`; comments (`:`) and `id:` / `retry:` are ignored (the
-//! Assistants protocol does not use reconnection); an event left unfinished at end of stream is dropped.
+//! Server-sent events from an HTTP body: the parser is `hearth-http`'s, shared with the model
+//! providers; this adapter turns a body byte stream into a stream of events with the client's errors.
 
 use std::collections::VecDeque;
 
 use bytes::Bytes;
 use futures_util::{Stream, StreamExt};
 
+pub use hearth_http::sse::{SseEvent, SseParser};
+
 use crate::error::Error;
-
-/// One dispatched server-sent event.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct SseEvent {
-    /// The `event:` field, `None` when the event had none (the spec's default type `message`).
-    pub event: Option<String>,
-    /// The `data:` lines joined with `\n`.
-    pub data: String,
-}
-
-const BOM: &[u8] = b"\xEF\xBB\xBF";
-
-/// Incremental event-stream parser; feed it byte chunks split anywhere.
-#[derive(Debug, Default)]
-pub struct SseParser {
-    /// Bytes of a line whose end has not arrived yet. Decoding waits for the whole line, so a
-    /// multi-byte character split across chunks is never mangled.
-    partial: Vec<u8>,
-    /// The previous chunk ended in CR: a leading LF in the next chunk belongs to that CRLF.
-    skip_lf: bool,
-    /// Whether the first line has been seen (a BOM is only stripped there).
-    started: bool,
-    event: Option<String>,
-    data: String,
-    /// Whether any field line has been read since the last dispatch, for reporting dropped events.
-    dirty: bool,
-}
-
-impl SseParser {
-    /// A parser at the start of a stream.
-    pub fn new() -> Self {
-        Self::default()
-    }
-
-    /// Parses `chunk`, appending every event it completes to `out`.
-    pub fn feed(&mut self, mut chunk: &[u8], out: &mut Vec<SseEvent>) {
-        if self.skip_lf && !chunk.is_empty() {
-            self.skip_lf = false;
-            if chunk[0] == b'\n' {
-                chunk = &chunk[1..];
-            }
-        }
-        while let Some(end) = chunk.iter().position(|&b| b == b'\n' || b == b'\r') {
-            if self.partial.is_empty() {
-                self.line(&chunk[..end], out);
-            } else {
-                self.partial.extend_from_slice(&chunk[..end]);
-                let line = std::mem::take(&mut self.partial);
-                self.line(&line, out);
-                // Keep the allocation for the next partial line.
-                self.partial = line;
-                self.partial.clear();
-            }
-            let crlf = chunk[end] == b'\r';
-            chunk = &chunk[end + 1..];
-            if crlf {
-                match chunk.first() {
-                    Some(b'\n') => chunk = &chunk[1..],
-                    Some(_) => {}
-                    None => self.skip_lf = true,
-                }
-            }
-        }
-        self.partial.extend_from_slice(chunk);
-    }
-
-    /// Ends the stream; returns true when an unfinished line or event had to be dropped.
-    pub fn finish(&mut self) -> bool {
-        let dropped = self.dirty || !self.partial.is_empty();
-        *self = Self::default();
-        dropped
-    }
-
-    fn line(&mut self, mut line: &[u8], out: &mut Vec<SseEvent>) {
-        if !self.started {
-            self.started = true;
-            line = line.strip_prefix(BOM).unwrap_or(line);
-        }
-        if line.is_empty() {
-            self.dispatch(out);
-            return;
-        }
-        if line[0] == b':' {
-            return;
-        }
-        let (name, value) = match line.iter().position(|&b| b == b':') {
-            Some(colon) => {
-                let value = &line[colon + 1..];
-                (&line[..colon], value.strip_prefix(b" ").unwrap_or(value))
-            }
-            None => (line, &[][..]),
-        };
-        match name {
-            b"event" => {
-                self.dirty = true;
-                self.event = Some(String::from_utf8_lossy(value).into_owned());
-            }
-            b"data" => {
-                self.dirty = true;
-                self.data.push_str(&String::from_utf8_lossy(value));
-                self.data.push('\n');
-            }
-            // `id` and `retry` only matter for reconnection, which the protocol does not use;
-            // unknown field names are ignored by the spec.
-            _ => {}
-        }
-    }
-
-    fn dispatch(&mut self, out: &mut Vec<SseEvent>) {
-        self.dirty = false;
-        let event = self.event.take();
-        // The spec dispatches nothing when no data line was seen, and resets the event name.
-        if self.data.is_empty() {
-            return;
-        }
-        let mut data = std::mem::take(&mut self.data);
-        data.pop();
-        out.push(SseEvent { event, data });
-    }
-}
 
 /// Turns a body byte stream into a stream of events; transport errors end the stream after one `Err`.
 pub fn events<S, E>(body: S) -> impl Stream<Item = Result<SseEvent, Error>> + Send + 'static
@@ -182,5 +61,35 @@ where
 }
 
 #[cfg(test)]
-#[path = "sse_tests.rs"]
-mod tests;
+mod tests {
+    use super::*;
+
+    fn ev(event: Option<&str>, data: &str) -> SseEvent {
+        SseEvent {
+            event: event.map(str::to_owned),
+            data: data.to_owned(),
+        }
+    }
+
+    #[tokio::test]
+    async fn adapter_yields_events_then_transport_error() {
+        let chunks: Vec<Result<Bytes, Error>> = vec![
+            Ok(Bytes::from_static(b"event: a\ndata: 1\n\nevent: b\nda")),
+            Ok(Bytes::from_static(b"ta: 2\n\n")),
+            Err(Error::Stream("connection reset".into())),
+            Ok(Bytes::from_static(b"data: never\n\n")),
+        ];
+        let got: Vec<_> = events(futures_util::stream::iter(chunks)).collect().await;
+        assert_eq!(
+            got.len(),
+            3,
+            "two events then the error, and nothing after it"
+        );
+        assert_eq!(got[0].as_ref().unwrap(), &ev(Some("a"), "1"));
+        assert_eq!(got[1].as_ref().unwrap(), &ev(Some("b"), "2"));
+        assert!(
+            matches!(got[2], Err(Error::Stream(_))),
+            "the transport error should be passed through"
+        );
+    }
+}

@@ -4,8 +4,9 @@
 //! (`CreateAssistantRequest`, …) and `serde_json::json!` both work.
 
 pub use hearth_wire::{
-    Assistant, AssistantDeleted, FileDeleted, FileObject, Message, MessageDeleted, MessageDelta,
-    Model, ModelDeleted, ModelList, Run, RunStep, RunStepDelta, StreamEvent, Thread, ThreadDeleted,
-    VectorStore, VectorStoreDeleted, VectorStoreFile, VectorStoreFileBatch, VectorStoreFileContent,
-    VectorStoreFileDeleted, VectorStoreSearchResultsPage,
+    Assistant, AssistantDeleted, FileDeleted, FileObject, ListOrder, ListQuery, Message,
+    MessageDeleted, MessageDelta, Model, ModelDeleted, ModelList, Run, RunStep, RunStepDelta,
+    StreamEvent, Thread, ThreadDeleted, VectorStore, VectorStoreDeleted, VectorStoreFile,
+    VectorStoreFileBatch, VectorStoreFileContent, VectorStoreFileDeleted,
+    VectorStoreSearchResultsPage,
 };

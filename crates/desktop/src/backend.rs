@@ -1,5 +1,6 @@
-//! One interface over where a profile's assistants live: the engine inside the app, or a remote
-//! Assistants v2 server reached through the client (with its answers mirrored into a local store).
+//! One interface over where a profile's assistants live: the engine embedded in the app, or a
+//! remote Assistants v2 server reached through the client (with its answers mirrored into a store
+//! on this computer).
 //!
 //! The thread list and search are not here: they always read the profile's store, which for a
 //! remote profile is the mirror, so they work offline.
@@ -9,8 +10,8 @@ use futures_util::stream::BoxStream;
 use hearth_store::{MessageAnchor, MessageWindow, Store};
 use hearth_wire::{
     Assistant, CreateAssistantRequest, CreateMessageRequest, CreateRunRequest, CreateThreadRequest,
-    Message, Model, ModifyAssistantRequest, ModifyThreadRequest, Run, RunStep, StreamEvent,
-    SubmitToolOutputsRequest, Thread,
+    ListOrder, ListQuery, ListResponse, Message, Model, ModifyAssistantRequest,
+    ModifyThreadRequest, Run, RunStep, StreamEvent, SubmitToolOutputsRequest, Thread,
 };
 
 use crate::error::BackendError;
@@ -24,7 +25,7 @@ pub trait Backend: Send + Sync {
     /// The store the thread list and search read (the mirror, for a remote profile).
     fn store(&self) -> &Store;
 
-    /// Whether the last call reached the server (always true for the local engine).
+    /// Whether the last call reached the server (always true for the embedded engine).
     fn is_online(&self) -> bool;
 
     /// Every assistant, newest first.
@@ -95,4 +96,25 @@ pub trait Backend: Send + Sync {
 
     /// The models the profile's assistants can use.
     async fn list_models(&self) -> Result<Vec<Model>, BackendError>;
+}
+
+/// Reads every page of a cursor list, oldest or newest first as `order` says.
+pub(crate) fn all_pages<T>(
+    order: ListOrder,
+    id_of: impl Fn(&T) -> &str,
+    mut page: impl FnMut(&ListQuery) -> Result<ListResponse<T>, BackendError>,
+) -> Result<Vec<T>, BackendError> {
+    let mut items = Vec::new();
+    let mut query = ListQuery::default()
+        .limit(ListQuery::MAX_LIMIT)
+        .order(order);
+    loop {
+        let response = page(&query)?;
+        let more = response.has_more;
+        items.extend(response.data);
+        match items.last() {
+            Some(last) if more => query.after = Some(id_of(last).to_owned()),
+            _ => return Ok(items),
+        }
+    }
 }

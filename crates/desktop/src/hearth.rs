@@ -10,11 +10,11 @@ use hearth_engine::{Engine, EngineConfig};
 use hearth_store::Store;
 
 use crate::backend::Backend;
+use crate::embedded::EmbeddedBackend;
 use crate::error::BackendError;
-use crate::local::LocalBackend;
 use crate::providers::{self, KeyUse, LocalModels, ProviderName, ProviderStatus};
 use crate::remote::RemoteBackend;
-use crate::settings::{LOCAL_PROFILE, RemoteProfile, Settings, check_base_url};
+use crate::settings::{EMBEDDED_PROFILE, RemoteProfile, Settings, check_base_url};
 
 mod connection;
 mod model_groups;
@@ -54,7 +54,7 @@ pub struct Hearth {
     paths: Paths,
     settings: Mutex<Settings>,
     router: Arc<Router>,
-    local: LocalBackend,
+    embedded: EmbeddedBackend,
     local_models: Option<LocalModels>,
     remotes: Mutex<HashMap<String, Arc<RemoteBackend>>>,
     /// Model downloads under way, by file name, to cancel them.
@@ -85,7 +85,7 @@ impl Hearth {
             router,
             local_models,
             paths,
-            local: LocalBackend::new(engine),
+            embedded: EmbeddedBackend::new(engine),
             remotes: Mutex::new(HashMap::new()),
             downloads: Mutex::new(HashMap::new()),
         };
@@ -97,7 +97,7 @@ impl Hearth {
 
     /// The engine of "this computer", for shutdown.
     pub fn engine(&self) -> &Engine {
-        self.local.engine()
+        self.embedded.engine()
     }
 
     /// A copy of the settings.
@@ -131,16 +131,16 @@ impl Hearth {
     pub fn backend(&self) -> Result<Arc<dyn Backend>, BackendError> {
         let active = self.lock_settings().active_profile.clone();
         match active.as_deref() {
-            None | Some(LOCAL_PROFILE) => Ok(Arc::new(self.local.clone())),
+            None | Some(EMBEDDED_PROFILE) => Ok(Arc::new(self.embedded.clone())),
             Some(id) => Ok(self.remote(id)? as Arc<dyn Backend>),
         }
     }
 
     /// Whether the profile in use is "this computer".
-    pub fn active_is_local(&self) -> bool {
+    pub fn active_is_embedded(&self) -> bool {
         matches!(
             self.lock_settings().active_profile.as_deref(),
-            None | Some(LOCAL_PROFILE)
+            None | Some(EMBEDDED_PROFILE)
         )
     }
 
@@ -182,7 +182,7 @@ impl Hearth {
     pub async fn check_connection(&self) -> Result<bool, BackendError> {
         let active = self.lock_settings().active_profile.clone();
         match active.as_deref() {
-            None | Some(LOCAL_PROFILE) => Ok(true),
+            None | Some(EMBEDDED_PROFILE) => Ok(true),
             Some(id) => Ok(self.remote(id)?.check_connection().await),
         }
     }
@@ -190,12 +190,15 @@ impl Hearth {
     /// Every profile, "this computer" first.
     pub fn profiles(&self) -> Vec<ProfileInfo> {
         let settings = self.lock_settings();
-        let active = settings.active_profile.as_deref().unwrap_or(LOCAL_PROFILE);
+        let active = settings
+            .active_profile
+            .as_deref()
+            .unwrap_or(EMBEDDED_PROFILE);
         let mut profiles = vec![ProfileInfo {
-            id: LOCAL_PROFILE.to_owned(),
+            id: EMBEDDED_PROFILE.to_owned(),
             name: "This computer".to_owned(),
             base_url: None,
-            active: active == LOCAL_PROFILE,
+            active: active == EMBEDDED_PROFILE,
         }];
         profiles.extend(settings.remotes.iter().map(|remote| ProfileInfo {
             id: remote.id.clone(),
@@ -208,12 +211,12 @@ impl Hearth {
 
     /// Switches to profile `id`.
     pub fn use_profile(&self, id: &str) -> Result<(), BackendError> {
-        if id != LOCAL_PROFILE && self.lock_settings().remote(id).is_none() {
+        if id != EMBEDDED_PROFILE && self.lock_settings().remote(id).is_none() {
             return Err(BackendError::NotFound(format!(
                 "No profile with id '{id}'."
             )));
         }
-        let id = (id != LOCAL_PROFILE).then(|| id.to_owned());
+        let id = (id != EMBEDDED_PROFILE).then(|| id.to_owned());
         self.change_settings(|settings| settings.active_profile = id)
     }
 

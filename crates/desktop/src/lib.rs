@@ -1,25 +1,25 @@
 //! What the Hearth desktop app does, without the window: the profiles and their settings, the
 //! model providers of the profile "this computer" with their keys in the OS keychain, and one
 //! [`Backend`] per profile — the engine inside the app, or a remote Assistants v2 server whose
-//! answers are mirrored into a local store so they can be read and searched offline.
+//! answers are mirrored into a store on this computer so they can be read and searched offline.
 
 mod backend;
+mod embedded;
 mod error;
 mod hearth;
-mod local;
 pub mod providers;
 pub mod remote;
 mod run_event;
 pub mod settings;
 
 pub use backend::{Backend, RunEvents};
+pub use embedded::EmbeddedBackend;
 pub use error::{AppError, BackendError, ErrorCode};
 pub use hearth::{
     Connection, DownloadProgressView, Hearth, LocalModelList, LocalModelView, ModelGroup, Paths,
     ProfileInfo,
 };
 pub use hearth_store::{MessageAnchor, MessageHit, MessageWindow, ThreadSummary};
-pub use local::LocalBackend;
 pub use run_event::RunEvent;
 
 /// Parses a request body the way the server does: unknown fields are an error naming them.

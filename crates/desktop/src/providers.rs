@@ -5,8 +5,8 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use hearth_engine::providers::{
-    ANTHROPIC_BASE_URL, Anthropic, ApiKey, ModelInfo, OLLAMA_BASE_URL, OPENAI_BASE_URL,
-    OpenAiCompatible, Provider, ProviderConfig, Route,
+    ANTHROPIC_BASE_URL, ApiKey, ModelInfo, OLLAMA_BASE_URL, OPENAI_BASE_URL, Provider, ProviderApi,
+    ProviderConfig, Route,
 };
 use hearth_keychain::provider_key_account;
 use serde::{Deserialize, Serialize};
@@ -64,6 +64,16 @@ impl ProviderName {
             ProviderName::Openai => Some(OPENAI_BASE_URL),
             ProviderName::Anthropic => Some(ANTHROPIC_BASE_URL),
             ProviderName::Ollama | ProviderName::Compatible => None,
+        }
+    }
+
+    /// The API it speaks.
+    pub fn api(self) -> ProviderApi {
+        match self {
+            ProviderName::Anthropic => ProviderApi::Anthropic,
+            ProviderName::Openai | ProviderName::Ollama | ProviderName::Compatible => {
+                ProviderApi::OpenAiCompatible
+            }
         }
     }
 
@@ -179,11 +189,9 @@ pub fn build(
     if let Some(key) = key {
         config = config.api_key(key);
     }
-    let provider: Result<Arc<dyn Provider>, _> = match name {
-        ProviderName::Anthropic => Anthropic::new(config).map(|p| Arc::new(p) as _),
-        _ => OpenAiCompatible::new(config).map(|p| Arc::new(p) as _),
-    };
-    provider.map_err(|error| BackendError::Invalid(error.to_string()))
+    name.api()
+        .build(config)
+        .map_err(|error| BackendError::Invalid(error.to_string()))
 }
 
 /// The routes of every provider that is ready, in Settings' order, then the local models when the
@@ -277,7 +285,7 @@ pub async fn test_connection(
 
 /// Whether an Ollama server answers at its usual address, so Settings can offer it.
 pub async fn detect_ollama() -> bool {
-    let Ok(provider) = OpenAiCompatible::new(
+    let Ok(provider) = ProviderName::Ollama.api().build(
         ProviderConfig::new(OLLAMA_BASE_URL)
             .max_retries(0)
             .timeouts(Duration::from_millis(500), Duration::from_secs(2)),

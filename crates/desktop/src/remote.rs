@@ -1,5 +1,6 @@
 //! A remote profile: an Assistants v2 server (a team's `hearth-server`, say) reached through the
-//! client, with everything it answers mirrored into a local store of the profile's own.
+//! client, with everything it answers mirrored into a store of the profile's own on
+//! this computer.
 //!
 //! Reads go to the server and write what they got into the mirror; when the server cannot be
 //! reached they answer from the mirror instead, so the app can still be browsed and searched.
@@ -16,17 +17,16 @@ use std::time::Duration;
 
 use async_trait::async_trait;
 use futures_util::TryStreamExt;
-use hearth_client::{ApiKey, Client, Config, ListQuery as PageQuery, Order};
+use hearth_client::{ApiKey, Client, Config};
 use hearth_store::{MessageAnchor, MessageWindow, Store};
 use hearth_wire::{
     Assistant, CreateAssistantRequest, CreateMessageRequest, CreateRunRequest, CreateThreadRequest,
-    ListOrder, Message, Model, ModifyAssistantRequest, ModifyThreadRequest, Run, RunStep,
-    SubmitToolOutputsRequest, Thread,
+    ListOrder, ListQuery, Message, Model, ModifyAssistantRequest, ModifyThreadRequest, Run,
+    RunStep, SubmitToolOutputsRequest, Thread,
 };
 
-use crate::backend::{Backend, RunEvents};
+use crate::backend::{Backend, RunEvents, all_pages};
 use crate::error::BackendError;
-use crate::local::all_pages;
 use link::Link;
 use mirror::remember;
 
@@ -110,7 +110,7 @@ impl RemoteBackend {
         let listed = self.call(
             "listing the thread's messages",
             self.client
-                .all_messages(thread_id, every(Order::Asc))
+                .all_messages(thread_id, every(ListOrder::Asc))
                 .try_collect::<Vec<_>>(),
         );
         match listed.await {
@@ -126,8 +126,8 @@ impl RemoteBackend {
 }
 
 /// A query for every item, page by page, in `order`.
-fn every(order: Order) -> PageQuery {
-    PageQuery::default().limit(PAGE).order(order)
+fn every(order: ListOrder) -> ListQuery {
+    ListQuery::default().limit(PAGE).order(order)
 }
 
 #[async_trait]
@@ -144,7 +144,7 @@ impl Backend for RemoteBackend {
         let listed = self.call(
             "listing the assistants",
             self.client
-                .all_assistants(every(Order::Desc))
+                .all_assistants(every(ListOrder::Desc))
                 .try_collect::<Vec<_>>(),
         );
         match listed.await {
@@ -302,7 +302,7 @@ impl Backend for RemoteBackend {
         let listed = self.call(
             "listing the thread's runs",
             self.client
-                .all_runs(thread_id, every(Order::Asc))
+                .all_runs(thread_id, every(ListOrder::Asc))
                 .try_collect::<Vec<_>>(),
         );
         match listed.await {
@@ -331,7 +331,7 @@ impl Backend for RemoteBackend {
         let listed = self.call(
             "listing the run's steps",
             self.client
-                .all_run_steps(thread_id, run_id, every(Order::Asc))
+                .all_run_steps(thread_id, run_id, every(ListOrder::Asc))
                 .try_collect::<Vec<_>>(),
         );
         match listed.await {

@@ -7,8 +7,10 @@ use serde::{Deserialize, Serialize};
 
 use crate::error::BackendError;
 
-/// The id of the profile "this computer".
-pub const LOCAL_PROFILE: &str = "local";
+/// The id of the profile "this computer" (the engine embedded in the app). The string stays
+/// `local`: it is stored as `activeProfile` in existing settings files and the window knows the
+/// profile by it.
+pub const EMBEDDED_PROFILE: &str = "local";
 
 /// Everything the settings file holds.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]

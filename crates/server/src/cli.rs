@@ -7,10 +7,7 @@ use std::process::ExitCode;
 use std::sync::Arc;
 
 use clap::{Parser, ValueEnum};
-use hearth_engine::providers::{
-    ANTHROPIC_BASE_URL, Anthropic, ApiKey, OPENAI_BASE_URL, OpenAiCompatible, Provider,
-    ProviderConfig,
-};
+use hearth_engine::providers::{ApiKey, Provider, ProviderApi, ProviderConfig};
 use hearth_engine::{Engine, EngineConfig};
 use hearth_local::{LocalConfig, LocalProvider, ModelSource};
 use hearth_store::Store;
@@ -200,15 +197,12 @@ fn local_provider(
 }
 
 fn provider(kind: ProviderKind, base_url: Option<String>) -> Result<Arc<dyn Provider>, StartError> {
-    let default_url = match kind {
-        ProviderKind::Anthropic => ANTHROPIC_BASE_URL,
-        _ => OPENAI_BASE_URL,
+    let (api, provider_name) = match kind {
+        ProviderKind::Anthropic => (ProviderApi::Anthropic, "anthropic"),
+        _ => (ProviderApi::OpenAiCompatible, "openai"),
     };
-    let mut config = ProviderConfig::new(base_url.unwrap_or_else(|| default_url.to_owned()));
-    let provider_name = match kind {
-        ProviderKind::Anthropic => "anthropic",
-        _ => "openai",
-    };
+    let mut config =
+        ProviderConfig::new(base_url.unwrap_or_else(|| api.default_base_url().to_owned()));
     match std::env::var(PROVIDER_KEY_ENV) {
         Ok(key) if !key.is_empty() => config = config.api_key(ApiKey::new(key)),
         // Otherwise the key the desktop app stored for this provider; local servers such as
@@ -227,10 +221,7 @@ fn provider(kind: ProviderKind, base_url: Option<String>) -> Result<Arc<dyn Prov
         },
     }
     log::info!("model provider: {kind:?} at {}", config.base_url);
-    Ok(match kind {
-        ProviderKind::Anthropic => Arc::new(Anthropic::new(config).map_err(StartError::Provider)?),
-        _ => Arc::new(OpenAiCompatible::new(config).map_err(StartError::Provider)?),
-    })
+    api.build(config).map_err(StartError::Provider)
 }
 
 /// Resolves on SIGINT (Ctrl-C) or, on Unix, SIGTERM.

@@ -5,7 +5,7 @@ use rusqlite::params;
 
 use crate::error::Result;
 use crate::page::{Listing, Page};
-use crate::rows;
+use crate::rows::{self, Columns, Write};
 use crate::store::{Tx, delegate};
 
 /// Version-1 schema of the `assistants` table.
@@ -18,11 +18,22 @@ CREATE TABLE assistants (
 CREATE INDEX assistants_by_time ON assistants (created_at);
 ";
 
+/// The columns an assistant's row is written with; `write_assistant` binds them in this order.
+const COLUMNS: Columns = Columns {
+    table: "assistants",
+    names: &["id", "created_at", "body"],
+};
+
 impl Tx<'_> {
     /// Stores a new assistant; fails if its id exists.
     pub fn insert_assistant(&self, assistant: &Assistant) -> Result<()> {
+        self.write_assistant(Write::Insert, assistant)
+    }
+
+    /// Writes an assistant's row (see [`COLUMNS`]).
+    pub(crate) fn write_assistant(&self, write: Write, assistant: &Assistant) -> Result<()> {
         self.conn
-            .prepare_cached("INSERT INTO assistants (id, created_at, body) VALUES (?1, ?2, ?3)")?
+            .prepare_cached(&COLUMNS.sql(write))?
             .execute(params![
                 assistant.id,
                 assistant.created_at,

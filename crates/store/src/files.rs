@@ -92,6 +92,7 @@ impl Tx<'_> {
             order: query.order.clone(),
             after: query.after.clone(),
             before: None,
+            extra: Vec::new(),
         };
         let mut listing = Listing::new("files", &cursor)
             .filter("purpose", query.purpose.as_ref().map(|p| p.as_str()));

@@ -6,7 +6,7 @@ use rusqlite::params;
 
 use crate::error::Result;
 use crate::page::{Listing, Page};
-use crate::rows;
+use crate::rows::{self, Columns, Write};
 use crate::store::{Tx, delegate};
 
 /// Version-1 schema of the `messages` table. `seq` is an explicit integer key because the
@@ -49,14 +49,31 @@ pub(crate) fn searchable_text(message: &Message) -> String {
         .replace(['\u{2}', '\u{3}'], " ")
 }
 
+/// The columns a message's row is written with (`seq` is SQLite's to assign);
+/// `write_message` binds them in this order.
+const COLUMNS: Columns = Columns {
+    table: "messages",
+    names: &[
+        "id",
+        "thread_id",
+        "run_id",
+        "assistant_id",
+        "created_at",
+        "text",
+        "body",
+    ],
+};
+
 impl Tx<'_> {
     /// Stores a new message; fails if its id exists or its thread does not.
     pub fn insert_message(&self, message: &Message) -> Result<()> {
+        self.write_message(Write::Insert, message)
+    }
+
+    /// Writes a message's row with its searchable text (see [`COLUMNS`]).
+    pub(crate) fn write_message(&self, write: Write, message: &Message) -> Result<()> {
         self.conn
-            .prepare_cached(
-                "INSERT INTO messages (id, thread_id, run_id, assistant_id, created_at, text, body)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-            )?
+            .prepare_cached(&COLUMNS.sql(write))?
             .execute(params![
                 message.id,
                 message.thread_id,

@@ -3,14 +3,14 @@
 //!
 //! Upserts update rows in place instead of deleting and re-inserting them, so a mirrored thread
 //! keeps its messages and runs (a delete would cascade) and the full-text index is kept by the
-//! update trigger of `messages`.
+//! update trigger of `messages`. Each row is written with the same columns and values as the
+//! store's own insert of that object (`rows::Columns`, `Write::Upsert`).
 
 use hearth_wire::{Assistant, Message, Run, RunStep, Thread};
 use rusqlite::params;
 
 use crate::error::Result;
-use crate::messages::searchable_text;
-use crate::rows;
+use crate::rows::{self, Write};
 use crate::store::{Tx, delegate};
 
 /// The ids of `items` as a JSON array, for `NOT IN (SELECT value FROM json_each(?))`.
@@ -21,18 +21,7 @@ fn id_array<T>(items: &[T], id_of: impl Fn(&T) -> &str) -> Result<String> {
 impl Tx<'_> {
     /// Stores an assistant, replacing the stored one with its id.
     pub fn put_assistant(&self, assistant: &Assistant) -> Result<()> {
-        self.conn
-            .prepare_cached(
-                "INSERT INTO assistants (id, created_at, body) VALUES (?1, ?2, ?3)
-                 ON CONFLICT (id) DO UPDATE SET created_at = excluded.created_at,
-                 body = excluded.body",
-            )?
-            .execute(params![
-                assistant.id,
-                assistant.created_at,
-                rows::json(assistant)?
-            ])?;
-        Ok(())
+        self.write_assistant(Write::Upsert, assistant)
     }
 
     /// Makes the stored assistants exactly `assistants`: the ones the server no longer lists go.
@@ -47,37 +36,13 @@ impl Tx<'_> {
 
     /// Stores a thread, replacing the stored one with its id; its messages and runs stay.
     pub fn put_thread(&self, thread: &Thread) -> Result<()> {
-        self.conn
-            .prepare_cached(
-                "INSERT INTO threads (id, created_at, body) VALUES (?1, ?2, ?3)
-                 ON CONFLICT (id) DO UPDATE SET created_at = excluded.created_at,
-                 body = excluded.body",
-            )?
-            .execute(params![thread.id, thread.created_at, rows::json(thread)?])?;
-        Ok(())
+        self.write_thread(Write::Upsert, thread)
     }
 
     /// Stores a message, replacing the stored one with its id and re-indexing its text; fails if
     /// its thread is not stored.
     pub fn put_message(&self, message: &Message) -> Result<()> {
-        self.conn
-            .prepare_cached(
-                "INSERT INTO messages (id, thread_id, run_id, assistant_id, created_at, text, body)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)
-                 ON CONFLICT (id) DO UPDATE SET thread_id = excluded.thread_id,
-                 run_id = excluded.run_id, assistant_id = excluded.assistant_id,
-                 created_at = excluded.created_at, text = excluded.text, body = excluded.body",
-            )?
-            .execute(params![
-                message.id,
-                message.thread_id,
-                message.run_id,
-                message.assistant_id,
-                message.created_at,
-                searchable_text(message),
-                rows::json(message)?
-            ])?;
-        Ok(())
+        self.write_message(Write::Upsert, message)
     }
 
     /// Makes the stored messages of `thread_id` exactly `messages` (which must all belong to it).
@@ -94,23 +59,7 @@ impl Tx<'_> {
     /// Stores a run, replacing the stored one with its id (its steps stay); fails if its thread
     /// is not stored.
     pub fn put_run(&self, run: &Run) -> Result<()> {
-        self.conn
-            .prepare_cached(
-                "INSERT INTO runs (id, thread_id, assistant_id, status, created_at, body)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6)
-                 ON CONFLICT (id) DO UPDATE SET thread_id = excluded.thread_id,
-                 assistant_id = excluded.assistant_id, status = excluded.status,
-                 created_at = excluded.created_at, body = excluded.body",
-            )?
-            .execute(params![
-                run.id,
-                run.thread_id,
-                run.assistant_id,
-                run.status.as_str(),
-                run.created_at,
-                rows::json(run)?
-            ])?;
-        Ok(())
+        self.write_run(Write::Upsert, run)
     }
 
     /// Makes the stored runs of `thread_id` exactly `runs`; the steps of dropped runs go too.
@@ -126,23 +75,7 @@ impl Tx<'_> {
 
     /// Stores a run step, replacing the stored one with its id; fails if its run is not stored.
     pub fn put_run_step(&self, step: &RunStep) -> Result<()> {
-        self.conn
-            .prepare_cached(
-                "INSERT INTO run_steps (id, run_id, thread_id, status, created_at, body)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6)
-                 ON CONFLICT (id) DO UPDATE SET run_id = excluded.run_id,
-                 thread_id = excluded.thread_id, status = excluded.status,
-                 created_at = excluded.created_at, body = excluded.body",
-            )?
-            .execute(params![
-                step.id,
-                step.run_id,
-                step.thread_id,
-                step.status.as_str(),
-                step.created_at,
-                rows::json(step)?
-            ])?;
-        Ok(())
+        self.write_run_step(Write::Upsert, step)
     }
 
     /// Makes the stored steps of `run_id` exactly `steps`.

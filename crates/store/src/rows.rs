@@ -61,3 +61,76 @@ pub(crate) fn decode_all<T: DeserializeOwned>(bodies: Vec<String>) -> Result<Vec
         .map(|body| serde_json::from_str(body))
         .collect::<serde_json::Result<_>>()?)
 }
+
+/// The columns an object table's rows are written with, `id` first. It is the one list both ways
+/// of writing a row are made from — the store's insert of a new object and the offline mirror's
+/// upsert — so a column added to a table cannot be forgotten in one of them.
+pub(crate) struct Columns {
+    /// The table.
+    pub table: &'static str,
+    /// Its written columns, `id` first; values are bound as `?1`, `?2`, … in this order.
+    pub names: &'static [&'static str],
+}
+
+/// How a row is written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Write {
+    /// A new object: fails if its id exists.
+    Insert,
+    /// An object as a server last described it: a row with its id is updated in place. Not a
+    /// delete and re-insert, which would cascade to the row's children (a thread's messages).
+    Upsert,
+}
+
+impl Columns {
+    /// The statement writing one row the way `write` says.
+    pub fn sql(&self, write: Write) -> String {
+        let values = (1..=self.names.len())
+            .map(|n| format!("?{n}"))
+            .collect::<Vec<_>>()
+            .join(", ");
+        let insert = format!(
+            "INSERT INTO {} ({}) VALUES ({values})",
+            self.table,
+            self.names.join(", ")
+        );
+        match write {
+            Write::Insert => insert,
+            Write::Upsert => {
+                let updates = self.names[1..]
+                    .iter()
+                    .map(|name| format!("{name} = excluded.{name}"))
+                    .collect::<Vec<_>>()
+                    .join(", ");
+                format!(
+                    "{insert} ON CONFLICT ({}) DO UPDATE SET {updates}",
+                    self.names[0]
+                )
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const THREADS: Columns = Columns {
+        table: "threads",
+        names: &["id", "created_at", "body"],
+    };
+
+    #[test]
+    fn insert_and_upsert_come_from_one_column_list() {
+        assert_eq!(
+            THREADS.sql(Write::Insert),
+            "INSERT INTO threads (id, created_at, body) VALUES (?1, ?2, ?3)"
+        );
+        assert_eq!(
+            THREADS.sql(Write::Upsert),
+            "INSERT INTO threads (id, created_at, body) VALUES (?1, ?2, ?3) \
+             ON CONFLICT (id) DO UPDATE SET created_at = excluded.created_at, \
+             body = excluded.body"
+        );
+    }
+}

@@ -6,7 +6,7 @@ use rusqlite::{OptionalExtension, params};
 
 use crate::error::Result;
 use crate::page::{Listing, Page};
-use crate::rows;
+use crate::rows::{self, Columns, Write};
 use crate::store::{Tx, delegate};
 
 /// Version-1 schema of the `runs` table. `assistant_id` has no foreign key: the API lets an
@@ -28,14 +28,29 @@ CREATE INDEX runs_by_status ON runs (status);
 /// messages and runs. Unknown statuses count as finished, so they never lock a thread forever.
 const ACTIVE: &str = "('queued', 'in_progress', 'requires_action', 'cancelling')";
 
+/// The columns a run's row is written with; `write_run` binds them in this order.
+const COLUMNS: Columns = Columns {
+    table: "runs",
+    names: &[
+        "id",
+        "thread_id",
+        "assistant_id",
+        "status",
+        "created_at",
+        "body",
+    ],
+};
+
 impl Tx<'_> {
     /// Stores a new run; fails if its id exists or its thread does not.
     pub fn insert_run(&self, run: &Run) -> Result<()> {
+        self.write_run(Write::Insert, run)
+    }
+
+    /// Writes a run's row (see [`COLUMNS`]).
+    pub(crate) fn write_run(&self, write: Write, run: &Run) -> Result<()> {
         self.conn
-            .prepare_cached(
-                "INSERT INTO runs (id, thread_id, assistant_id, status, created_at, body)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-            )?
+            .prepare_cached(&COLUMNS.sql(write))?
             .execute(params![
                 run.id,
                 run.thread_id,

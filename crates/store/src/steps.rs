@@ -5,7 +5,7 @@ use rusqlite::params;
 
 use crate::error::Result;
 use crate::page::{Listing, Page};
-use crate::rows;
+use crate::rows::{self, Columns, Write};
 use crate::store::{Tx, delegate};
 
 /// Version-1 schema of the `run_steps` table.
@@ -22,14 +22,22 @@ CREATE INDEX run_steps_by_run ON run_steps (run_id, created_at);
 CREATE INDEX run_steps_by_thread ON run_steps (thread_id);
 ";
 
+/// The columns a run step's row is written with; `write_run_step` binds them in this order.
+const COLUMNS: Columns = Columns {
+    table: "run_steps",
+    names: &["id", "run_id", "thread_id", "status", "created_at", "body"],
+};
+
 impl Tx<'_> {
     /// Stores a new run step; fails if its id exists or its run does not.
     pub fn insert_run_step(&self, step: &RunStep) -> Result<()> {
+        self.write_run_step(Write::Insert, step)
+    }
+
+    /// Writes a run step's row (see [`COLUMNS`]).
+    pub(crate) fn write_run_step(&self, write: Write, step: &RunStep) -> Result<()> {
         self.conn
-            .prepare_cached(
-                "INSERT INTO run_steps (id, run_id, thread_id, status, created_at, body)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-            )?
+            .prepare_cached(&COLUMNS.sql(write))?
             .execute(params![
                 step.id,
                 step.run_id,

@@ -4,7 +4,7 @@ use hearth_wire::Thread;
 use rusqlite::params;
 
 use crate::error::Result;
-use crate::rows;
+use crate::rows::{self, Columns, Write};
 use crate::store::{Tx, delegate};
 
 /// Version-1 schema of the `threads` table. The API has no thread list, but the app's sidebar
@@ -18,11 +18,22 @@ CREATE TABLE threads (
 CREATE INDEX threads_by_time ON threads (created_at);
 ";
 
+/// The columns a thread's row is written with; `write_thread` binds them in this order.
+const COLUMNS: Columns = Columns {
+    table: "threads",
+    names: &["id", "created_at", "body"],
+};
+
 impl Tx<'_> {
     /// Stores a new thread; fails if its id exists.
     pub fn insert_thread(&self, thread: &Thread) -> Result<()> {
+        self.write_thread(Write::Insert, thread)
+    }
+
+    /// Writes a thread's row (see [`COLUMNS`]).
+    pub(crate) fn write_thread(&self, write: Write, thread: &Thread) -> Result<()> {
         self.conn
-            .prepare_cached("INSERT INTO threads (id, created_at, body) VALUES (?1, ?2, ?3)")?
+            .prepare_cached(&COLUMNS.sql(write))?
             .execute(params![thread.id, thread.created_at, rows::json(thread)?])?;
         Ok(())
     }

@@ -116,6 +116,7 @@ impl Tx<'_> {
             order: query.order.clone(),
             after: query.after.clone(),
             before: query.before.clone(),
+            extra: Vec::new(),
         };
         Listing::new("vector_store_files", &cursor)
             .parent("vector_store_id", vector_store_id)

@@ -71,7 +71,8 @@ open_enum!(
     }
 );
 
-/// Query parameters of the cursor lists (`limit` 1–100, default 20).
+/// Query parameters of the cursor lists (`limit` 1–100, default 20): what a server reads from a
+/// list request and what a client sends; unset ones are not sent, so the server's defaults apply.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct ListQuery {
@@ -84,9 +85,14 @@ pub struct ListQuery {
     /// Return items after this id in the chosen order.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub after: Option<String>,
-    /// Return items before this id in the chosen order.
+    /// Return items before this id in the chosen order (not supported by the files list).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub before: Option<String>,
+    /// Parameters particular to one list, such as `run_id`, `filter`, `purpose` or `include[]`, sent
+    /// by a client as they are. The cursor never reads them (a server takes the ones it knows
+    /// apart), so they are not part of the serialized query either.
+    #[serde(skip)]
+    pub extra: Vec<(String, String)>,
 }
 
 impl ListQuery {
@@ -94,6 +100,55 @@ impl ListQuery {
     pub const DEFAULT_LIMIT: u32 = 20;
     /// Largest page size a cursor list accepts.
     pub const MAX_LIMIT: u32 = 100;
+
+    /// Sets the page size.
+    pub fn limit(mut self, limit: u32) -> Self {
+        self.limit = Some(limit);
+        self
+    }
+
+    /// Sets the sort order.
+    pub fn order(mut self, order: ListOrder) -> Self {
+        self.order = Some(order);
+        self
+    }
+
+    /// Starts after this id.
+    pub fn after(mut self, id: impl Into<String>) -> Self {
+        self.after = Some(id.into());
+        self
+    }
+
+    /// Ends before this id.
+    pub fn before(mut self, id: impl Into<String>) -> Self {
+        self.before = Some(id.into());
+        self
+    }
+
+    /// Adds a parameter particular to one list.
+    pub fn param(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.extra.push((name.into(), value.into()));
+        self
+    }
+
+    /// The query string's pairs, in a fixed order and only for what is set.
+    pub fn pairs(&self) -> Vec<(String, String)> {
+        let mut pairs = Vec::new();
+        if let Some(limit) = self.limit {
+            pairs.push(("limit".into(), limit.to_string()));
+        }
+        if let Some(order) = &self.order {
+            pairs.push(("order".into(), order.as_str().to_owned()));
+        }
+        if let Some(after) = &self.after {
+            pairs.push(("after".into(), after.clone()));
+        }
+        if let Some(before) = &self.before {
+            pairs.push(("before".into(), before.clone()));
+        }
+        pairs.extend(self.extra.iter().cloned());
+        pairs
+    }
 }
 
 /// The answer to a DELETE: `{id, object: "<kind>.deleted", deleted}`; `Tag` fixes the `object`.
@@ -239,4 +294,31 @@ where
 /// `true`, for fields whose absence means yes (`parallel_tool_calls`).
 pub(crate) fn yes() -> bool {
     true
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn list_query_pairs_in_order_and_only_when_set() {
+        let q = ListQuery::default()
+            .limit(2)
+            .order(ListOrder::Asc)
+            .after("msg_1")
+            .param("run_id", "run_1");
+        let pairs: Vec<_> = q
+            .pairs()
+            .into_iter()
+            .map(|(k, v)| format!("{k}={v}"))
+            .collect();
+        assert_eq!(
+            pairs,
+            ["limit=2", "order=asc", "after=msg_1", "run_id=run_1"]
+        );
+        assert!(
+            ListQuery::default().pairs().is_empty(),
+            "defaults must send nothing"
+        );
+    }
 }

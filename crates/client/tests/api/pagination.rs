@@ -1,7 +1,7 @@
 //! List calls: one page, and streams that walk every page with `after`.
 
 use futures_util::TryStreamExt;
-use hearth_client::{Assistant, ListQuery, Order};
+use hearth_client::{Assistant, ListOrder, ListQuery};
 use serde_json::{Value, json};
 
 use crate::fixtures::{self, assistant};
@@ -32,7 +32,7 @@ async fn stream_follows_after_across_three_pages() {
     let server = TestServer::start(|req, _| three_pages(req)).await;
     let (client, _) = server.client();
     let all: Vec<Assistant> = client
-        .all_assistants(ListQuery::default().limit(2).order(Order::Asc))
+        .all_assistants(ListQuery::default().limit(2).order(ListOrder::Asc))
         .try_collect()
         .await
         .unwrap();

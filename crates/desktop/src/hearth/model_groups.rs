@@ -36,7 +36,7 @@ impl ModelGroup {
 impl Hearth {
     /// The models the assistant editor offers for the profile in use.
     pub async fn model_groups(&self) -> Vec<ModelGroup> {
-        if self.active_is_local() {
+        if self.active_is_embedded() {
             return self
                 .models_by_provider()
                 .await

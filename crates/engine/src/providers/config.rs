@@ -2,7 +2,7 @@
 
 use std::time::Duration;
 
-pub use hearth_client::ApiKey;
+pub use hearth_http::ApiKey;
 
 use super::error::ProviderError;
 use super::retry::{Backoff, DEFAULT_MAX_RETRIES, RetryPolicy, Sleeper};

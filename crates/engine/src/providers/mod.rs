@@ -7,6 +7,7 @@
 
 mod anthropic;
 mod anthropic_stream;
+mod api;
 mod config;
 mod error;
 mod events;
@@ -18,6 +19,7 @@ mod router;
 mod stream;
 
 pub use anthropic::{ANTHROPIC_BASE_URL, ANTHROPIC_VERSION, Anthropic, DEFAULT_MAX_TOKENS};
+pub use api::ProviderApi;
 pub use config::{ApiKey, DEFAULT_CONNECT_TIMEOUT, DEFAULT_READ_TIMEOUT, ProviderConfig};
 pub use error::ProviderError;
 pub use events::{ChatEvent, FinishReason, ModelInfo};

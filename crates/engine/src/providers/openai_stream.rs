@@ -2,7 +2,7 @@
 
 use std::collections::{HashMap, VecDeque};
 
-use hearth_client::sse::SseEvent;
+use hearth_http::SseEvent;
 use serde_json::Value;
 
 use super::error::ProviderError;

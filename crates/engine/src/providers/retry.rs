@@ -5,7 +5,7 @@ use std::time::SystemTime;
 use reqwest::{RequestBuilder, Response};
 
 /// Shared with the Assistants client: the same backoff, and a wait tests can record instead.
-pub use hearth_client::{Backoff, DelayLog, Sleeper};
+pub use hearth_http::{Backoff, DelayLog, Sleeper};
 
 use super::error::ProviderError;
 
@@ -37,8 +37,7 @@ impl RetryPolicy {
                     let headers = response.headers().clone();
                     match response.bytes().await {
                         Ok(body) => {
-                            let asked =
-                                hearth_client::retry::retry_after(&headers, SystemTime::now());
+                            let asked = hearth_http::retry_after(&headers, SystemTime::now());
                             let err = ProviderError::from_status(status, &body, asked, key);
                             (err, Some(headers))
                         }

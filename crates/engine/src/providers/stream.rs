@@ -5,7 +5,7 @@ use std::collections::VecDeque;
 use bytes::Bytes;
 use futures_util::stream::BoxStream;
 use futures_util::{StreamExt, stream};
-use hearth_client::sse::{SseEvent, SseParser};
+use hearth_http::{SseEvent, SseParser};
 use reqwest::Response;
 
 use super::error::ProviderError;

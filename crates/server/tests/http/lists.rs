@@ -1,9 +1,9 @@
 //! Cursor lists, the `run_id` filter, models, and the CRUD round trips behind them.
 
 use futures_util::TryStreamExt;
-use hearth_client::{ListQuery, Order};
 use hearth_scripted::Script;
 use hearth_wire::RunStatus;
+use hearth_wire::{ListOrder, ListQuery};
 use serde_json::{Value, json};
 
 use crate::support::start;
@@ -56,7 +56,7 @@ async fn pages_say_whether_more_follow() {
 
     let all: Vec<_> = server
         .client()
-        .all_assistants(ListQuery::default().limit(1).order(Order::Desc))
+        .all_assistants(ListQuery::default().limit(1).order(ListOrder::Desc))
         .try_collect()
         .await
         .unwrap();

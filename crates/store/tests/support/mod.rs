@@ -157,5 +157,6 @@ pub fn query(
         order,
         after: after.map(str::to_owned),
         before: before.map(str::to_owned),
+        extra: Vec::new(),
     }
 }

@@ -220,28 +220,6 @@ fn bom_only_stripped_at_start() {
     );
 }
 
-#[tokio::test]
-async fn adapter_yields_events_then_transport_error() {
-    let chunks: Vec<Result<Bytes, Error>> = vec![
-        Ok(Bytes::from_static(b"event: a\ndata: 1\n\nevent: b\nda")),
-        Ok(Bytes::from_static(b"ta: 2\n\n")),
-        Err(Error::Stream("connection reset".into())),
-        Ok(Bytes::from_static(b"data: never\n\n")),
-    ];
-    let got: Vec<_> = events(futures_util::stream::iter(chunks)).collect().await;
-    assert_eq!(
-        got.len(),
-        3,
-        "two events then the error, and nothing after it"
-    );
-    assert_eq!(got[0].as_ref().unwrap(), &ev(Some("a"), "1"));
-    assert_eq!(got[1].as_ref().unwrap(), &ev(Some("b"), "2"));
-    assert!(
-        matches!(got[2], Err(Error::Stream(_))),
-        "the transport error should be passed through"
-    );
-}
-
 fn arb_event() -> impl Strategy<Value = SseEvent> {
     let text = "[a-zA-Z0-9 {}\":,é🔥世]{0,12}";
     (

@@ -1,4 +1,5 @@
-//! The profile "this computer": the engine runs inside the app, on the app's own store.
+//! The profile "this computer": the engine embedded in the app, running in-process on the app's
+//! own store (as opposed to a remote profile's server).
 
 use async_trait::async_trait;
 use futures_util::StreamExt;
@@ -6,21 +7,21 @@ use hearth_engine::Engine;
 use hearth_store::{MessageAnchor, MessageWindow, Store};
 use hearth_wire::{
     Assistant, CreateAssistantRequest, CreateMessageRequest, CreateRunRequest, CreateThreadRequest,
-    ListOrder, ListQuery, ListResponse, Message, Model, ModifyAssistantRequest,
-    ModifyThreadRequest, Run, RunStep, StreamEvent, SubmitToolOutputsRequest, Thread,
+    ListOrder, Message, Model, ModifyAssistantRequest, ModifyThreadRequest, Run, RunStep,
+    StreamEvent, SubmitToolOutputsRequest, Thread,
 };
 use tokio_stream_shim::receiver_stream;
 
-use crate::backend::{Backend, RunEvents};
+use crate::backend::{Backend, RunEvents, all_pages};
 use crate::error::BackendError;
 
-/// The local engine as a [`Backend`].
+/// The engine embedded in the app, as a [`Backend`].
 #[derive(Clone)]
-pub struct LocalBackend {
+pub struct EmbeddedBackend {
     engine: Engine,
 }
 
-impl LocalBackend {
+impl EmbeddedBackend {
     /// Wraps `engine`.
     pub fn new(engine: Engine) -> Self {
         Self { engine }
@@ -29,30 +30,6 @@ impl LocalBackend {
     /// The engine, for shutdown.
     pub fn engine(&self) -> &Engine {
         &self.engine
-    }
-}
-
-/// Reads every page of a cursor list, oldest or newest first as `order` says.
-pub(crate) fn all_pages<T>(
-    order: ListOrder,
-    id_of: impl Fn(&T) -> &str,
-    mut page: impl FnMut(&ListQuery) -> Result<ListResponse<T>, BackendError>,
-) -> Result<Vec<T>, BackendError> {
-    let mut items = Vec::new();
-    let mut query = ListQuery {
-        limit: Some(ListQuery::MAX_LIMIT),
-        order: Some(order),
-        after: None,
-        before: None,
-    };
-    loop {
-        let response = page(&query)?;
-        let more = response.has_more;
-        items.extend(response.data);
-        match items.last() {
-            Some(last) if more => query.after = Some(id_of(last).to_owned()),
-            _ => return Ok(items),
-        }
     }
 }
 
@@ -75,7 +52,7 @@ mod tokio_stream_shim {
 }
 
 #[async_trait]
-impl Backend for LocalBackend {
+impl Backend for EmbeddedBackend {
     fn store(&self) -> &Store {
         self.engine.store()
     }
