@@ -57,7 +57,8 @@ impl From<hearth_store::StoreError> for BackendError {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum ErrorCode {
-    /// Something failed inside Hearth or its provider; the message says what was being done.
+    /// Something failed inside Hearth, its model provider or a remote profile's server; the message
+    /// says what was being done and what failed, and the view offers to try again.
     Internal,
     /// The input broke a rule; the message names the field. Forms show it next to that field.
     Invalid,
@@ -66,8 +67,6 @@ pub enum ErrorCode {
     /// A remote profile's server cannot be reached; the window shows the offline banner and reads
     /// the offline copy.
     Offline,
-    /// A remote profile's server answered with an error or something the protocol does not allow.
-    Server,
     /// The OS keychain cannot be used; Settings explains how to unlock or install one.
     Keychain,
 }
@@ -107,9 +106,9 @@ impl From<BackendError> for AppError {
             BackendError::Invalid(_) => ErrorCode::Invalid,
             BackendError::NotFound(_) => ErrorCode::NotFound,
             BackendError::Offline { .. } => ErrorCode::Offline,
-            BackendError::Server(_) => ErrorCode::Server,
             BackendError::Keychain(_) => ErrorCode::Keychain,
-            BackendError::Internal(_) => ErrorCode::Internal,
+            // A server's own error is shown like any other failure: its words, and Retry.
+            BackendError::Server(_) | BackendError::Internal(_) => ErrorCode::Internal,
         };
         Self {
             code,

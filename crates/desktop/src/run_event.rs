@@ -117,7 +117,7 @@ impl RunEvent {
             S::MessageCompleted(message) => Self::MessageCompleted(message),
             S::MessageIncomplete(message) => Self::MessageIncomplete(message),
             S::Error(error) => Self::Error(AppError {
-                code: ErrorCode::Server,
+                code: ErrorCode::Internal,
                 message: error.message,
             }),
             S::Done => Self::Done,

@@ -227,7 +227,10 @@ export type DownloadProgressView = {
 
 /**  What kind of failure the window is told about; each code has its own visible behaviour there. */
 export type ErrorCode = 
-/**  Something failed inside Hearth or its provider; the message says what was being done. */
+/**
+ *  Something failed inside Hearth, its model provider or a remote profile's server; the message
+ *  says what was being done and what failed, and the view offers to try again.
+ */
 "internal" | 
 /**  The input broke a rule; the message names the field. Forms show it next to that field. */
 "invalid" | 
@@ -238,8 +241,6 @@ export type ErrorCode =
  *  the offline copy.
  */
 "offline" | 
-/**  A remote profile's server answered with an error or something the protocol does not allow. */
-"server" | 
 /**  The OS keychain cannot be used; Settings explains how to unlock or install one. */
 "keychain";
 

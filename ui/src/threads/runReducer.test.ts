@@ -89,11 +89,11 @@ describe("applyRunEvent", () => {
     const run = { id: "run_1", thread_id: "thread_1", assistant_id: "asst_run", status: "in_progress" } as Run;
     const state = [
       { event: "thread.run.in_progress", data: run },
-      { event: "error", data: { code: "server", message: "The provider closed the connection." } },
+      { event: "error", data: { code: "internal", message: "The provider closed the connection." } },
     ].reduce((s, e) => applyRunEvent(s, e as RunEvent), start);
     expect(state.streaming).toBe(false);
     expect(state.failure).toEqual({
-      error: { code: "server", message: "The provider closed the connection." },
+      error: { code: "internal", message: "The provider closed the connection." },
       retry: { threadId: "thread_1", assistantId: "asst_run" },
     });
   });

@@ -143,7 +143,7 @@ function withRun(state: RunState, run: Run): RunState {
   const steps = state.run?.id === run.id ? state.steps : [];
   const failure =
     run.status === "failed"
-      ? { error: { code: "server" as const, message: run.last_error?.message ?? "The run failed." }, retry: retryOf(run) }
+      ? { error: { code: "internal" as const, message: run.last_error?.message ?? "The run failed." }, retry: retryOf(run) }
       : state.failure;
   return { ...state, run, steps, failure };
 }
