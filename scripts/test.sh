@@ -5,8 +5,14 @@ cd "$(dirname "$0")/.."
 scripts/setup.sh --test
 source scripts/env.sh
 
-step() { printf '\n\033[1m==> %s\033[0m\n' "$*"; }
 started=$SECONDS
+step_started=$SECONDS
+# Each step says how long the one before it took, so a slow run shows where its time went.
+step() {
+  [ "$SECONDS" -gt "$step_started" ] && printf '    (%ss)\n' "$((SECONDS - step_started))"
+  step_started=$SECONDS
+  printf '\n\033[1m==> %s\033[0m\n' "$*"
+}
 
 step "No tracked file refers to a path outside the repository"
 python3 scripts/check-paths.py
@@ -35,4 +41,5 @@ scripts/e2e.sh
 step "Official openai SDK against hearth-server"
 scripts/sdk-tests.sh
 
+printf '    (%ss)\n' "$((SECONDS - step_started))"
 echo "all checks passed in $((SECONDS - started))s"
