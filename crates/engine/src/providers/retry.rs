@@ -9,7 +9,7 @@ pub use hearth_http::{Backoff, DelayLog, Sleeper};
 
 use super::error::ProviderError;
 
-/// Default number of retries after the first attempt.
+/// Default number of retries after the first attempt: three tries in all, as the client makes.
 pub const DEFAULT_MAX_RETRIES: u32 = 2;
 
 /// The retry settings requests run with.
