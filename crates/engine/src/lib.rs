@@ -6,6 +6,7 @@ pub mod providers;
 
 mod assistants;
 mod engine;
+mod knowledge;
 mod error;
 mod lists;
 mod messages;
@@ -17,6 +18,7 @@ mod threads;
 
 pub use engine::{Engine, EngineConfig};
 pub use error::{EngineError, EngineResult};
+pub use knowledge::{FileSearchHit, FileSearchQuery};
 pub use parse::request_body;
 pub use runs::RunStream;
 pub use runs::recovery::INTERRUPTED;
