@@ -1,4 +1,6 @@
 //! Reading the committed test files.
+// Each test binary uses a different subset of these.
+#![allow(dead_code)]
 
 use std::path::PathBuf;
 
