@@ -84,7 +84,9 @@ fn vocabulary(size: usize) -> (Vec<String>, Vec<f64>) {
 fn draw(cumulative: &[f64], rng: &mut StdRng) -> usize {
     let total = cumulative[cumulative.len() - 1];
     let target = rng.random::<f64>() * total;
-    cumulative.partition_point(|&c| c < target).min(cumulative.len() - 1)
+    cumulative
+        .partition_point(|&c| c < target)
+        .min(cumulative.len() - 1)
 }
 
 fn chunk_text(words: &[String], cumulative: &[f64], rng: &mut StdRng) -> String {
@@ -173,9 +175,13 @@ fn index(store: &Store, chunks: usize, rng: &mut StdRng) -> Indexed {
         store.replace_file_chunks(STORE, &file_id, &new).unwrap();
         result.text_time += started.elapsed();
 
-        let missing = store.chunks_missing_vectors(STORE, &file_id, MODEL).unwrap();
-        let vectors: Vec<(i64, Vec<f32>)> =
-            missing.iter().map(|(id, _)| (*id, unit_vector(rng))).collect();
+        let missing = store
+            .chunks_missing_vectors(STORE, &file_id, MODEL)
+            .unwrap();
+        let vectors: Vec<(i64, Vec<f32>)> = missing
+            .iter()
+            .map(|(id, _)| (*id, unit_vector(rng)))
+            .collect();
         let borrowed: Vec<(i64, &[f32])> =
             vectors.iter().map(|(id, v)| (*id, v.as_slice())).collect();
         let started = Instant::now();
@@ -193,7 +199,10 @@ fn questions(rng: &mut StdRng) -> Vec<(String, Vec<f32>)> {
             let picked: Vec<&str> = (0..3)
                 .map(|_| words[rng.random_range(300..8_000)].as_str())
                 .collect();
-            (format!("what is the {}", picked.join(" ")), unit_vector(rng))
+            (
+                format!("what is the {}", picked.join(" ")),
+                unit_vector(rng),
+            )
         })
         .collect()
 }
@@ -276,11 +285,31 @@ fn main() {
             let first = n == 0;
             println!(
                 "| {} | {} | {} | {} | {} | {ranking:?} | {} | {} | {} |",
-                if first { chunks.to_string() } else { String::new() },
-                if first { format!("{:.0}", chunks as f64 / indexed.text_time.as_secs_f64()) } else { String::new() },
-                if first { format!("{:.0}", chunks as f64 / indexed.vector_time.as_secs_f64()) } else { String::new() },
-                if first { (disk / chunks as u64).to_string() } else { String::new() },
-                if first { format!("{:.2}", disk as f64 / indexed.text_bytes as f64) } else { String::new() },
+                if first {
+                    chunks.to_string()
+                } else {
+                    String::new()
+                },
+                if first {
+                    format!("{:.0}", chunks as f64 / indexed.text_time.as_secs_f64())
+                } else {
+                    String::new()
+                },
+                if first {
+                    format!("{:.0}", chunks as f64 / indexed.vector_time.as_secs_f64())
+                } else {
+                    String::new()
+                },
+                if first {
+                    (disk / chunks as u64).to_string()
+                } else {
+                    String::new()
+                },
+                if first {
+                    format!("{:.2}", disk as f64 / indexed.text_bytes as f64)
+                } else {
+                    String::new()
+                },
                 ms(cold),
                 ms(p50),
                 ms(p95),

@@ -61,7 +61,9 @@ fn equal(attribute: &AttributeValue, value: &FilterValue) -> bool {
 fn order(attribute: &AttributeValue, value: &FilterValue) -> Option<Ordering> {
     match (attribute, value) {
         (AttributeValue::String(a), FilterValue::String(b)) => Some(a.as_str().cmp(b)),
-        (AttributeValue::Number(a), FilterValue::Number(b)) => a.as_f64()?.partial_cmp(&b.as_f64()?),
+        (AttributeValue::Number(a), FilterValue::Number(b)) => {
+            a.as_f64()?.partial_cmp(&b.as_f64()?)
+        }
         _ => None,
     }
 }
@@ -94,17 +96,29 @@ mod tests {
 
     #[test]
     fn numbers_compare_by_value_whatever_their_spelling() {
-        assert!(passes(json!({"type": "eq", "key": "year", "value": 2021.0})));
-        assert!(passes(json!({"type": "gt", "key": "year", "value": 2020.5})));
+        assert!(passes(
+            json!({"type": "eq", "key": "year", "value": 2021.0})
+        ));
+        assert!(passes(
+            json!({"type": "gt", "key": "year", "value": 2020.5})
+        ));
         assert!(!passes(json!({"type": "lt", "key": "year", "value": 2021})));
     }
 
     #[test]
     fn kinds_that_differ_are_unequal_and_unordered() {
-        assert!(!passes(json!({"type": "eq", "key": "year", "value": "2021"})));
-        assert!(passes(json!({"type": "ne", "key": "year", "value": "2021"})));
-        assert!(!passes(json!({"type": "gte", "key": "year", "value": "2021"})));
+        assert!(!passes(
+            json!({"type": "eq", "key": "year", "value": "2021"})
+        ));
+        assert!(passes(
+            json!({"type": "ne", "key": "year", "value": "2021"})
+        ));
+        assert!(!passes(
+            json!({"type": "gte", "key": "year", "value": "2021"})
+        ));
         assert!(passes(json!({"type": "ne", "key": "draft", "value": true})));
-        assert!(!passes(json!({"type": "lt", "key": "draft", "value": true})));
+        assert!(!passes(
+            json!({"type": "lt", "key": "draft", "value": true})
+        ));
     }
 }

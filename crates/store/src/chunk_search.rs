@@ -6,6 +6,7 @@
 //! and whose attributes pass the filter are found. Every score is in [0, 1].
 
 use std::collections::{HashMap, HashSet};
+use std::thread;
 
 use hearth_wire::{Attributes, SearchFilter};
 use rusqlite::{Connection, params};
@@ -14,7 +15,7 @@ use crate::attribute_filter::filter_matches;
 use crate::chunks::check_vector;
 use crate::error::{Result, StoreError};
 use crate::store::Store;
-use crate::vector_cache::normalize;
+use crate::vector_cache::{VectorCache, normalize};
 
 /// How the hits are ranked.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -119,14 +120,32 @@ impl Store {
         // One read transaction, so the files, the text and the vectors are one snapshot.
         let snapshot = conn.unchecked_transaction()?;
         let allowed = allowed_files(&snapshot, search)?;
-        let keyword = match search.ranking {
-            Ranking::Vector => Vec::new(),
-            _ => keyword_ranking(&snapshot, search, &allowed)?,
+        let mut cache = self.vector_cache();
+        let by_vector = match (search.ranking, &query_vector) {
+            (Ranking::Keyword, _) | (_, None) => None,
+            (_, Some((model, unit))) => {
+                refresh_vectors(&snapshot, &mut cache, search, model, unit.len())?;
+                Some((*model, unit.as_slice()))
+            }
         };
-        let vector = match (search.ranking, &query_vector) {
-            (Ranking::Keyword, _) | (_, None) => Vec::new(),
-            (_, Some((model, unit))) => self.vector_ranking(&snapshot, search, model, unit, &allowed)?,
-        };
+        let cache = &*cache;
+        // The keyword side needs the connection, the vector side only memory: with both, they
+        // run at the same time.
+        let (keyword, vector) = thread::scope(|scope| {
+            let vector = scope.spawn(|| match by_vector {
+                Some((model, unit)) => vector_ranking(cache, search, model, unit, &allowed),
+                None => Vec::new(),
+            });
+            let keyword = match search.ranking {
+                Ranking::Vector => Ok(Vec::new()),
+                _ => keyword_ranking(&snapshot, search, &allowed),
+            };
+            let vector = vector
+                .join()
+                .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+            (keyword, vector)
+        });
+        let keyword = keyword?;
         let ranked = match search.ranking {
             Ranking::Keyword => keyword,
             Ranking::Vector => vector,
@@ -143,43 +162,55 @@ impl Store {
         }
         Ok(hits)
     }
+}
 
-    /// The chunks of allowed files nearest to `unit` among the vectors of `model`, with the
-    /// cosine (negative ones as 0) as score.
-    fn vector_ranking(
-        &self,
-        conn: &Connection,
-        search: &ChunkSearch,
-        model: &str,
-        unit: &[f32],
-        allowed: &AllowedFiles,
-    ) -> Result<Ranked> {
-        let mut cache = self.vector_cache();
-        cache.forget_deleted_stores(conn)?;
-        let mut nearest: Vec<(i64, f32)> = Vec::new();
-        for store_id in search.vector_store_ids {
-            let Some(files) = allowed.get(store_id) else {
-                continue;
-            };
-            let vectors = cache.current(conn, store_id, model)?;
-            if vectors.dims() != 0 && vectors.dims() != unit.len() {
-                return Err(StoreError::InvalidInput(format!(
-                    "the query vector has {} dimensions, but vector store '{store_id}' holds \
-                     {}-dimensional vectors of model '{model}'",
-                    unit.len(),
-                    vectors.dims()
-                )));
-            }
-            let found = vectors.nearest(unit, |file| files.contains(file), FUSION_DEPTH);
-            nearest.extend(found.iter().map(|hit| (hit.chunk_id, hit.cosine)));
+/// Brings the in-memory vectors of `model` of the searched stores up to date; refuses a query
+/// vector whose size differs from theirs.
+fn refresh_vectors(
+    conn: &Connection,
+    cache: &mut VectorCache,
+    search: &ChunkSearch,
+    model: &str,
+    dims: usize,
+) -> Result<()> {
+    cache.forget_deleted_stores(conn)?;
+    for store_id in search.vector_store_ids {
+        let vectors = cache.current(conn, store_id, model)?;
+        if vectors.dims() != 0 && vectors.dims() != dims {
+            return Err(StoreError::InvalidInput(format!(
+                "the query vector has {dims} dimensions, but vector store '{store_id}' holds \
+                 {}-dimensional vectors of model '{model}'",
+                vectors.dims()
+            )));
         }
-        nearest.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
-        nearest.truncate(FUSION_DEPTH);
-        Ok(nearest
-            .into_iter()
-            .map(|(chunk_id, cosine)| (chunk_id, f64::from(cosine).clamp(0.0, 1.0)))
-            .collect())
     }
+    Ok(())
+}
+
+/// The chunks of allowed files nearest to `unit` among the vectors of `model`, with the cosine
+/// (negative ones as 0) as score.
+fn vector_ranking(
+    cache: &VectorCache,
+    search: &ChunkSearch,
+    model: &str,
+    unit: &[f32],
+    allowed: &AllowedFiles,
+) -> Ranked {
+    let mut nearest: Vec<(i64, f32)> = Vec::new();
+    for store_id in search.vector_store_ids {
+        let (Some(files), Some(vectors)) = (allowed.get(store_id), cache.get(store_id, model))
+        else {
+            continue;
+        };
+        let found = vectors.nearest(unit, |file| files.contains(file), FUSION_DEPTH);
+        nearest.extend(found.iter().map(|hit| (hit.chunk_id, hit.cosine)));
+    }
+    nearest.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
+    nearest.truncate(FUSION_DEPTH);
+    nearest
+        .into_iter()
+        .map(|(chunk_id, cosine)| (chunk_id, f64::from(cosine).clamp(0.0, 1.0)))
+        .collect()
 }
 
 /// The attached files of the searched stores that may be found: status `completed` or
@@ -215,7 +246,11 @@ fn allowed_files(conn: &Connection, search: &ChunkSearch) -> Result<AllowedFiles
 
 /// The chunks of allowed files best matching the query's words by BM25, each scored relative
 /// to the best (which scores 1).
-fn keyword_ranking(conn: &Connection, search: &ChunkSearch, allowed: &AllowedFiles) -> Result<Ranked> {
+fn keyword_ranking(
+    conn: &Connection,
+    search: &ChunkSearch,
+    allowed: &AllowedFiles,
+) -> Result<Ranked> {
     let Some(query) = crate::keywords::fts_any_word(search.query) else {
         return Ok(Vec::new());
     };
@@ -233,7 +268,10 @@ fn keyword_ranking(conn: &Connection, search: &ChunkSearch, allowed: &AllowedFil
     while let Some(row) = rows.next()? {
         let store_id = text_at(row, 1)?;
         let file_id = text_at(row, 2)?;
-        if !allowed.get(store_id).is_some_and(|files| files.contains(file_id)) {
+        if !allowed
+            .get(store_id)
+            .is_some_and(|files| files.contains(file_id))
+        {
             continue;
         }
         ranked.push((row.get::<_, i64>(0)?, row.get::<_, f64>(3)?));
@@ -243,7 +281,9 @@ fn keyword_ranking(conn: &Connection, search: &ChunkSearch, allowed: &AllowedFil
     }
     let best = ranked.first().map_or(0.0, |hit| hit.1);
     if best > 0.0 {
-        ranked.iter_mut().for_each(|hit| hit.1 = (hit.1 / best).clamp(0.0, 1.0));
+        ranked
+            .iter_mut()
+            .for_each(|hit| hit.1 = (hit.1 / best).clamp(0.0, 1.0));
     }
     Ok(ranked)
 }
@@ -251,7 +291,10 @@ fn keyword_ranking(conn: &Connection, search: &ChunkSearch, allowed: &AllowedFil
 /// Reciprocal rank fusion of the rankings that found anything, scaled so that a chunk first in
 /// all of them scores 1.
 fn fuse(rankings: &[Ranked]) -> Ranked {
-    let used = rankings.iter().filter(|ranking| !ranking.is_empty()).count();
+    let used = rankings
+        .iter()
+        .filter(|ranking| !ranking.is_empty())
+        .count();
     if used == 0 {
         return Vec::new();
     }
@@ -273,7 +316,11 @@ fn fuse(rankings: &[Ranked]) -> Ranked {
 /// Column `index` of `row` as text, without copying it.
 pub(crate) fn text_at<'r>(row: &'r rusqlite::Row<'_>, index: usize) -> rusqlite::Result<&'r str> {
     row.get_ref(index)?.as_str().map_err(|error| {
-        rusqlite::Error::FromSqlConversionFailure(index, rusqlite::types::Type::Text, Box::new(error))
+        rusqlite::Error::FromSqlConversionFailure(
+            index,
+            rusqlite::types::Type::Text,
+            Box::new(error),
+        )
     })
 }
 
@@ -320,6 +367,10 @@ mod tests {
         let fused = fuse(&[vec![(7, 0.2)], vec![(7, 0.3)]]);
         assert_eq!(fused, [(7, 1.0)]);
         let alone = fuse(&[vec![(7, 0.2)], Vec::new()]);
-        assert_eq!(alone, [(7, 1.0)], "an empty ranking does not halve the scores");
+        assert_eq!(
+            alone,
+            [(7, 1.0)],
+            "an empty ranking does not halve the scores"
+        );
     }
 }

@@ -17,7 +17,10 @@ fn attach(store: &Store, vs: &str, file_id: &str, status: &str, attributes: serd
     }
     if store.get_file(file_id).unwrap().is_none() {
         store
-            .insert_file(&file(file_id, 1, "assistants"), std::path::Path::new("/dev/null"))
+            .insert_file(
+                &file(file_id, 1, "assistants"),
+                std::path::Path::new("/dev/null"),
+            )
             .unwrap();
     }
     let mut attached = vs_file(vs, file_id, 1, status);
@@ -94,7 +97,10 @@ fn bm25_puts_the_chunk_with_the_rare_word_first_and_keeps_where_it_sits() {
         .search_chunks(&search(&ids, "zeppelin budget report", Ranking::Keyword))
         .unwrap();
     assert_eq!(hits.len(), 3, "every chunk has one of the words");
-    assert_eq!(hits[0].text, "the report covers the budget and the zeppelin hangar");
+    assert_eq!(
+        hits[0].text,
+        "the report covers the budget and the zeppelin hangar"
+    );
     assert_eq!(hits[0].score, 1.0, "the best keyword hit scores 1");
     assert_eq!(
         (hits[0].index, hits[0].start, hits[0].end, hits[0].page),
@@ -102,7 +108,10 @@ fn bm25_puts_the_chunk_with_the_rare_word_first_and_keeps_where_it_sits() {
         "a hit says where the chunk is in its file"
     );
     assert_eq!(hits[0].heading.as_deref(), Some("Intro"));
-    assert_eq!((hits[0].vector_store_id.as_str(), hits[0].file_id.as_str()), ("vs_1", "file-a"));
+    assert_eq!(
+        (hits[0].vector_store_id.as_str(), hits[0].file_id.as_str()),
+        ("vs_1", "file-a")
+    );
 }
 
 #[test]
@@ -114,7 +123,10 @@ fn words_match_whatever_their_case_and_ending() {
         &store,
         "vs_1",
         "file-a",
-        &["Indexing Documents is what the crawler does", "cats sleep all day"],
+        &[
+            "Indexing Documents is what the crawler does",
+            "cats sleep all day",
+        ],
     );
     let ids = stores(&["vs_1"]);
     for query in ["INDEXED document", "indexes", "Cat"] {
@@ -130,7 +142,12 @@ fn query_syntax_typed_by_a_person_is_plain_text() {
     let dir = tempfile::tempdir().unwrap();
     let store = open(dir.path());
     attach(&store, "vs_1", "file-a", "completed", json!(null));
-    index(&store, "vs_1", "file-a", &["near the harbour stands a lighthouse"]);
+    index(
+        &store,
+        "vs_1",
+        "file-a",
+        &["near the harbour stands a lighthouse"],
+    );
     let ids = stores(&["vs_1"]);
     for query in [
         "\"",
@@ -147,7 +164,10 @@ fn query_syntax_typed_by_a_person_is_plain_text() {
         "   ",
     ] {
         let result = store.search_chunks(&search(&ids, query, Ranking::Hybrid));
-        assert!(result.is_ok(), "'{query}' should not be a query error: {result:?}");
+        assert!(
+            result.is_ok(),
+            "'{query}' should not be a query error: {result:?}"
+        );
     }
     let hits = store
         .search_chunks(&search(&ids, "text:lighthouse -x", Ranking::Keyword))
@@ -160,7 +180,12 @@ fn vectors_rank_the_nearest_first_and_models_never_mix() {
     let dir = tempfile::tempdir().unwrap();
     let store = open(dir.path());
     attach(&store, "vs_1", "file-a", "completed", json!(null));
-    let ids_a = index(&store, "vs_1", "file-a", &["east", "north-east", "north", "west"]);
+    let ids_a = index(
+        &store,
+        "vs_1",
+        "file-a",
+        &["east", "north-east", "north", "west"],
+    );
     set_vectors(
         &store,
         MODEL,
@@ -181,13 +206,20 @@ fn vectors_rank_the_nearest_first_and_models_never_mix() {
     by_vector.query_vector = Some((MODEL, &query));
     let hits = store.search_chunks(&by_vector).unwrap();
     assert_eq!(texts(&hits), ["east", "north-east", "north", "west"]);
-    assert!(hits[0].score > 0.99 && hits[0].score <= 1.0, "cosine ~1 scores ~1");
+    assert!(
+        hits[0].score > 0.99 && hits[0].score <= 1.0,
+        "cosine ~1 scores ~1"
+    );
     assert_eq!(hits[3].score, 0.0, "an opposite vector scores 0");
 
     let other = [1.0, 0.0, 0.0];
     by_vector.query_vector = Some(("other-model", &other));
     let hits = store.search_chunks(&by_vector).unwrap();
-    assert_eq!(texts(&hits), ["other model"], "only the other model's vectors count");
+    assert_eq!(
+        texts(&hits),
+        ["other model"],
+        "only the other model's vectors count"
+    );
 
     assert_eq!(
         store
@@ -197,7 +229,12 @@ fn vectors_rank_the_nearest_first_and_models_never_mix() {
         4,
         "a vector of one model does not stand in for another's"
     );
-    assert!(store.chunks_missing_vectors("vs_1", "file-a", MODEL).unwrap().is_empty());
+    assert!(
+        store
+            .chunks_missing_vectors("vs_1", "file-a", MODEL)
+            .unwrap()
+            .is_empty()
+    );
 }
 
 #[test]
@@ -233,15 +270,24 @@ fn hybrid_ranks_a_chunk_good_in_both_above_chunks_good_in_one() {
     let keyword_first = store
         .search_chunks(&search(&stores, "glacier", Ranking::Keyword))
         .unwrap();
-    assert_eq!(keyword_first[0].chunk_id, ids[0], "BM25 alone prefers the repeated word");
+    assert_eq!(
+        keyword_first[0].chunk_id, ids[0],
+        "BM25 alone prefers the repeated word"
+    );
     let mut vector = hybrid;
     vector.ranking = Ranking::Vector;
     assert_eq!(store.search_chunks(&vector).unwrap()[0].chunk_id, ids[1]);
 
     let hits = store.search_chunks(&hybrid).unwrap();
-    assert_eq!(hits[0].chunk_id, ids[2], "second in both beats first in one");
+    assert_eq!(
+        hits[0].chunk_id, ids[2],
+        "second in both beats first in one"
+    );
     assert!(hits.iter().all(|hit| (0.0..=1.0).contains(&hit.score)));
-    assert!(hits.windows(2).all(|w| w[0].score >= w[1].score), "best first");
+    assert!(
+        hits.windows(2).all(|w| w[0].score >= w[1].score),
+        "best first"
+    );
 }
 
 #[test]
@@ -249,7 +295,9 @@ fn scores_stay_in_range_and_the_threshold_and_limit_apply() {
     let dir = tempfile::tempdir().unwrap();
     let store = open(dir.path());
     attach(&store, "vs_1", "file-a", "completed", json!(null));
-    let texts_in: Vec<String> = (0..60).map(|i| format!("lantern number {i} {}", "glow ".repeat(i % 7))).collect();
+    let texts_in: Vec<String> = (0..60)
+        .map(|i| format!("lantern number {i} {}", "glow ".repeat(i % 7)))
+        .collect();
     let refs: Vec<&str> = texts_in.iter().map(String::as_str).collect();
     let ids = index(&store, "vs_1", "file-a", &refs);
     let vectors: Vec<(i64, Vec<f32>)> = ids
@@ -266,13 +314,23 @@ fn scores_stay_in_range_and_the_threshold_and_limit_apply() {
         all.limit = 500;
         let hits = store.search_chunks(&all).unwrap();
         assert_eq!(hits.len(), 50, "{ranking:?}: at most 50 hits");
-        assert!(hits.iter().all(|hit| (0.0..=1.0).contains(&hit.score)), "{ranking:?}: scores in [0, 1]");
+        assert!(
+            hits.iter().all(|hit| (0.0..=1.0).contains(&hit.score)),
+            "{ranking:?}: scores in [0, 1]"
+        );
         all.score_threshold = hits[10].score;
         let kept = store.search_chunks(&all).unwrap();
-        assert!(kept.len() >= 11 && kept.len() < 50, "{ranking:?}: the threshold cuts the tail");
+        assert!(
+            kept.len() >= 11 && kept.len() < 50,
+            "{ranking:?}: the threshold cuts the tail"
+        );
         assert!(kept.iter().all(|hit| hit.score >= all.score_threshold));
         all.limit = 0;
-        assert_eq!(store.search_chunks(&all).unwrap().len(), 1, "a limit below 1 means 1");
+        assert_eq!(
+            store.search_chunks(&all).unwrap().len(),
+            1,
+            "a limit below 1 means 1"
+        );
     }
     let mut bad = search(&stores, "lantern", Ranking::Hybrid);
     bad.score_threshold = 1.5;
@@ -284,11 +342,28 @@ fn scores_stay_in_range_and_the_threshold_and_limit_apply() {
 fn filters_on_attributes_pick_the_files_searched() {
     let dir = tempfile::tempdir().unwrap();
     let store = open(dir.path());
-    attach(&store, "vs_1", "file-2019", "completed", json!({"year": 2019, "lang": "en"}));
-    attach(&store, "vs_1", "file-2023", "completed", json!({"year": 2023, "lang": "de"}));
+    attach(
+        &store,
+        "vs_1",
+        "file-2019",
+        "completed",
+        json!({"year": 2019, "lang": "en"}),
+    );
+    attach(
+        &store,
+        "vs_1",
+        "file-2023",
+        "completed",
+        json!({"year": 2023, "lang": "de"}),
+    );
     attach(&store, "vs_1", "file-none", "completed", json!(null));
     for file in ["file-2019", "file-2023", "file-none"] {
-        index(&store, "vs_1", file, &[&format!("annual figures of {file}")]);
+        index(
+            &store,
+            "vs_1",
+            file,
+            &[&format!("annual figures of {file}")],
+        );
     }
     let stores = stores(&["vs_1"]);
     let found = |filter: serde_json::Value| -> Vec<String> {
@@ -304,7 +379,10 @@ fn filters_on_attributes_pick_the_files_searched() {
         files.sort();
         files
     };
-    assert_eq!(found(json!({"type": "gte", "key": "year", "value": 2020})), ["file-2023"]);
+    assert_eq!(
+        found(json!({"type": "gte", "key": "year", "value": 2020})),
+        ["file-2023"]
+    );
     assert_eq!(
         found(json!({"type": "or", "filters": [
             {"type": "eq", "key": "lang", "value": "en"},
@@ -339,12 +417,30 @@ fn each_comparison_operator_and_a_missing_attribute() {
         (json!({"type": "lt", "key": "year", "value": 2021}), false),
         (json!({"type": "lt", "key": "lang", "value": "fr"}), true),
         (json!({"type": "lte", "key": "year", "value": 2021}), true),
-        (json!({"type": "in", "key": "lang", "value": ["de", "en"]}), true),
-        (json!({"type": "in", "key": "year", "value": [2020, "2021"]}), false),
-        (json!({"type": "nin", "key": "lang", "value": ["de", "fr"]}), true),
-        (json!({"type": "nin", "key": "lang", "value": ["en"]}), false),
-        (json!({"type": "eq", "key": "author", "value": "ann"}), false),
-        (json!({"type": "ne", "key": "author", "value": "ann"}), false),
+        (
+            json!({"type": "in", "key": "lang", "value": ["de", "en"]}),
+            true,
+        ),
+        (
+            json!({"type": "in", "key": "year", "value": [2020, "2021"]}),
+            false,
+        ),
+        (
+            json!({"type": "nin", "key": "lang", "value": ["de", "fr"]}),
+            true,
+        ),
+        (
+            json!({"type": "nin", "key": "lang", "value": ["en"]}),
+            false,
+        ),
+        (
+            json!({"type": "eq", "key": "author", "value": "ann"}),
+            false,
+        ),
+        (
+            json!({"type": "ne", "key": "author", "value": "ann"}),
+            false,
+        ),
         (json!({"type": "and", "filters": []}), true),
         (json!({"type": "or", "filters": []}), false),
         (
@@ -398,11 +494,19 @@ fn detached_failed_and_deleted_files_and_deleted_stores_are_never_found() {
     for ranking in [Ranking::Keyword, Ranking::Vector, Ranking::Hybrid] {
         assert_eq!(
             files_found(ranking),
-            ["file-deleted", "file-detached", "file-indexing", "file-kept", "file-other"],
+            [
+                "file-deleted",
+                "file-detached",
+                "file-indexing",
+                "file-kept",
+                "file-other"
+            ],
             "{ranking:?}: a failed file is not searched"
         );
     }
-    store.delete_vector_store_file("vs_1", "file-detached").unwrap();
+    store
+        .delete_vector_store_file("vs_1", "file-detached")
+        .unwrap();
     store.delete_file("file-deleted").unwrap();
     store.delete_vector_store("vs_2").unwrap();
     for ranking in [Ranking::Keyword, Ranking::Vector, Ranking::Hybrid] {
@@ -427,19 +531,34 @@ fn chunk_bytes_grow_with_text_and_vectors_and_shrink_on_delete() {
     attach(&store, "vs_1", "file-b", "completed", json!(null));
     assert_eq!(store.vector_store_chunk_bytes("vs_1").unwrap(), 0);
     let a = index(&store, "vs_1", "file-a", &["0123456789", "é"]);
-    assert_eq!(store.vector_store_chunk_bytes("vs_1").unwrap(), 12, "text counts in UTF-8 bytes");
+    assert_eq!(
+        store.vector_store_chunk_bytes("vs_1").unwrap(),
+        12,
+        "text counts in UTF-8 bytes"
+    );
     set_vectors(&store, MODEL, &[(a[0], vec![0.5; 4])]);
-    assert_eq!(store.vector_store_chunk_bytes("vs_1").unwrap(), 28, "4 floats add 16 bytes");
+    assert_eq!(
+        store.vector_store_chunk_bytes("vs_1").unwrap(),
+        28,
+        "4 floats add 16 bytes"
+    );
     index(&store, "vs_1", "file-b", &["abc"]);
     assert_eq!(store.vector_store_chunk_bytes("vs_1").unwrap(), 31);
     store.delete_file_chunks("vs_1", "file-a").unwrap();
-    assert_eq!(store.vector_store_chunk_bytes("vs_1").unwrap(), 3, "file-a's text and vector go");
+    assert_eq!(
+        store.vector_store_chunk_bytes("vs_1").unwrap(),
+        3,
+        "file-a's text and vector go"
+    );
     store.delete_vector_store_chunks("vs_1").unwrap();
     assert_eq!(store.vector_store_chunk_bytes("vs_1").unwrap(), 0);
     let hits = store
         .search_chunks(&search(&stores(&["vs_1"]), "abc", Ranking::Keyword))
         .unwrap();
-    assert!(hits.is_empty(), "deleted chunks leave the full-text index too");
+    assert!(
+        hits.is_empty(),
+        "deleted chunks leave the full-text index too"
+    );
 }
 
 #[test]
@@ -463,31 +582,62 @@ fn the_vectors_in_memory_follow_every_write_and_survive_a_reopen() {
     assert!(nearest(&store).is_empty(), "no vectors yet");
     set_vectors(&store, MODEL, &[(ids[0], vec![1.0, 0.0])]);
     assert_eq!(nearest(&store), ["one"], "a new vector is seen");
-    set_vectors(&store, MODEL, &[(ids[1], vec![1.0, 0.5]), (ids[2], vec![0.0, 1.0])]);
-    assert_eq!(nearest(&store), ["one", "two", "three"], "more vectors are appended");
+    set_vectors(
+        &store,
+        MODEL,
+        &[(ids[1], vec![1.0, 0.5]), (ids[2], vec![0.0, 1.0])],
+    );
+    assert_eq!(
+        nearest(&store),
+        ["one", "two", "three"],
+        "more vectors are appended"
+    );
     set_vectors(&store, MODEL, &[(ids[0], vec![-1.0, 0.0])]);
-    assert_eq!(nearest(&store), ["two", "three", "one"], "a replaced vector is replaced");
+    assert_eq!(
+        nearest(&store),
+        ["two", "three", "one"],
+        "a replaced vector is replaced"
+    );
 
     let failed: Result<(), StoreError> = store.transaction(|tx| {
         tx.set_chunk_vectors(MODEL, &[(ids[2], &[5.0, 0.0])])?;
         Err(StoreError::InvalidInput("rolled back".into()))
     });
     assert!(failed.is_err());
-    assert_eq!(nearest(&store), ["two", "three", "one"], "a rolled-back write is not seen");
+    assert_eq!(
+        nearest(&store),
+        ["two", "three", "one"],
+        "a rolled-back write is not seen"
+    );
 
     let second = Store::open(dir.path().join("hearth.db")).unwrap();
     set_vectors(&second, MODEL, &[(ids[2], vec![2.0, 0.1])]);
-    assert_eq!(nearest(&store), ["three", "two", "one"], "another connection's write is seen");
+    assert_eq!(
+        nearest(&store),
+        ["three", "two", "one"],
+        "another connection's write is seen"
+    );
 
     let four = index(&store, "vs_1", "file-a", &["uno", "dos"]);
-    assert_eq!(nearest(&store), Vec::<String>::new(), "re-chunking drops the old vectors");
+    assert_eq!(
+        nearest(&store),
+        Vec::<String>::new(),
+        "re-chunking drops the old vectors"
+    );
     set_vectors(&store, MODEL, &[(four[1], vec![1.0, 0.0])]);
     drop(store);
     drop(second);
     let reopened = open(dir.path());
-    assert_eq!(nearest(&reopened), ["dos"], "the reopened store reads its vectors");
+    assert_eq!(
+        nearest(&reopened),
+        ["dos"],
+        "the reopened store reads its vectors"
+    );
     reopened.delete_vector_store_file("vs_1", "file-a").unwrap();
-    assert!(nearest(&reopened).is_empty(), "a detached file's vectors leave memory");
+    assert!(
+        nearest(&reopened).is_empty(),
+        "a detached file's vectors leave memory"
+    );
 }
 
 #[test]
@@ -498,11 +648,17 @@ fn bad_vectors_and_chunks_are_refused_with_what_was_wrong() {
     let ids = index(&store, "vs_1", "file-a", &["alpha", "beta"]);
     set_vectors(&store, MODEL, &[(ids[0], vec![1.0, 0.0])]);
 
-    let error = store.set_chunk_vectors(MODEL, &[(ids[1], &[1.0, 0.0, 0.0])]).unwrap_err();
+    let error = store
+        .set_chunk_vectors(MODEL, &[(ids[1], &[1.0, 0.0, 0.0])])
+        .unwrap_err();
     assert!(error.to_string().contains("has 3 dimensions"), "{error}");
-    let error = store.set_chunk_vectors(MODEL, &[(ids[1], &[f32::NAN, 0.0])]).unwrap_err();
+    let error = store
+        .set_chunk_vectors(MODEL, &[(ids[1], &[f32::NAN, 0.0])])
+        .unwrap_err();
     assert!(error.to_string().contains("not finite"), "{error}");
-    let error = store.set_chunk_vectors(MODEL, &[(ids[1], &[])]).unwrap_err();
+    let error = store
+        .set_chunk_vectors(MODEL, &[(ids[1], &[])])
+        .unwrap_err();
     assert!(error.to_string().contains("no numbers"), "{error}");
     store
         .set_chunk_vectors(MODEL, &[(9_999_999, &[1.0, 0.0])])
@@ -513,11 +669,17 @@ fn bad_vectors_and_chunks_are_refused_with_what_was_wrong() {
     let mut search = search(&stores, "alpha", Ranking::Hybrid);
     search.query_vector = Some((MODEL, &query));
     let error = store.search_chunks(&search).unwrap_err();
-    assert!(error.to_string().contains("query vector has 3 dimensions"), "{error}");
+    assert!(
+        error.to_string().contains("query vector has 3 dimensions"),
+        "{error}"
+    );
     search.query_vector = None;
     search.ranking = Ranking::Vector;
     let error = store.search_chunks(&search).unwrap_err();
-    assert!(error.to_string().contains("needs the query's vector"), "{error}");
+    assert!(
+        error.to_string().contains("needs the query's vector"),
+        "{error}"
+    );
 
     let chunk = NewChunk {
         index: 0,
@@ -528,12 +690,25 @@ fn bad_vectors_and_chunks_are_refused_with_what_was_wrong() {
         heading: None,
         tokens: 1,
     };
-    let error = store.replace_file_chunks("vs_1", "file-a", &[chunk]).unwrap_err();
-    assert!(error.to_string().contains("ends (4) before it starts (5)"), "{error}");
-    let error = store.replace_file_chunks("vs_1", "file-zz", &[]).unwrap_err();
-    assert!(error.to_string().contains("'file-zz' is not attached"), "{error}");
+    let error = store
+        .replace_file_chunks("vs_1", "file-a", &[chunk])
+        .unwrap_err();
+    assert!(
+        error.to_string().contains("ends (4) before it starts (5)"),
+        "{error}"
+    );
+    let error = store
+        .replace_file_chunks("vs_1", "file-zz", &[])
+        .unwrap_err();
+    assert!(
+        error.to_string().contains("'file-zz' is not attached"),
+        "{error}"
+    );
     assert_eq!(
-        store.chunks_missing_vectors("vs_1", "file-a", MODEL).unwrap().len(),
+        store
+            .chunks_missing_vectors("vs_1", "file-a", MODEL)
+            .unwrap()
+            .len(),
         1,
         "a refused replacement leaves the chunks as they were"
     );
