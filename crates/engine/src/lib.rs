@@ -6,8 +6,8 @@ pub mod providers;
 
 mod assistants;
 mod engine;
-mod error;
 mod knowledge;
+mod error;
 mod lists;
 mod messages;
 mod models;
