@@ -14,8 +14,9 @@ use crate::store::{Tx, delegate};
 /// Version-12 schema: chunks, their full-text index, their vectors, and what tells an in-memory
 /// copy of a store's vectors that it went stale.
 ///
-/// `porter unicode61`: stemming lets "indexing" find "indexed"; it measured better recall on
-/// English questions than plain `unicode61`, and costs nothing at query time.
+/// `porter unicode61`: stemming lets a question's "indexing" find a text's "indexed", which
+/// questions in English need; the words are stemmed once, when indexed, so it costs nothing at
+/// query time.
 ///
 /// `chunk_vectors.seq` only ever grows (AUTOINCREMENT never reuses a value), so a copy that has
 /// read up to some `seq` can pick up what was added since. A removed or replaced vector cannot be

@@ -176,7 +176,7 @@ impl StoreVectors {
         if self.dims == 0 {
             self.dims = dims;
         }
-        if dims != self.dims || blob.len() % 4 != 0 {
+        if dims != self.dims || !blob.len().is_multiple_of(4) {
             return Err(StoreError::InvalidInput(format!(
                 "the stored vector of chunk {chunk_id} has {} bytes, not {} dimensions",
                 blob.len(),
