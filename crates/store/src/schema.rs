@@ -23,6 +23,7 @@ pub(crate) const MIGRATIONS: &[&str] = &[
     vector_store_files::CREATE,
     drafts::CREATE,
     search::PREFIX_AND_OWNER_INDEXES,
+    vector_store_files::EMBEDDING_MODELS,
 ];
 
 /// The schema version a fully migrated database has.
