@@ -37,6 +37,19 @@ impl Engine {
         self.config().upload_limit
     }
 
+    /// The 413 answered to an upload of `filename` past the limit.
+    pub fn upload_too_large(&self, filename: &str) -> EngineError {
+        let limit = self.upload_limit();
+        EngineError::TooLarge(ApiError::invalid_request(
+            format!(
+                "File '{filename}' is too large: the largest file this server accepts is {} ({limit} bytes).",
+                megabytes(limit)
+            ),
+            Some("file".to_owned()),
+            Some("file_too_large".to_owned()),
+        ))
+    }
+
     /// The first half of `POST /files`: streams the bytes of `filename` to disk, hashing them,
     /// without holding them in memory. Nothing is listed until [`Engine::create_file`].
     pub async fn stage_upload<S, E>(&self, filename: &str, body: S) -> EngineResult<StagedUpload>
@@ -47,14 +60,7 @@ impl Engine {
         let blobs = self.blobs()?;
         let limit = self.upload_limit();
         blobs.receive(body, limit).await.map_err(|error| match error {
-            ReceiveError::TooLarge { limit } => EngineError::TooLarge(ApiError::invalid_request(
-                format!(
-                    "File '{filename}' is too large: the largest file this server accepts is {} ({limit} bytes).",
-                    megabytes(limit)
-                ),
-                Some("file".to_owned()),
-                Some("file_too_large".to_owned()),
-            )),
+            ReceiveError::TooLarge { .. } => self.upload_too_large(filename),
             ReceiveError::Body(reason) => EngineError::invalid(
                 format!("The upload of '{filename}' broke off: {reason}"),
                 Some("file"),

@@ -6,6 +6,8 @@ mod support;
 
 mod auth;
 mod errors;
+mod files;
+mod vector_stores;
 mod lists;
 mod local;
 mod runs;
