@@ -227,3 +227,21 @@ async fn without_a_files_folder_uploads_say_why() {
     let error = engine.stage_upload("x.txt", body).await.unwrap_err();
     assert!(error.to_string().contains("no folder for files"), "{error}");
 }
+
+#[tokio::test]
+async fn provider_embeddings_come_from_an_openai_compatible_endpoint() {
+    use hearth_engine::{Embedder, ProviderEmbedder};
+    let provider = ScriptedOpenAi::start(vec![]).await;
+    let embedder = ProviderEmbedder::new(provider.base_url(), None, "scripted-embedder");
+    let texts = vec!["red apples".to_owned(), "apples red".to_owned(), "blue sea".to_owned()];
+    let vectors = embedder.embed(&texts).await.unwrap();
+    assert_eq!(vectors.len(), 3);
+    assert_eq!(vectors[0].len(), hearth_scripted::EMBEDDING_DIMENSIONS);
+    assert_eq!(vectors[0], vectors[1], "the same words give the same vector");
+    assert_ne!(vectors[0], vectors[2]);
+    assert_eq!(vectors[0], hearth_scripted::scripted_embedding("red apples"));
+    let sent = provider.bodies();
+    assert_eq!(sent[0]["model"], "scripted-embedder");
+    assert_eq!(sent[0]["input"], serde_json::json!(texts));
+}
+
