@@ -240,8 +240,13 @@ async fn provider_embeddings_come_from_an_openai_compatible_endpoint() {
     assert_eq!(vectors[0], vectors[1], "the same words give the same vector");
     assert_ne!(vectors[0], vectors[2]);
     assert_eq!(vectors[0], hearth_scripted::scripted_embedding("red apples"));
-    let sent = provider.bodies();
-    assert_eq!(sent[0]["model"], "scripted-embedder");
-    assert_eq!(sent[0]["input"], serde_json::json!(texts));
+    let sent: Vec<_> = provider
+        .requests()
+        .into_iter()
+        .filter(|request| request.path == "/v1/embeddings")
+        .collect();
+    assert_eq!(sent.len(), 1, "one call embeds all three texts");
+    assert_eq!(sent[0].body["model"], "scripted-embedder");
+    assert_eq!(sent[0].body["input"], serde_json::json!(texts));
 }
 

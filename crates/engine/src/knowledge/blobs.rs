@@ -50,8 +50,8 @@ impl Drop for StagedUpload {
 /// Why receiving an upload stopped.
 #[derive(Debug)]
 pub(crate) enum ReceiveError {
-    /// More than `limit` bytes arrived.
-    TooLarge { limit: u64 },
+    /// More bytes arrived than the limit allows.
+    TooLarge,
     /// The client's body broke off or could not be read.
     Body(String),
     /// The disk refused.
@@ -96,7 +96,7 @@ impl Blobs {
             let chunk = chunk.map_err(|error| ReceiveError::Body(error.to_string()))?;
             staged.bytes += chunk.len() as u64;
             if staged.bytes > limit {
-                return Err(ReceiveError::TooLarge { limit });
+                return Err(ReceiveError::TooLarge);
             }
             hasher.update(&chunk);
             file.write_all(&chunk).await.map_err(io)?;

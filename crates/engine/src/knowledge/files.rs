@@ -60,7 +60,7 @@ impl Engine {
         let blobs = self.blobs()?;
         let limit = self.upload_limit();
         blobs.receive(body, limit).await.map_err(|error| match error {
-            ReceiveError::TooLarge { .. } => self.upload_too_large(filename),
+            ReceiveError::TooLarge => self.upload_too_large(filename),
             ReceiveError::Body(reason) => EngineError::invalid(
                 format!("The upload of '{filename}' broke off: {reason}"),
                 Some("file"),

@@ -36,6 +36,7 @@ pub(crate) struct ChunkHit {
 }
 
 /// What a search asks the index.
+#[allow(dead_code, reason = "the fields are read by the chunk index, which plugs in here")]
 pub(crate) struct ChunkQuery<'a> {
     pub vector_store_ids: &'a [String],
     pub query: &'a str,
