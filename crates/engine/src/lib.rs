@@ -6,8 +6,8 @@ pub mod providers;
 
 mod assistants;
 mod engine;
-mod knowledge;
 mod error;
+mod knowledge;
 mod lists;
 mod messages;
 mod models;
@@ -19,7 +19,8 @@ mod threads;
 pub use engine::{DEFAULT_UPLOAD_LIMIT, Engine, EngineConfig};
 pub use error::{EngineError, EngineResult};
 pub use knowledge::{
-    DEFAULT_SEARCH_RESULTS, Embedder, FileSearchHit, FileSearchQuery, ProviderEmbedder, StagedUpload,
+    DEFAULT_SEARCH_RESULTS, Embedder, FileSearchHit, FileSearchQuery, ProviderEmbedder,
+    StagedUpload,
 };
 pub use parse::request_body;
 pub use runs::RunStream;

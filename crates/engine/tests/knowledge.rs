@@ -32,9 +32,8 @@ async fn engine_in(dir: &Path, workers: usize) -> (Engine, ScriptedOpenAi) {
 }
 
 async fn upload(engine: &Engine, name: &str, text: &str) -> String {
-    let body = futures_util::stream::iter([Ok::<_, std::io::Error>(bytes::Bytes::from(
-        text.to_owned(),
-    ))]);
+    let body =
+        futures_util::stream::iter([Ok::<_, std::io::Error>(bytes::Bytes::from(text.to_owned()))]);
     let staged = engine.stage_upload(name, body).await.unwrap();
     let params = UploadFileParams {
         purpose: FilePurpose::Assistants,
@@ -68,7 +67,10 @@ async fn a_file_left_in_progress_is_resumed_after_a_restart() {
         .await
         .unwrap();
     let store = engine.get_vector_store(&store_id).unwrap();
-    assert_eq!(store.file_counts.completed, 1, "the restart should finish the file");
+    assert_eq!(
+        store.file_counts.completed, 1,
+        "the restart should finish the file"
+    );
     assert_eq!(store.status, VectorStoreStatus::Completed);
 }
 
@@ -78,7 +80,9 @@ async fn cancelling_a_batch_stops_its_pending_files() {
     let (engine, _provider) = engine_in(dir.path(), 0).await;
     let first = upload(&engine, "a.txt", "alpha").await;
     let second = upload(&engine, "b.txt", "beta").await;
-    let store = engine.create_vector_store(CreateVectorStoreRequest::default()).unwrap();
+    let store = engine
+        .create_vector_store(CreateVectorStoreRequest::default())
+        .unwrap();
     let batch = engine
         .create_file_batch(
             &store.id,
@@ -96,7 +100,11 @@ async fn cancelling_a_batch_stops_its_pending_files() {
     let file = engine.get_vector_store_file(&store.id, &first).unwrap();
     assert_eq!(file.status, VectorStoreFileStatus::Cancelled);
     let store = engine.get_vector_store(&store.id).unwrap();
-    assert_eq!(store.status, VectorStoreStatus::Completed, "nothing is left in progress");
+    assert_eq!(
+        store.status,
+        VectorStoreStatus::Completed,
+        "nothing is left in progress"
+    );
     assert_eq!(store.file_counts.cancelled, 2);
 }
 
@@ -106,7 +114,9 @@ async fn a_cancelled_file_stays_cancelled_after_a_restart() {
     let (store_id, file) = {
         let (engine, _provider) = engine_in(dir.path(), 0).await;
         let file = upload(&engine, "a.txt", "alpha").await;
-        let store = engine.create_vector_store(CreateVectorStoreRequest::default()).unwrap();
+        let store = engine
+            .create_vector_store(CreateVectorStoreRequest::default())
+            .unwrap();
         let batch = engine
             .create_file_batch(
                 &store.id,
@@ -149,7 +159,10 @@ async fn an_unused_store_expires_and_cannot_be_searched() {
     let listed = engine.list_vector_stores(&Default::default()).unwrap();
     assert_eq!(listed.data[0].status, VectorStoreStatus::Expired);
     let request = serde_json::from_value(serde_json::json!({"query": "anything"})).unwrap();
-    let error = engine.search_vector_store(&store.id, request).await.unwrap_err();
+    let error = engine
+        .search_vector_store(&store.id, request)
+        .await
+        .unwrap_err();
     assert_eq!(error.status(), 400);
     assert!(error.to_string().contains("expired"), "{error}");
     let file = upload(&engine, "late.txt", "too late").await;
@@ -169,7 +182,9 @@ async fn an_unused_store_expires_and_cannot_be_searched() {
 async fn use_moves_the_expiry_forward() {
     let dir = tempfile::tempdir().unwrap();
     let (engine, _provider) = engine_in(dir.path(), 2).await;
-    let store = engine.create_vector_store(CreateVectorStoreRequest::default()).unwrap();
+    let store = engine
+        .create_vector_store(CreateVectorStoreRequest::default())
+        .unwrap();
     assert_eq!(store.expires_at, None, "no policy, no expiry");
     let mut earlier = store.clone();
     earlier.last_active_at = Some(store.created_at - 1000);
@@ -194,7 +209,10 @@ async fn use_moves_the_expiry_forward() {
         .await
         .unwrap();
     let searched = engine.get_vector_store(&store.id).unwrap();
-    assert!(searched.last_active_at.unwrap() >= last, "a search is activity");
+    assert!(
+        searched.last_active_at.unwrap() >= last,
+        "a search is activity"
+    );
 }
 
 #[tokio::test]
@@ -209,10 +227,18 @@ async fn partial_uploads_left_by_a_crash_are_removed_at_start() {
     let orphan = dir.path().join("files").join("blobs").join("0".repeat(64));
     std::fs::write(&orphan, b"renamed but never recorded").unwrap();
     let (engine, _provider) = engine_in(dir.path(), 2).await;
-    assert_eq!(std::fs::read_dir(&tmp).unwrap().count(), 0, "partial uploads are removed");
+    assert_eq!(
+        std::fs::read_dir(&tmp).unwrap().count(),
+        0,
+        "partial uploads are removed"
+    );
     assert!(!orphan.exists(), "bytes no file points at are removed");
     let (_file, path) = engine.file_content(&kept).unwrap();
-    assert_eq!(std::fs::read(path).unwrap(), b"kept", "recorded files keep their bytes");
+    assert_eq!(
+        std::fs::read(path).unwrap(),
+        b"kept",
+        "recorded files keep their bytes"
+    );
 }
 
 #[tokio::test]
@@ -223,7 +249,8 @@ async fn without_a_files_folder_uploads_say_why() {
     let client =
         OpenAiCompatible::new(ProviderConfig::new(provider.base_url()).max_retries(0)).unwrap();
     let engine = Engine::new(store, Arc::new(client), EngineConfig::default());
-    let body = futures_util::stream::iter([Ok::<_, std::io::Error>(bytes::Bytes::from_static(b"x"))]);
+    let body =
+        futures_util::stream::iter([Ok::<_, std::io::Error>(bytes::Bytes::from_static(b"x"))]);
     let error = engine.stage_upload("x.txt", body).await.unwrap_err();
     assert!(error.to_string().contains("no folder for files"), "{error}");
 }
@@ -233,13 +260,23 @@ async fn provider_embeddings_come_from_an_openai_compatible_endpoint() {
     use hearth_engine::{Embedder, ProviderEmbedder};
     let provider = ScriptedOpenAi::start(vec![]).await;
     let embedder = ProviderEmbedder::new(provider.base_url(), None, "scripted-embedder");
-    let texts = vec!["red apples".to_owned(), "apples red".to_owned(), "blue sea".to_owned()];
+    let texts = vec![
+        "red apples".to_owned(),
+        "apples red".to_owned(),
+        "blue sea".to_owned(),
+    ];
     let vectors = embedder.embed(&texts).await.unwrap();
     assert_eq!(vectors.len(), 3);
     assert_eq!(vectors[0].len(), hearth_scripted::EMBEDDING_DIMENSIONS);
-    assert_eq!(vectors[0], vectors[1], "the same words give the same vector");
+    assert_eq!(
+        vectors[0], vectors[1],
+        "the same words give the same vector"
+    );
     assert_ne!(vectors[0], vectors[2]);
-    assert_eq!(vectors[0], hearth_scripted::scripted_embedding("red apples"));
+    assert_eq!(
+        vectors[0],
+        hearth_scripted::scripted_embedding("red apples")
+    );
     let sent: Vec<_> = provider
         .requests()
         .into_iter()
@@ -249,4 +286,3 @@ async fn provider_embeddings_come_from_an_openai_compatible_endpoint() {
     assert_eq!(sent[0].body["model"], "scripted-embedder");
     assert_eq!(sent[0].body["input"], serde_json::json!(texts));
 }
-

@@ -205,11 +205,13 @@ pub const EMBEDDING_DIMENSIONS: usize = 16;
 /// words point the same way, which is all a test of the plumbing needs.
 pub fn scripted_embedding(text: &str) -> Vec<f32> {
     let mut vector = vec![0f32; EMBEDDING_DIMENSIONS];
-    for word in text.split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty()) {
-        let hash = word
-            .to_lowercase()
-            .bytes()
-            .fold(2166136261u32, |h, b| (h ^ u32::from(b)).wrapping_mul(16777619));
+    for word in text
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+    {
+        let hash = word.to_lowercase().bytes().fold(2166136261u32, |h, b| {
+            (h ^ u32::from(b)).wrapping_mul(16777619)
+        });
         vector[hash as usize % EMBEDDING_DIMENSIONS] += 1.0;
     }
     let norm = vector.iter().map(|x| x * x).sum::<f32>().sqrt();
@@ -220,11 +222,19 @@ pub fn scripted_embedding(text: &str) -> Vec<f32> {
 }
 
 /// `POST /v1/embeddings`: `{model, input: string | [string]}` answered with scripted vectors.
-async fn embeddings(State(shared): State<Arc<Shared>>, uri: Uri, headers: HeaderMap, body: Bytes) -> Response {
+async fn embeddings(
+    State(shared): State<Arc<Shared>>,
+    uri: Uri,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
     let body = record(&shared, &uri, &headers, &body);
     let inputs: Vec<String> = match &body["input"] {
         Value::String(text) => vec![text.clone()],
-        Value::Array(items) => items.iter().map(|item| item.as_str().unwrap_or_default().to_owned()).collect(),
+        Value::Array(items) => items
+            .iter()
+            .map(|item| item.as_str().unwrap_or_default().to_owned())
+            .collect(),
         _ => {
             let error = serde_json::json!({"error": {"message": "'input' must be a string or a list of strings", "type": "invalid_request_error"}});
             return json_response(StatusCode::BAD_REQUEST, &error);

@@ -289,8 +289,14 @@ mod tests {
         assert_eq!(args.provider, ProviderKind::Openai);
         assert!(args.data_dir.is_none());
         assert!(args.provider_base_url.is_none());
-        assert_eq!(args.upload_limit_mb, 512, "the hosted upload limit is the default");
-        assert!(args.embeddings_model.is_none(), "search is by keyword unless told otherwise");
+        assert_eq!(
+            args.upload_limit_mb, 512,
+            "the hosted upload limit is the default"
+        );
+        assert!(
+            args.embeddings_model.is_none(),
+            "search is by keyword unless told otherwise"
+        );
     }
 
     #[test]

@@ -73,7 +73,11 @@ impl Blobs {
     }
 
     /// Streams `body` into a temporary file, hashing it, and stops as soon as it passes `limit`.
-    pub(crate) async fn receive<S, E>(&self, body: S, limit: u64) -> Result<StagedUpload, ReceiveError>
+    pub(crate) async fn receive<S, E>(
+        &self,
+        body: S,
+        limit: u64,
+    ) -> Result<StagedUpload, ReceiveError>
     where
         S: Stream<Item = Result<Bytes, E>>,
         E: Display,
@@ -133,7 +137,10 @@ impl Blobs {
                 }
             }
             Ok(_) => {}
-            Err(error) => log::warn!("could not tell whether {} is still used: {error}", path.display()),
+            Err(error) => log::warn!(
+                "could not tell whether {} is still used: {error}",
+                path.display()
+            ),
         }
     }
 
@@ -147,7 +154,8 @@ impl Blobs {
             }
         }
         for entry in read_dir(&self.root.join("blobs")) {
-            if matches!(store.files_at_path(&entry), Ok(0)) && std::fs::remove_file(&entry).is_ok() {
+            if matches!(store.files_at_path(&entry), Ok(0)) && std::fs::remove_file(&entry).is_ok()
+            {
                 removed += 1;
             }
         }

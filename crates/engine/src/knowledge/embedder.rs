@@ -38,7 +38,11 @@ pub struct ProviderEmbedder {
 
 impl ProviderEmbedder {
     /// An embedder asking `base_url` (e.g. `https://api.openai.com/v1`) for `model`'s vectors.
-    pub fn new(base_url: impl Into<String>, api_key: Option<ApiKey>, model: impl Into<String>) -> Self {
+    pub fn new(
+        base_url: impl Into<String>,
+        api_key: Option<ApiKey>,
+        model: impl Into<String>,
+    ) -> Self {
         Self {
             http: reqwest::Client::new(),
             base_url: base_url.into().trim_end_matches('/').to_owned(),
@@ -83,15 +87,16 @@ impl Embedder for ProviderEmbedder {
             .await
             .map_err(|error| format!("the embeddings request to {url} failed: {error}"))?;
         let status = response.status();
-        let body = response
-            .text()
-            .await
-            .map_err(|error| format!("the embeddings answer from {url} could not be read: {error}"))?;
+        let body = response.text().await.map_err(|error| {
+            format!("the embeddings answer from {url} could not be read: {error}")
+        })?;
         if !status.is_success() {
             return Err(format!("{url} answered {status}: {body}"));
         }
         let mut parsed: EmbeddingsResponse = serde_json::from_str(&body).map_err(|error| {
-            format!("{url} answered with something that is not an embeddings list ({error}): {body}")
+            format!(
+                "{url} answered with something that is not an embeddings list ({error}): {body}"
+            )
         })?;
         if parsed.data.len() != texts.len() {
             return Err(format!(

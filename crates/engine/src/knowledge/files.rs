@@ -59,16 +59,19 @@ impl Engine {
     {
         let blobs = self.blobs()?;
         let limit = self.upload_limit();
-        blobs.receive(body, limit).await.map_err(|error| match error {
-            ReceiveError::TooLarge => self.upload_too_large(filename),
-            ReceiveError::Body(reason) => EngineError::invalid(
-                format!("The upload of '{filename}' broke off: {reason}"),
-                Some("file"),
-            ),
-            ReceiveError::Io(reason) => {
-                EngineError::Internal(format!("Could not store the upload of '{filename}': {reason}"))
-            }
-        })
+        blobs
+            .receive(body, limit)
+            .await
+            .map_err(|error| match error {
+                ReceiveError::TooLarge => self.upload_too_large(filename),
+                ReceiveError::Body(reason) => EngineError::invalid(
+                    format!("The upload of '{filename}' broke off: {reason}"),
+                    Some("file"),
+                ),
+                ReceiveError::Io(reason) => EngineError::Internal(format!(
+                    "Could not store the upload of '{filename}': {reason}"
+                )),
+            })
     }
 
     /// The second half of `POST /files`: makes staged bytes a file. Identical bytes are kept once.
@@ -80,7 +83,10 @@ impl Engine {
     ) -> EngineResult<FileObject> {
         params.validate()?;
         if filename.trim().is_empty() {
-            return Err(EngineError::invalid("The uploaded file has no name.", Some("file")));
+            return Err(EngineError::invalid(
+                "The uploaded file has no name.",
+                Some("file"),
+            ));
         }
         let created_at = now();
         let file = FileObject {
@@ -98,9 +104,9 @@ impl Engine {
         };
         let blobs = self.blobs()?;
         let _guard = self.knowledge().lock_blobs();
-        let path = blobs
-            .keep(staged)
-            .map_err(|error| EngineError::Internal(format!("Could not store '{filename}': {error}")))?;
+        let path = blobs.keep(staged).map_err(|error| {
+            EngineError::Internal(format!("Could not store '{filename}': {error}"))
+        })?;
         if let Err(error) = self.store().insert_file(&file, &path) {
             blobs.release(self.store(), &path);
             return Err(error.into());
@@ -109,7 +115,11 @@ impl Engine {
     }
 
     /// A file Hearth makes itself (purpose `assistants_output`, which uploads may not use).
-    pub async fn create_output_file<S, E>(&self, filename: &str, body: S) -> EngineResult<FileObject>
+    pub async fn create_output_file<S, E>(
+        &self,
+        filename: &str,
+        body: S,
+    ) -> EngineResult<FileObject>
     where
         S: Stream<Item = Result<Bytes, E>>,
         E: Display,
@@ -129,9 +139,9 @@ impl Engine {
         };
         let blobs = self.blobs()?;
         let _guard = self.knowledge().lock_blobs();
-        let path = blobs
-            .keep(staged)
-            .map_err(|error| EngineError::Internal(format!("Could not store '{filename}': {error}")))?;
+        let path = blobs.keep(staged).map_err(|error| {
+            EngineError::Internal(format!("Could not store '{filename}': {error}"))
+        })?;
         self.store().insert_file(&file, &path)?;
         Ok(file)
     }
@@ -149,7 +159,9 @@ impl Engine {
             && !(1..=10_000).contains(&limit)
         {
             return Err(EngineError::invalid(
-                format!("Invalid 'limit': integer out of range. Expected a value between 1 and 10000, but got {limit} instead."),
+                format!(
+                    "Invalid 'limit': integer out of range. Expected a value between 1 and 10000, but got {limit} instead."
+                ),
                 Some("limit"),
             ));
         }

@@ -66,7 +66,10 @@ impl Engine {
         let ending = match outcome {
             Ok(()) => Some((VectorStoreFileStatus::Completed, None)),
             Err(Stop::Failed(error)) => {
-                log::warn!("indexing {file_id} in {vector_store_id} failed: {}", error.message);
+                log::warn!(
+                    "indexing {file_id} in {vector_store_id} failed: {}",
+                    error.message
+                );
                 Some((VectorStoreFileStatus::Failed, Some(error)))
             }
             Err(Stop::Gone) => None,
@@ -91,18 +94,27 @@ impl Engine {
     async fn index_steps(&self, vector_store_id: &str, file_id: &str) -> Result<(), Stop> {
         let attachment = self.pending(vector_store_id, file_id)?;
         let (file, path) = self.file_content(file_id).map_err(|_| {
-            Stop::Failed(server_error(format!("The file {file_id} was deleted before it was indexed.")))
+            Stop::Failed(server_error(format!(
+                "The file {file_id} was deleted before it was indexed."
+            )))
         })?;
         let sizes = sizes_of(&attachment);
         let filename = file.filename.clone();
         let chunks = tokio::task::spawn_blocking(move || {
             let bytes = std::fs::read(&path).map_err(|error| {
-                server_error(format!("{filename}: the stored bytes could not be read: {error}"))
+                server_error(format!(
+                    "{filename}: the stored bytes could not be read: {error}"
+                ))
             })?;
             pipeline::prepare(&filename, &bytes, sizes)
         })
         .await
-        .map_err(|error| Stop::Failed(server_error(format!("{}: parsing stopped: {error}", file.filename))))?
+        .map_err(|error| {
+            Stop::Failed(server_error(format!(
+                "{}: parsing stopped: {error}",
+                file.filename
+            )))
+        })?
         .map_err(Stop::Failed)?;
         self.write_chunks(vector_store_id, file_id, &chunks)?;
         self.embed_file(vector_store_id, file_id).await
@@ -139,13 +151,22 @@ impl Engine {
         let model = embedder.model().to_owned();
         let missing = self
             .store()
-            .read(|tx| Ok(pipeline::chunks_missing_vectors(tx, vector_store_id, file_id, &model)))
+            .read(|tx| {
+                Ok(pipeline::chunks_missing_vectors(
+                    tx,
+                    vector_store_id,
+                    file_id,
+                    &model,
+                ))
+            })
             .map_err(EngineError::from)??;
         for batch in missing.chunks(EMBED_BATCH) {
             self.pending(vector_store_id, file_id)?;
             let texts: Vec<String> = batch.iter().map(|(_, text)| text.clone()).collect();
             let vectors = embedder.embed(&texts).await.map_err(|error| {
-                Stop::Failed(server_error(format!("Embedding with {model} failed: {error}")))
+                Stop::Failed(server_error(format!(
+                    "Embedding with {model} failed: {error}"
+                )))
             })?;
             let pairs: Vec<(i64, Vec<f32>)> =
                 batch.iter().map(|(id, _)| *id).zip(vectors).collect();

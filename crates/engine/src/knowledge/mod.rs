@@ -47,14 +47,20 @@ impl Knowledge {
         let blobs = match &config.files_dir {
             None => Err("This Hearth has no folder for files; uploads are turned off.".to_owned()),
             Some(dir) => blobs::Blobs::open(dir).map_err(|error| {
-                format!("The files folder {} could not be created: {error}", dir.display())
+                format!(
+                    "The files folder {} could not be created: {error}",
+                    dir.display()
+                )
             }),
         };
         if let Err(problem) = &blobs {
             log::warn!("{problem}");
         }
         match &config.embedder {
-            Some(embedder) => log::info!("file search: hybrid (keywords and {} vectors)", embedder.model()),
+            Some(embedder) => log::info!(
+                "file search: hybrid (keywords and {} vectors)",
+                embedder.model()
+            ),
             None => log::info!("file search: keywords only (BM25); no embedder is configured"),
         }
         Self {
@@ -68,7 +74,9 @@ impl Knowledge {
 
     pub(crate) fn lock_blobs(&self) -> MutexGuard<'_, ()> {
         // The guard protects no data, only an order of file operations.
-        self.blob_lock.lock().unwrap_or_else(PoisonError::into_inner)
+        self.blob_lock
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
     }
 }
 
@@ -119,7 +127,10 @@ impl Engine {
     }
 
     /// `POST /vector_stores`
-    pub fn create_vector_store(&self, request: CreateVectorStoreRequest) -> EngineResult<VectorStore> {
+    pub fn create_vector_store(
+        &self,
+        request: CreateVectorStoreRequest,
+    ) -> EngineResult<VectorStore> {
         self.create_vector_store_now(request)
     }
 

@@ -36,7 +36,10 @@ pub(crate) struct ChunkHit {
 }
 
 /// What a search asks the index.
-#[allow(dead_code, reason = "the fields are read by the chunk index, which plugs in here")]
+#[allow(
+    dead_code,
+    reason = "the fields are read by the chunk index, which plugs in here"
+)]
 pub(crate) struct ChunkQuery<'a> {
     pub vector_store_ids: &'a [String],
     pub query: &'a str,
@@ -79,7 +82,9 @@ pub(crate) fn prepare(
         .map(|word| (word.as_ptr() as usize - text.as_ptr() as usize, word))
         .collect();
     let size = sizes.max_chunk_size_tokens.max(1) as usize;
-    let step = size.saturating_sub(sizes.chunk_overlap_tokens as usize).max(1);
+    let step = size
+        .saturating_sub(sizes.chunk_overlap_tokens as usize)
+        .max(1);
     let mut chunks = Vec::new();
     let mut first = 0;
     while first < words.len() {
@@ -105,7 +110,10 @@ pub(crate) fn prepare(
 }
 
 /// The parsed text of a file, one part per page or section.
-pub(crate) fn parsed_text(filename: &str, bytes: &[u8]) -> Result<Vec<String>, VectorStoreFileError> {
+pub(crate) fn parsed_text(
+    filename: &str,
+    bytes: &[u8],
+) -> Result<Vec<String>, VectorStoreFileError> {
     Ok(vec![text_of(filename, bytes)?])
 }
 
@@ -130,7 +138,11 @@ pub(crate) fn chunks_missing_vectors(
 }
 
 /// Stores vectors of `model` for chunks.
-pub(crate) fn set_vectors(_tx: &Tx<'_>, _model: &str, _vectors: &[(i64, Vec<f32>)]) -> EngineResult<()> {
+pub(crate) fn set_vectors(
+    _tx: &Tx<'_>,
+    _model: &str,
+    _vectors: &[(i64, Vec<f32>)],
+) -> EngineResult<()> {
     Ok(())
 }
 
@@ -172,13 +184,17 @@ mod tests {
         let chunks = prepare("a.txt", text.as_bytes(), sizes).unwrap();
         assert_eq!(chunks[0].text, "one two three four");
         assert_eq!(chunks[1].text, "three four five six");
-        assert_eq!(&text[chunks[1].start as usize..chunks[1].end as usize], chunks[1].text);
+        assert_eq!(
+            &text[chunks[1].start as usize..chunks[1].end as usize],
+            chunks[1].text
+        );
         assert_eq!(chunks.last().unwrap().text, "five six seven");
     }
 
     #[test]
     fn binary_files_fail_with_their_name() {
-        let error = prepare("photo.png", &[0x89, 0x50, 0xff, 0xfe], StaticChunking::AUTO).unwrap_err();
+        let error =
+            prepare("photo.png", &[0x89, 0x50, 0xff, 0xfe], StaticChunking::AUTO).unwrap_err();
         assert_eq!(error.code, VectorStoreFileErrorCode::UnsupportedFile);
         assert!(error.message.contains("photo.png"));
     }

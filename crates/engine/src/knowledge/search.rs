@@ -28,7 +28,10 @@ impl Engine {
         self.usable_vector_store(vector_store_id)?;
         let queries = request.query.to_vec();
         if queries.iter().all(|query| query.trim().is_empty()) {
-            return Err(EngineError::invalid("'query' must not be empty.", Some("query")));
+            return Err(EngineError::invalid(
+                "'query' must not be empty.",
+                Some("query"),
+            ));
         }
         let threshold = request
             .ranking_options
@@ -91,13 +94,17 @@ impl Engine {
                     Ok(mut vectors) => vectors.pop(),
                     Err(error) => {
                         // The keyword half still answers; a broken embedder must not stop search.
-                        log::warn!("the query could not be embedded, searching by keyword only: {error}");
+                        log::warn!(
+                            "the query could not be embedded, searching by keyword only: {error}"
+                        );
                         None
                     }
                 },
                 None => None,
             };
-            let model = embedder.as_ref().map(|embedder| embedder.model().to_owned());
+            let model = embedder
+                .as_ref()
+                .map(|embedder| embedder.model().to_owned());
             let query_vector = match (&model, &vector) {
                 (Some(model), Some(vector)) => Some((model.as_str(), vector.as_slice())),
                 _ => None,
@@ -123,7 +130,11 @@ impl Engine {
             }
         }
         let mut hits: Vec<ChunkHit> = best.into_values().collect();
-        hits.sort_by(|a, b| b.score.total_cmp(&a.score).then(a.chunk_id.cmp(&b.chunk_id)));
+        hits.sort_by(|a, b| {
+            b.score
+                .total_cmp(&a.score)
+                .then(a.chunk_id.cmp(&b.chunk_id))
+        });
         hits.truncate(limit as usize);
         Ok(hits)
     }

@@ -4,9 +4,9 @@
 use hearth_store::Tx;
 use hearth_wire::{
     ChunkingStrategyRequest, CreateVectorStoreFileRequest, FileContentPageTag, FileContentPart,
-    ListResponse, ListVectorStoreFilesQuery, UpdateVectorStoreFileAttributesRequest,
-    Validate, VectorStoreFile, VectorStoreFileContent, VectorStoreFileDeleted,
-    VectorStoreFileStatus, VectorStoreFileTag,
+    ListResponse, ListVectorStoreFilesQuery, UpdateVectorStoreFileAttributesRequest, Validate,
+    VectorStoreFile, VectorStoreFileContent, VectorStoreFileDeleted, VectorStoreFileStatus,
+    VectorStoreFileTag,
 };
 
 use super::counts::refresh_after_file_change;
@@ -152,9 +152,8 @@ impl Engine {
             let bytes = std::fs::read(&path).map_err(|error| {
                 EngineError::Internal(format!("Could not read '{}': {error}", file.filename))
             })?;
-            pipeline::parsed_text(&file.filename, &bytes).map_err(|error| {
-                EngineError::invalid(error.message, Some("file_id"))
-            })
+            pipeline::parsed_text(&file.filename, &bytes)
+                .map_err(|error| EngineError::invalid(error.message, Some("file_id")))
         })
         .await
         .map_err(|error| EngineError::Internal(format!("Parsing stopped: {error}")))??;

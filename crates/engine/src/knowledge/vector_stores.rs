@@ -49,7 +49,9 @@ impl Engine {
                     chunking_strategy: request.chunking_strategy,
                     attributes: None,
                 };
-                attached.push(super::vector_store_files::attach(tx, &store.id, file, None)?);
+                attached.push(super::vector_store_files::attach(
+                    tx, &store.id, file, None,
+                )?);
             }
             Ok::<_, EngineError>(attached)
         })?;

@@ -73,7 +73,10 @@ pub async fn upload(
         }
     }
     let Some((filename, upload)) = staged else {
-        return Err(Failure::invalid("Missing required parameter: 'file'.", Some("file")));
+        return Err(Failure::invalid(
+            "Missing required parameter: 'file'.",
+            Some("file"),
+        ));
     };
     let params = upload_params(fields)?;
     Ok(Json(engine.create_file(upload, &filename, params)?))
@@ -81,7 +84,10 @@ pub async fn upload(
 
 fn bad_form(error: axum::extract::multipart::MultipartError) -> Failure {
     Failure::invalid(
-        format!("The multipart body could not be read: {}", error.body_text()),
+        format!(
+            "The multipart body could not be read: {}",
+            error.body_text()
+        ),
         None,
     )
 }

@@ -1,11 +1,11 @@
 //! The `/v1` routes, one module per resource, and the layers every request passes through.
 
 mod assistants;
+mod files;
 mod messages;
 mod models;
 mod runs;
 mod steps;
-mod files;
 mod threads;
 mod vector_stores;
 

@@ -87,7 +87,9 @@ fn files_query(params: ListParams) -> Result<ListVectorStoreFilesQuery, Failure>
         }
         Some(other) => {
             return Err(Failure::invalid(
-                format!("Invalid value for 'filter': expected one of 'in_progress', 'completed', 'failed' or 'cancelled', but got '{other}' instead."),
+                format!(
+                    "Invalid value for 'filter': expected one of 'in_progress', 'completed', 'failed' or 'cancelled', but got '{other}' instead."
+                ),
                 Some("filter"),
             ));
         }
@@ -134,7 +136,9 @@ pub async fn update_file(
     Path((id, file_id)): Path<(String, String)>,
     JsonBody(request): JsonBody<UpdateVectorStoreFileAttributesRequest>,
 ) -> ApiResult<Json<VectorStoreFile>> {
-    Ok(Json(engine.update_vector_store_file(&id, &file_id, request)?))
+    Ok(Json(
+        engine.update_vector_store_file(&id, &file_id, request)?,
+    ))
 }
 
 /// `DELETE /v1/vector_stores/{vector_store_id}/files/{file_id}`

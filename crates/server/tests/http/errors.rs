@@ -73,7 +73,10 @@ async fn unknown_files_and_vector_stores_are_404s_in_the_hosted_words() {
     assert_eq!(error["message"], "No such File object: file-nope");
     let error = envelope(
         server
-            .post("/v1/vector_stores/vs_1/files", &json!({"file_id": "file-1"}))
+            .post(
+                "/v1/vector_stores/vs_1/files",
+                &json!({"file_id": "file-1"}),
+            )
             .send()
             .await
             .unwrap(),

@@ -9,7 +9,9 @@ use serde_json::{Value, json};
 use crate::support::{TOKEN, start, start_with};
 
 fn count_in(dir: &std::path::Path) -> usize {
-    std::fs::read_dir(dir).map(|entries| entries.count()).unwrap_or(0)
+    std::fs::read_dir(dir)
+        .map(|entries| entries.count())
+        .unwrap_or(0)
 }
 
 #[tokio::test]
@@ -31,10 +33,18 @@ async fn an_upload_is_listed_retrieved_read_back_and_deleted() {
     assert_eq!(listed["object"], "list");
     assert_eq!(listed["data"][0]["id"], id);
     let other = server.get_ok("/v1/files?purpose=batch").await;
-    assert_eq!(other["data"], json!([]), "the purpose filter leaves other files out");
+    assert_eq!(
+        other["data"],
+        json!([]),
+        "the purpose filter leaves other files out"
+    );
     assert_eq!(server.get_ok(&format!("/v1/files/{id}")).await, file);
 
-    let content = server.get(&format!("/v1/files/{id}/content")).send().await.unwrap();
+    let content = server
+        .get(&format!("/v1/files/{id}/content"))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(content.status(), 200);
     assert_eq!(content.headers()["content-type"], "text/markdown");
     assert_eq!(content.bytes().await.unwrap().as_ref(), text);
@@ -49,10 +59,17 @@ async fn an_upload_is_listed_retrieved_read_back_and_deleted() {
         .json()
         .await
         .unwrap();
-    assert_eq!(deleted, json!({"id": id, "object": "file", "deleted": true}));
+    assert_eq!(
+        deleted,
+        json!({"id": id, "object": "file", "deleted": true})
+    );
     let gone = server.get(&format!("/v1/files/{id}")).send().await.unwrap();
     assert_eq!(gone.status(), 404);
-    assert_eq!(count_in(&server.files_dir().join("blobs")), 0, "the bytes went with the file");
+    assert_eq!(
+        count_in(&server.files_dir().join("blobs")),
+        0,
+        "the bytes went with the file"
+    );
 }
 
 #[tokio::test]
@@ -70,7 +87,11 @@ async fn identical_bytes_are_stored_once_and_kept_while_a_file_uses_them() {
         .send()
         .await
         .unwrap();
-    let content = server.get(&format!("/v1/files/{second}/content")).send().await.unwrap();
+    let content = server
+        .get(&format!("/v1/files/{second}/content"))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(content.bytes().await.unwrap().as_ref(), b"same words");
     assert_eq!(count_in(&blobs), 1);
 }
@@ -91,7 +112,11 @@ async fn an_upload_past_the_limit_is_a_413_naming_the_limit_and_leaves_nothing()
         "the message should name the file and the limit: {message}"
     );
     assert_eq!(server.get_ok("/v1/files").await["data"], json!([]));
-    assert_eq!(count_in(&server.files_dir().join("tmp")), 0, "no partial bytes are left");
+    assert_eq!(
+        count_in(&server.files_dir().join("tmp")),
+        0,
+        "no partial bytes are left"
+    );
 }
 
 #[tokio::test]
@@ -117,7 +142,11 @@ async fn an_upload_that_breaks_off_leaves_nothing_listed() {
     .unwrap();
     tokio::time::sleep(std::time::Duration::from_millis(300)).await;
     assert_eq!(server.get_ok("/v1/files").await["data"], json!([]));
-    assert_eq!(count_in(&server.files_dir().join("tmp")), 0, "the partial upload is removed");
+    assert_eq!(
+        count_in(&server.files_dir().join("tmp")),
+        0,
+        "the partial upload is removed"
+    );
     assert_eq!(count_in(&server.files_dir().join("blobs")), 0);
 }
 
@@ -140,15 +169,27 @@ async fn lists_page_with_after_and_order_up_to_ten_thousand() {
     let server = start(vec![]).await;
     let mut ids = Vec::new();
     for index in 0..3 {
-        ids.push(server.upload_ok(&format!("{index}.txt"), format!("file {index}").as_bytes()).await);
+        ids.push(
+            server
+                .upload_ok(&format!("{index}.txt"), format!("file {index}").as_bytes())
+                .await,
+        );
     }
     let page = server.get_ok("/v1/files?order=asc&limit=2").await;
     assert_eq!(page["data"].as_array().unwrap().len(), 2);
     assert_eq!(page["has_more"], true);
     let after = page["last_id"].as_str().unwrap();
-    let rest = server.get_ok(&format!("/v1/files?order=asc&after={after}")).await;
+    let rest = server
+        .get_ok(&format!("/v1/files?order=asc&after={after}"))
+        .await;
     assert_eq!(rest["data"][0]["id"], ids[2]);
-    assert_eq!(server.get_ok("/v1/files?limit=10000").await["data"].as_array().unwrap().len(), 3);
+    assert_eq!(
+        server.get_ok("/v1/files?limit=10000").await["data"]
+            .as_array()
+            .unwrap()
+            .len(),
+        3
+    );
     let too_many = server.get("/v1/files?limit=10001").send().await.unwrap();
     assert_eq!(too_many.status(), 400);
 }
@@ -160,16 +201,25 @@ async fn the_client_uploads_lists_and_downloads_against_the_server() {
     let path = dir.path().join("report.txt");
     std::fs::write(&path, "Quarterly report: revenue rose by a tenth.").unwrap();
     let client = server.client();
-    let file = client.upload_file(&FileUpload::new(&path, "assistants")).await.unwrap();
+    let file = client
+        .upload_file(&FileUpload::new(&path, "assistants"))
+        .await
+        .unwrap();
     assert_eq!(file.filename, "report.txt");
     let page = client.list_files(&Default::default()).await.unwrap();
     assert_eq!(page.data[0].id, file.id);
     let bytes = client.file_content(&file.id).await.unwrap();
-    assert_eq!(bytes.as_ref(), b"Quarterly report: revenue rose by a tenth.");
+    assert_eq!(
+        bytes.as_ref(),
+        b"Quarterly report: revenue rose by a tenth."
+    );
     let target = dir.path().join("copy.txt");
     client.download_file(&file.id, &target).await.unwrap();
     let mut copy = String::new();
-    std::fs::File::open(&target).unwrap().read_to_string(&mut copy).unwrap();
+    std::fs::File::open(&target)
+        .unwrap()
+        .read_to_string(&mut copy)
+        .unwrap();
     assert_eq!(copy, "Quarterly report: revenue rose by a tenth.");
     let store = client
         .create_vector_store(&json!({"name": "reports", "file_ids": [file.id]}))
