@@ -35,7 +35,9 @@ pub enum BackendError {
 impl From<EngineError> for BackendError {
     fn from(error: EngineError) -> Self {
         match error {
-            EngineError::InvalidRequest(api) => BackendError::Invalid(api.message),
+            EngineError::InvalidRequest(api) | EngineError::TooLarge(api) => {
+                BackendError::Invalid(api.message)
+            }
             EngineError::NotFound(message) => BackendError::NotFound(message),
             EngineError::Internal(message) => BackendError::Internal(message),
         }

@@ -28,7 +28,8 @@ pub use models::{DownloadProgressView, LocalModelList, LocalModelView};
 /// Where the app keeps its files.
 #[derive(Debug, Clone)]
 pub struct Paths {
-    /// The data folder: `hearth.db` and the remote profiles' mirrors.
+    /// The data folder: `hearth.db`, uploaded files' bytes (`files`) and the remote profiles'
+    /// mirrors.
     pub data_dir: PathBuf,
     /// The settings file.
     pub settings_file: PathBuf,
@@ -73,7 +74,11 @@ impl Hearth {
         })?;
         let store = Store::open(paths.data_dir.join("hearth.db"))?;
         let router = Arc::new(Router::new());
-        let engine = Engine::new(store, router.clone(), EngineConfig::default());
+        let config = EngineConfig {
+            files_dir: Some(paths.data_dir.join("files")),
+            ..EngineConfig::default()
+        };
+        let engine = Engine::new(store, router.clone(), config);
         let closed = engine.recover()?;
         if closed > 0 {
             log::info!("closed {closed} run(s) left unfinished by the last session");

@@ -1,6 +1,7 @@
 //! The engine handle: the store, the model provider and the runs being executed right now.
 
 use std::collections::HashMap;
+use std::path::PathBuf;
 use std::sync::{Arc, Mutex, PoisonError};
 use std::time::{Duration, Instant};
 
@@ -8,6 +9,7 @@ use hearth_store::Store;
 use hearth_wire::UnixTime;
 use tokio_util::sync::CancellationToken;
 
+use crate::knowledge::{Embedder, Knowledge};
 use crate::providers::{ModelInfo, Provider};
 
 /// How long the provider's model list (for context windows) is trusted before it is asked again.
@@ -22,7 +24,19 @@ pub struct EngineConfig {
     pub run_expiry: Duration,
     /// Context window assumed for models whose provider does not say.
     pub default_context_window: u64,
+    /// Folder where uploaded files' bytes are kept (normally `files` beside the database); without
+    /// one, uploads are refused with a message saying so.
+    pub files_dir: Option<PathBuf>,
+    /// Largest file an upload may send, in bytes (the hosted API's 512 MB by default).
+    pub upload_limit: u64,
+    /// Turns chunks into vectors for search; without one, search ranks by keywords (BM25) alone.
+    pub embedder: Option<Arc<dyn Embedder>>,
+    /// How many files are parsed, chunked and embedded at once.
+    pub indexing_workers: usize,
 }
+
+/// The hosted API's upload limit: 512 MB.
+pub const DEFAULT_UPLOAD_LIMIT: u64 = 512 * 1024 * 1024;
 
 impl Default for EngineConfig {
     fn default() -> Self {
@@ -30,6 +44,10 @@ impl Default for EngineConfig {
             requires_action_timeout: Duration::from_secs(10 * 60),
             run_expiry: Duration::from_secs(10 * 60),
             default_context_window: 128_000,
+            files_dir: None,
+            upload_limit: DEFAULT_UPLOAD_LIMIT,
+            embedder: None,
+            indexing_workers: 2,
         }
     }
 }
@@ -48,6 +66,8 @@ pub(crate) struct Inner {
     active: Mutex<HashMap<String, CancellationToken>>,
     /// The provider's models as last listed, so a run does not wait for a listing each time.
     models: tokio::sync::Mutex<Option<(Instant, Vec<ModelInfo>)>>,
+    /// Files, vector stores and their indexing.
+    pub(crate) knowledge: Knowledge,
 }
 
 impl Engine {
@@ -55,6 +75,7 @@ impl Engine {
     pub fn new(store: Store, provider: Arc<dyn Provider>, config: EngineConfig) -> Self {
         Self {
             inner: Arc::new(Inner {
+                knowledge: Knowledge::new(&config),
                 store,
                 provider,
                 config,

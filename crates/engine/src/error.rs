@@ -8,6 +8,9 @@ pub enum EngineError {
     /// The request is malformed or not allowed in the current state (400).
     #[error("{}", .0.message)]
     InvalidRequest(ApiError),
+    /// An upload is larger than the configured limit (413).
+    #[error("{}", .0.message)]
+    TooLarge(ApiError),
     /// The object does not exist (404).
     #[error("{0}")]
     NotFound(String),
@@ -35,6 +38,7 @@ impl EngineError {
     pub fn status(&self) -> u16 {
         match self {
             EngineError::InvalidRequest(_) => 400,
+            EngineError::TooLarge(_) => 413,
             EngineError::NotFound(_) => 404,
             EngineError::Internal(_) => 500,
         }
@@ -43,7 +47,7 @@ impl EngineError {
     /// The body of the error envelope.
     pub fn to_api_error(&self) -> ApiError {
         match self {
-            EngineError::InvalidRequest(error) => error.clone(),
+            EngineError::InvalidRequest(error) | EngineError::TooLarge(error) => error.clone(),
             EngineError::NotFound(message) => {
                 ApiError::invalid_request(message.clone(), None, None)
             }

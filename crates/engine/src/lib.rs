@@ -16,9 +16,12 @@ mod resources;
 mod runs;
 mod threads;
 
-pub use engine::{Engine, EngineConfig};
+pub use engine::{DEFAULT_UPLOAD_LIMIT, Engine, EngineConfig};
 pub use error::{EngineError, EngineResult};
-pub use knowledge::{FileSearchHit, FileSearchQuery};
+pub use knowledge::{
+    DEFAULT_SEARCH_RESULTS, Embedder, FileSearchHit, FileSearchQuery, ProviderEmbedder,
+    StagedUpload,
+};
 pub use parse::request_body;
 pub use runs::RunStream;
 pub use runs::recovery::INTERRUPTED;

@@ -26,7 +26,7 @@ mod server;
 pub use anthropic::AnthropicWire;
 pub use openai::OpenAiWire;
 pub use script::{Ending, Script, ScriptedCall};
-pub use server::{Recorded, Scripted, Wire};
+pub use server::{EMBEDDING_DIMENSIONS, Recorded, Scripted, Wire, scripted_embedding};
 
 /// A scripted OpenAI-compatible server; its base URL ends in `/v1`.
 pub type ScriptedOpenAi = Scripted<OpenAiWire>;

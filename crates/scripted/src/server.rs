@@ -88,6 +88,7 @@ impl<W: Wire> Scripted<W> {
         let router = Router::new()
             .route(W::CHAT_PATH, post(chat::<W>))
             .route(W::MODELS_PATH, get(models::<W>))
+            .route(EMBEDDINGS_PATH, post(embeddings))
             .with_state(shared.clone());
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
             .await
@@ -191,6 +192,61 @@ async fn models<W: Wire>(
     record(&shared, &uri, &headers, b"");
     let body = W::models_body(&lock(&shared.models));
     json_response(StatusCode::OK, &body)
+}
+
+/// Path of the OpenAI-compatible embeddings endpoint.
+const EMBEDDINGS_PATH: &str = "/v1/embeddings";
+
+/// Length of the scripted embeddings.
+pub const EMBEDDING_DIMENSIONS: usize = 16;
+
+/// A deterministic stand-in for an embedding model: each lower-cased word adds to one of
+/// [`EMBEDDING_DIMENSIONS`] buckets (by a stable hash), and the vector is normalized. Texts sharing
+/// words point the same way, which is all a test of the plumbing needs.
+pub fn scripted_embedding(text: &str) -> Vec<f32> {
+    let mut vector = vec![0f32; EMBEDDING_DIMENSIONS];
+    for word in text
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+    {
+        let hash = word.to_lowercase().bytes().fold(2166136261u32, |h, b| {
+            (h ^ u32::from(b)).wrapping_mul(16777619)
+        });
+        vector[hash as usize % EMBEDDING_DIMENSIONS] += 1.0;
+    }
+    let norm = vector.iter().map(|x| x * x).sum::<f32>().sqrt();
+    if norm > 0.0 {
+        vector.iter_mut().for_each(|x| *x /= norm);
+    }
+    vector
+}
+
+/// `POST /v1/embeddings`: `{model, input: string | [string]}` answered with scripted vectors.
+async fn embeddings(
+    State(shared): State<Arc<Shared>>,
+    uri: Uri,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    let body = record(&shared, &uri, &headers, &body);
+    let inputs: Vec<String> = match &body["input"] {
+        Value::String(text) => vec![text.clone()],
+        Value::Array(items) => items
+            .iter()
+            .map(|item| item.as_str().unwrap_or_default().to_owned())
+            .collect(),
+        _ => {
+            let error = serde_json::json!({"error": {"message": "'input' must be a string or a list of strings", "type": "invalid_request_error"}});
+            return json_response(StatusCode::BAD_REQUEST, &error);
+        }
+    };
+    let data: Vec<Value> = inputs
+        .iter()
+        .enumerate()
+        .map(|(index, text)| serde_json::json!({"object": "embedding", "index": index, "embedding": scripted_embedding(text)}))
+        .collect();
+    let answer = serde_json::json!({"object": "list", "data": data, "model": body["model"], "usage": {"prompt_tokens": 0, "total_tokens": 0}});
+    json_response(StatusCode::OK, &answer)
 }
 
 async fn chat<W: Wire>(

@@ -8,7 +8,7 @@ use std::sync::Arc;
 
 use clap::{Parser, ValueEnum};
 use hearth_engine::providers::{ApiKey, Provider, ProviderApi, ProviderConfig};
-use hearth_engine::{Engine, EngineConfig};
+use hearth_engine::{Embedder, Engine, EngineConfig, ProviderEmbedder};
 use hearth_local::{LocalConfig, LocalProvider, ModelSource};
 use hearth_store::Store;
 use tokio::net::TcpListener;
@@ -44,6 +44,13 @@ pub struct Args {
     /// `.gguf`); without it, every model in the data folder's `models` folder.
     #[arg(long)]
     pub model: Option<PathBuf>,
+    /// Largest file an upload may send, in megabytes.
+    #[arg(long, default_value_t = 512)]
+    pub upload_limit_mb: u64,
+    /// Embed file chunks with this model of the provider's OpenAI-compatible `/v1/embeddings`
+    /// (at --provider-base-url) instead of searching by keyword only.
+    #[arg(long)]
+    pub embeddings_model: Option<String>,
     /// Bearer token clients must send.
     #[arg(long, env = "HEARTH_TOKEN", hide_env_values = true)]
     pub token: Option<String>,
@@ -141,9 +148,15 @@ async fn run(args: Args, token: Token) -> Result<(), StartError> {
     let provider = match args.provider {
         ProviderKind::Local => local_provider(args.model, &data_dir)?,
         _ if args.model.is_some() => return Err(StartError::ModelWithoutLocal),
-        kind => provider(kind, args.provider_base_url)?,
+        kind => provider(kind, args.provider_base_url.clone())?,
     };
-    let engine = Engine::new(store, provider, EngineConfig::default());
+    let config = EngineConfig {
+        files_dir: Some(data_dir.join("files")),
+        upload_limit: args.upload_limit_mb.saturating_mul(1024 * 1024),
+        embedder: embedder(args.embeddings_model, args.provider_base_url.as_deref()),
+        ..EngineConfig::default()
+    };
+    let engine = Engine::new(store, provider, config);
     let closed = engine.recover().map_err(StartError::Recover)?;
     if closed > 0 {
         log::info!("closed {closed} run(s) left unfinished by the last process");
@@ -224,6 +237,18 @@ fn provider(kind: ProviderKind, base_url: Option<String>) -> Result<Arc<dyn Prov
     api.build(config).map_err(StartError::Provider)
 }
 
+/// The embedder file search uses; none means search by keyword only, which is logged.
+fn embedder(model: Option<String>, base_url: Option<&str>) -> Option<Arc<dyn Embedder>> {
+    let model = model?;
+    let base_url = base_url.unwrap_or(ProviderApi::OpenAiCompatible.default_base_url());
+    let key = std::env::var(PROVIDER_KEY_ENV)
+        .ok()
+        .filter(|key| !key.is_empty())
+        .map(ApiKey::new);
+    log::info!("file search embeds with {model} at {base_url}");
+    Some(Arc::new(ProviderEmbedder::new(base_url, key, model)))
+}
+
 /// Resolves on SIGINT (Ctrl-C) or, on Unix, SIGTERM.
 async fn shutdown_signal() {
     let interrupt = async {
@@ -264,6 +289,14 @@ mod tests {
         assert_eq!(args.provider, ProviderKind::Openai);
         assert!(args.data_dir.is_none());
         assert!(args.provider_base_url.is_none());
+        assert_eq!(
+            args.upload_limit_mb, 512,
+            "the hosted upload limit is the default"
+        );
+        assert!(
+            args.embeddings_model.is_none(),
+            "search is by keyword unless told otherwise"
+        );
     }
 
     #[test]

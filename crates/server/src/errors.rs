@@ -43,18 +43,6 @@ impl Failure {
             ),
         )
     }
-
-    /// A 404 for an endpoint Hearth does not serve yet. 404, not 501: SDKs retry every 5xx.
-    pub fn not_served(resource: &str) -> Self {
-        Self::new(
-            StatusCode::NOT_FOUND,
-            ApiError::invalid_request(
-                format!("Hearth does not serve /v1/{resource} yet."),
-                None,
-                Some("unknown_url".to_owned()),
-            ),
-        )
-    }
 }
 
 impl From<EngineError> for Failure {

@@ -38,6 +38,10 @@ pub struct ListParams {
     pub query: ListQuery,
     /// `run_id`: only messages produced by this run.
     pub run_id: Option<String>,
+    /// `purpose`: only files with this purpose.
+    pub purpose: Option<String>,
+    /// `filter`: only vector store files in this status.
+    pub filter: Option<String>,
 }
 
 impl<S: Send + Sync> FromRequestParts<S> for ListParams {
@@ -60,6 +64,8 @@ impl<S: Send + Sync> FromRequestParts<S> for ListParams {
                 "after" => params.query.after = Some(value),
                 "before" => params.query.before = Some(value),
                 "run_id" => params.run_id = Some(value),
+                "purpose" => params.purpose = Some(value),
+                "filter" => params.filter = Some(value),
                 _ => {}
             }
         }

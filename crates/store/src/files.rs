@@ -62,6 +62,16 @@ impl Tx<'_> {
         Ok(path.map(PathBuf::from))
     }
 
+    /// How many files keep their bytes at `path`; identical uploads share one copy, which may be
+    /// removed only when this reaches zero.
+    pub fn files_at_path(&self, path: &Path) -> Result<u64> {
+        let count: i64 = self
+            .conn
+            .prepare_cached("SELECT count(*) FROM files WHERE path = ?1")?
+            .query_row([path_text(path)?], |row| row.get(0))?;
+        Ok(count.unsigned_abs())
+    }
+
     /// Replaces a file's metadata (its path stays); `false` if there was none.
     pub fn update_file(&self, file: &FileObject) -> Result<bool> {
         let changed = self
@@ -108,6 +118,8 @@ delegate! {
     read fn get_file(&self, id: &str) -> Option<FileObject>;
     /// Where file `id`'s bytes are, if the file is known.
     read fn file_path(&self, id: &str) -> Option<PathBuf>;
+    /// How many files keep their bytes at `path`.
+    read fn files_at_path(&self, path: &Path) -> u64;
     /// Replaces a file's metadata (its path stays); `false` if there was none.
     write fn update_file(&self, file: &FileObject) -> bool;
     /// Deletes a file's row; `false` if there was none.

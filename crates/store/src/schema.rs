@@ -24,6 +24,7 @@ pub(crate) const MIGRATIONS: &[&str] = &[
     drafts::CREATE,
     search::PREFIX_AND_OWNER_INDEXES,
     chunks::CREATE,
+    vector_store_files::EMBEDDING_MODELS,
 ];
 
 /// The schema version a fully migrated database has.

@@ -5,7 +5,7 @@
 use hearth_wire::{
     FileCounts, ListQuery, ListVectorStoreFilesQuery, VectorStoreFile, VectorStoreFileBatch,
 };
-use rusqlite::params;
+use rusqlite::{OptionalExtension, params};
 
 use crate::error::Result;
 use crate::page::{Listing, Page};
@@ -36,6 +36,15 @@ CREATE TABLE vector_store_files (
 CREATE INDEX vector_store_files_by_time ON vector_store_files (vector_store_id, created_at);
 CREATE INDEX vector_store_files_by_file ON vector_store_files (id);
 CREATE INDEX vector_store_files_by_batch ON vector_store_files (batch_id);
+";
+
+/// Which embedding model a vector store's vectors come from, so vectors of two models are never
+/// compared and a change of model is noticed and re-embedded.
+pub(crate) const EMBEDDING_MODELS: &str = "
+CREATE TABLE vector_store_embedding_models (
+    vector_store_id TEXT PRIMARY KEY NOT NULL REFERENCES vector_stores (id) ON DELETE CASCADE,
+    model TEXT NOT NULL
+) STRICT;
 ";
 
 impl Tx<'_> {
@@ -203,6 +212,99 @@ impl Tx<'_> {
             ])?;
         Ok(changed > 0)
     }
+
+    /// The vector stores file `file_id` is attached to.
+    pub fn vector_stores_of_file(&self, file_id: &str) -> Result<Vec<String>> {
+        let mut statement = self
+            .conn
+            .prepare_cached("SELECT vector_store_id FROM vector_store_files WHERE id = ?1")?;
+        let ids = statement
+            .query_map([file_id], |row| row.get(0))?
+            .collect::<rusqlite::Result<Vec<String>>>()?;
+        Ok(ids)
+    }
+
+    /// `(vector_store_id, file_id)` of every attached file in `status`, oldest first; at start-up,
+    /// the files a previous process left being indexed.
+    pub fn vector_store_files_in_status(&self, status: &str) -> Result<Vec<(String, String)>> {
+        let mut statement = self.conn.prepare_cached(
+            "SELECT vector_store_id, id FROM vector_store_files WHERE status = ?1
+             ORDER BY created_at, rowid",
+        )?;
+        let pairs = statement
+            .query_map([status], |row| Ok((row.get(0)?, row.get(1)?)))?
+            .collect::<rusqlite::Result<Vec<(String, String)>>>()?;
+        Ok(pairs)
+    }
+
+    /// The batch that added file `file_id` to vector store `vector_store_id`, if one did.
+    pub fn vector_store_file_batch_id(
+        &self,
+        vector_store_id: &str,
+        file_id: &str,
+    ) -> Result<Option<String>> {
+        let batch: Option<Option<String>> = self
+            .conn
+            .prepare_cached(
+                "SELECT batch_id FROM vector_store_files WHERE vector_store_id = ?1 AND id = ?2",
+            )?
+            .query_row([vector_store_id, file_id], |row| row.get(0))
+            .optional()?;
+        Ok(batch.flatten())
+    }
+
+    /// Ids of batch `batch_id`'s files that are in `status`.
+    pub fn batch_file_ids(
+        &self,
+        vector_store_id: &str,
+        batch_id: &str,
+        status: &str,
+    ) -> Result<Vec<String>> {
+        let mut statement = self.conn.prepare_cached(
+            "SELECT id FROM vector_store_files
+             WHERE vector_store_id = ?1 AND batch_id = ?2 AND status = ?3",
+        )?;
+        let ids = statement
+            .query_map([vector_store_id, batch_id, status], |row| row.get(0))?
+            .collect::<rusqlite::Result<Vec<String>>>()?;
+        Ok(ids)
+    }
+
+    /// The embedding model whose vectors vector store `vector_store_id` holds, if it has any.
+    pub fn vector_store_embedding_model(&self, vector_store_id: &str) -> Result<Option<String>> {
+        let model: Option<String> = self
+            .conn
+            .prepare_cached(
+                "SELECT model FROM vector_store_embedding_models WHERE vector_store_id = ?1",
+            )?
+            .query_row([vector_store_id], |row| row.get(0))
+            .optional()?;
+        Ok(model)
+    }
+
+    /// Records that vector store `vector_store_id` holds vectors of `model` (none: keyword only).
+    pub fn set_vector_store_embedding_model(
+        &self,
+        vector_store_id: &str,
+        model: Option<&str>,
+    ) -> Result<()> {
+        match model {
+            Some(model) => self
+                .conn
+                .prepare_cached(
+                    "INSERT INTO vector_store_embedding_models (vector_store_id, model) VALUES (?1, ?2)
+                     ON CONFLICT (vector_store_id) DO UPDATE SET model = excluded.model",
+                )?
+                .execute([vector_store_id, model])?,
+            None => self
+                .conn
+                .prepare_cached(
+                    "DELETE FROM vector_store_embedding_models WHERE vector_store_id = ?1",
+                )?
+                .execute([vector_store_id])?,
+        };
+        Ok(())
+    }
 }
 
 delegate! {
@@ -224,4 +326,16 @@ delegate! {
     read fn get_file_batch(&self, vector_store_id: &str, id: &str) -> Option<VectorStoreFileBatch>;
     /// Replaces a stored batch; `false` if there was none.
     write fn update_file_batch(&self, batch: &VectorStoreFileBatch) -> bool;
+    /// The vector stores file `file_id` is attached to.
+    read fn vector_stores_of_file(&self, file_id: &str) -> Vec<String>;
+    /// `(vector_store_id, file_id)` of every attached file in `status`, oldest first.
+    read fn vector_store_files_in_status(&self, status: &str) -> Vec<(String, String)>;
+    /// The batch that added a file to a vector store, if one did.
+    read fn vector_store_file_batch_id(&self, vector_store_id: &str, file_id: &str) -> Option<String>;
+    /// Ids of a batch's files that are in `status`.
+    read fn batch_file_ids(&self, vector_store_id: &str, batch_id: &str, status: &str) -> Vec<String>;
+    /// The embedding model whose vectors a vector store holds, if any.
+    read fn vector_store_embedding_model(&self, vector_store_id: &str) -> Option<String>;
+    /// Records the embedding model a vector store's vectors come from.
+    write fn set_vector_store_embedding_model(&self, vector_store_id: &str, model: Option<&str>) -> ();
 }

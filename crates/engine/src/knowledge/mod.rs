@@ -1,14 +1,84 @@
 //! Files, vector stores and file search: the engine's side of documents.
 //!
-//! The operations below are the contract the run executor's file_search tool and message attachments
-//! are written against; their bodies are being filled in.
+//! The operations in this module are the contract the run executor's file_search tool and message
+//! attachments are written against; the API's operations live in the submodules, one per resource.
+
+mod batches;
+mod blobs;
+mod counts;
+mod embedder;
+mod files;
+mod indexing;
+mod pipeline;
+mod search;
+mod vector_store_files;
+mod vector_stores;
+
+use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
+use std::time::Duration;
 
 use hearth_wire::{
     CreateVectorStoreFileRequest, CreateVectorStoreRequest, VectorStore, VectorStoreFile,
 };
+use tokio::sync::{Notify, Semaphore};
 
-use crate::engine::Engine;
+pub use blobs::StagedUpload;
+pub use embedder::{Embedder, ProviderEmbedder};
+pub use search::DEFAULT_SEARCH_RESULTS;
+
+use crate::engine::{Engine, EngineConfig};
 use crate::error::{EngineError, EngineResult};
+
+/// The engine's documents state: where bytes go, the embedder, and the indexing workers.
+pub(crate) struct Knowledge {
+    blobs: Result<blobs::Blobs, String>,
+    pub(crate) embedder: Option<Arc<dyn Embedder>>,
+    /// One permit per file being indexed at once.
+    pub(crate) workers: Arc<Semaphore>,
+    /// Held while bytes are added or released, so an upload never loses a shared copy that a
+    /// deletion is removing at the same moment.
+    blob_lock: Mutex<()>,
+    /// Woken whenever a file finishes indexing.
+    pub(crate) settled: Notify,
+}
+
+impl Knowledge {
+    pub(crate) fn new(config: &EngineConfig) -> Self {
+        let blobs = match &config.files_dir {
+            None => Err("This Hearth has no folder for files; uploads are turned off.".to_owned()),
+            Some(dir) => blobs::Blobs::open(dir).map_err(|error| {
+                format!(
+                    "The files folder {} could not be created: {error}",
+                    dir.display()
+                )
+            }),
+        };
+        if let Err(problem) = &blobs {
+            log::warn!("{problem}");
+        }
+        match &config.embedder {
+            Some(embedder) => log::info!(
+                "file search: hybrid (keywords and {} vectors)",
+                embedder.model()
+            ),
+            None => log::info!("file search: keywords only (BM25); no embedder is configured"),
+        }
+        Self {
+            blobs,
+            embedder: config.embedder.clone(),
+            workers: Arc::new(Semaphore::new(config.indexing_workers)),
+            blob_lock: Mutex::new(()),
+            settled: Notify::new(),
+        }
+    }
+
+    pub(crate) fn lock_blobs(&self) -> MutexGuard<'_, ()> {
+        // The guard protects no data, only an order of file operations.
+        self.blob_lock
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+    }
+}
 
 /// One passage found by a file search, best first in the list that holds it.
 #[derive(Debug, Clone, PartialEq)]
@@ -36,44 +106,96 @@ pub struct FileSearchQuery {
     pub score_threshold: f64,
 }
 
-fn not_built() -> EngineError {
-    EngineError::Internal("vector stores are not built yet".to_owned())
-}
-
 impl Engine {
+    pub(crate) fn knowledge(&self) -> &Knowledge {
+        &self.inner.knowledge
+    }
+
+    fn blobs(&self) -> EngineResult<&blobs::Blobs> {
+        self.knowledge()
+            .blobs
+            .as_ref()
+            .map_err(|problem| EngineError::Internal(problem.clone()))
+    }
+
+    /// The embedding model vectors are made with now; `None` when search is by keyword only.
+    pub fn embedding_model(&self) -> Option<String> {
+        self.knowledge()
+            .embedder
+            .as_ref()
+            .map(|embedder| embedder.model().to_owned())
+    }
+
     /// `POST /vector_stores`
     pub fn create_vector_store(
         &self,
-        _request: CreateVectorStoreRequest,
+        request: CreateVectorStoreRequest,
     ) -> EngineResult<VectorStore> {
-        Err(not_built())
+        self.create_vector_store_now(request)
     }
 
     /// `POST /vector_stores/{vector_store_id}/files`: adds an uploaded file and starts indexing it.
     pub fn create_vector_store_file(
         &self,
-        _vector_store_id: &str,
-        _request: CreateVectorStoreFileRequest,
+        vector_store_id: &str,
+        request: CreateVectorStoreFileRequest,
     ) -> EngineResult<VectorStoreFile> {
-        Err(not_built())
+        self.create_vector_store_file_now(vector_store_id, request)
     }
 
     /// Waits until no file of these vector stores is still being indexed (a run searches a thread's
     /// store only once its attachments are in), or until `timeout` passes.
     pub async fn vector_stores_settled(
         &self,
-        _vector_store_ids: &[String],
-        _timeout: std::time::Duration,
+        vector_store_ids: &[String],
+        timeout: Duration,
     ) -> EngineResult<()> {
-        Err(not_built())
+        let deadline = tokio::time::Instant::now() + timeout;
+        loop {
+            let settled = self.knowledge().settled.notified();
+            let mut busy = false;
+            for id in vector_store_ids {
+                busy |= self.store().vector_store_file_counts(id, None)?.in_progress > 0;
+            }
+            if !busy {
+                return Ok(());
+            }
+            // The wait is bounded too, in case a file is resumed by another process.
+            let wake = (tokio::time::Instant::now() + Duration::from_millis(200)).min(deadline);
+            if tokio::time::timeout_at(wake, settled).await.is_err()
+                && tokio::time::Instant::now() >= deadline
+            {
+                return Ok(());
+            }
+        }
     }
 
     /// The best passages for `query` over all of `vector_store_ids`, best first.
     pub async fn search_vector_stores(
         &self,
-        _vector_store_ids: &[String],
-        _query: &FileSearchQuery,
+        vector_store_ids: &[String],
+        query: &FileSearchQuery,
     ) -> EngineResult<Vec<FileSearchHit>> {
-        Err(not_built())
+        let hits = self
+            .find_chunks(
+                vector_store_ids,
+                std::slice::from_ref(&query.query),
+                None,
+                query.max_num_results,
+                query.score_threshold,
+            )
+            .await?;
+        Ok(hits
+            .into_iter()
+            .map(|hit| FileSearchHit {
+                filename: self.filename_of(&hit.file_id),
+                vector_store_id: hit.vector_store_id,
+                file_id: hit.file_id,
+                score: hit.score,
+                text: hit.text,
+                page: hit.page,
+                heading: hit.heading,
+            })
+            .collect())
     }
 }

@@ -16,7 +16,7 @@ impl Engine {
     /// Closes every run a previous process left unfinished; call once at start-up, before serving.
     /// Executing runs become `failed` (their partial message `incomplete`), runs being cancelled
     /// become `cancelled`, and runs waiting for tool outputs keep waiting until they expire.
-    /// Returns how many runs were closed.
+    /// Files left being indexed are resumed. Returns how many runs were closed.
     pub fn recover(&self) -> EngineResult<usize> {
         let mut closed = 0;
         for run in self.store().non_terminal_runs()? {
@@ -49,6 +49,7 @@ impl Engine {
             );
             closed += 1;
         }
+        self.resume_indexing()?;
         Ok(closed)
     }
 }

@@ -1,17 +1,18 @@
 //! The `/v1` routes, one module per resource, and the layers every request passes through.
 
 mod assistants;
+mod files;
 mod messages;
 mod models;
 mod runs;
 mod steps;
 mod threads;
-mod unavailable;
+mod vector_stores;
 
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
 use axum::middleware;
-use axum::routing::{any, get, post};
+use axum::routing::{get, post};
 use hearth_engine::Engine;
 
 use crate::auth::{Token, require_token};
@@ -92,8 +93,60 @@ fn api_routes() -> Router<Engine> {
         )
         .route("/v1/models", get(models::list))
         .route("/v1/models/{*model}", get(models::retrieve))
-        .route("/v1/files", any(unavailable::files))
-        .route("/v1/files/{*rest}", any(unavailable::files))
-        .route("/v1/vector_stores", any(unavailable::vector_stores))
-        .route("/v1/vector_stores/{*rest}", any(unavailable::vector_stores))
+        .route(
+            "/v1/files",
+            get(files::list)
+                // The engine enforces the upload limit while the bytes stream to disk.
+                .post(files::upload)
+                .layer(DefaultBodyLimit::disable()),
+        )
+        .route(
+            "/v1/files/{file_id}",
+            get(files::retrieve).delete(files::delete),
+        )
+        .route("/v1/files/{file_id}/content", get(files::content))
+        .route(
+            "/v1/vector_stores",
+            get(vector_stores::list).post(vector_stores::create),
+        )
+        .route(
+            "/v1/vector_stores/{vector_store_id}",
+            get(vector_stores::retrieve)
+                .post(vector_stores::modify)
+                .delete(vector_stores::delete),
+        )
+        .route(
+            "/v1/vector_stores/{vector_store_id}/search",
+            post(vector_stores::search),
+        )
+        .route(
+            "/v1/vector_stores/{vector_store_id}/files",
+            get(vector_stores::list_files).post(vector_stores::create_file),
+        )
+        .route(
+            "/v1/vector_stores/{vector_store_id}/files/{file_id}",
+            get(vector_stores::retrieve_file)
+                .post(vector_stores::update_file)
+                .delete(vector_stores::delete_file),
+        )
+        .route(
+            "/v1/vector_stores/{vector_store_id}/files/{file_id}/content",
+            get(vector_stores::file_content),
+        )
+        .route(
+            "/v1/vector_stores/{vector_store_id}/file_batches",
+            post(vector_stores::create_batch),
+        )
+        .route(
+            "/v1/vector_stores/{vector_store_id}/file_batches/{batch_id}",
+            get(vector_stores::retrieve_batch),
+        )
+        .route(
+            "/v1/vector_stores/{vector_store_id}/file_batches/{batch_id}/cancel",
+            post(vector_stores::cancel_batch),
+        )
+        .route(
+            "/v1/vector_stores/{vector_store_id}/file_batches/{batch_id}/files",
+            get(vector_stores::list_batch_files),
+        )
 }

@@ -67,23 +67,23 @@ async fn unknown_routes_and_wrong_methods_get_envelopes() {
 }
 
 #[tokio::test]
-async fn files_and_vector_stores_say_they_are_not_served_yet() {
+async fn unknown_files_and_vector_stores_are_404s_in_the_hosted_words() {
     let server = start(vec![]).await;
-    let error = envelope(server.get("/v1/files").send().await.unwrap(), 404).await;
-    assert_eq!(error["message"], "Hearth does not serve /v1/files yet.");
+    let error = envelope(server.get("/v1/files/file-nope").send().await.unwrap(), 404).await;
+    assert_eq!(error["message"], "No such File object: file-nope");
     let error = envelope(
         server
-            .post("/v1/vector_stores/vs_1/files", &json!({}))
+            .post(
+                "/v1/vector_stores/vs_1/files",
+                &json!({"file_id": "file-1"}),
+            )
             .send()
             .await
             .unwrap(),
         404,
     )
     .await;
-    assert_eq!(
-        error["message"],
-        "Hearth does not serve /v1/vector_stores yet."
-    );
+    assert_eq!(error["message"], "No vector store found with id 'vs_1'.");
 }
 
 #[tokio::test]

@@ -6,7 +6,9 @@ mod support;
 
 mod auth;
 mod errors;
+mod files;
 mod lists;
 mod local;
 mod runs;
 mod shutdown;
+mod vector_stores;

@@ -31,12 +31,22 @@ pub struct Server {
 
 /// Starts a server whose provider answers with `scripts`, in order.
 pub async fn start(scripts: Vec<Script>) -> Server {
+    start_with(scripts, |_| {}).await
+}
+
+/// Starts a server whose engine settings `configure` changes (files live in the temp folder).
+pub async fn start_with(scripts: Vec<Script>, configure: impl FnOnce(&mut EngineConfig)) -> Server {
     let dir = tempfile::tempdir().unwrap();
     let store = Store::open(dir.path().join("hearth.db")).unwrap();
     let provider = ScriptedOpenAi::start(scripts).await;
     let client =
         OpenAiCompatible::new(ProviderConfig::new(provider.base_url()).max_retries(0)).unwrap();
-    let engine = Engine::new(store, Arc::new(client), EngineConfig::default());
+    let mut config = EngineConfig {
+        files_dir: Some(dir.path().join("files")),
+        ..EngineConfig::default()
+    };
+    configure(&mut config);
+    let engine = Engine::new(store, Arc::new(client), config);
     engine.recover().unwrap();
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let origin = format!("http://{}", listener.local_addr().unwrap());
@@ -61,6 +71,56 @@ pub async fn start(scripts: Vec<Script>) -> Server {
 }
 
 impl Server {
+    /// The folder the server keeps uploaded bytes in.
+    pub fn files_dir(&self) -> std::path::PathBuf {
+        self._dir.path().join("files")
+    }
+
+    /// Uploads `bytes` as `name` with `purpose` through a real multipart request.
+    pub async fn upload(&self, name: &str, bytes: &[u8], purpose: &str) -> reqwest::Response {
+        let part = reqwest::multipart::Part::bytes(bytes.to_vec()).file_name(name.to_owned());
+        let form = reqwest::multipart::Form::new()
+            .text("purpose", purpose.to_owned())
+            .part("file", part);
+        self.http
+            .post(self.url("/v1/files"))
+            .bearer_auth(TOKEN)
+            .multipart(form)
+            .send()
+            .await
+            .unwrap()
+    }
+
+    /// Uploads and returns the new file's id.
+    pub async fn upload_ok(&self, name: &str, bytes: &[u8]) -> String {
+        let response = self.upload(name, bytes, "assistants").await;
+        let status = response.status();
+        let body: Value = response.json().await.unwrap();
+        assert_eq!(status, 200, "the upload of {name} should succeed: {body}");
+        body["id"].as_str().unwrap().to_owned()
+    }
+
+    /// The JSON of a 200 answer to GET `path`.
+    pub async fn get_ok(&self, path: &str) -> Value {
+        let response = self.get(path).send().await.unwrap();
+        let status = response.status();
+        let text = response.text().await.unwrap();
+        assert_eq!(status, 200, "GET {path} should succeed: {text}");
+        serde_json::from_str(&text).unwrap()
+    }
+
+    /// Polls vector store `id` until none of its files is being indexed; returns it.
+    pub async fn settled_store(&self, id: &str) -> Value {
+        for _ in 0..400 {
+            let store = self.get_ok(&format!("/v1/vector_stores/{id}")).await;
+            if store["file_counts"]["in_progress"] == 0 {
+                return store;
+            }
+            tokio::time::sleep(Duration::from_millis(25)).await;
+        }
+        panic!("vector store {id} never finished indexing");
+    }
+
     /// The full URL of `path` (which starts with `/v1`).
     pub fn url(&self, path: &str) -> String {
         format!("{}{path}", self.origin)

@@ -1,0 +1,111 @@
+//! Embedders: what turns chunks and queries into vectors. The built-in one runs in-process; a
+//! provider's OpenAI-compatible `/v1/embeddings` is the other kind.
+
+use std::fmt;
+
+use async_trait::async_trait;
+use hearth_http::ApiKey;
+use serde::Deserialize;
+use serde_json::json;
+
+/// Turns texts into vectors. Vectors of different `model`s are never compared.
+#[async_trait]
+pub trait Embedder: Send + Sync {
+    /// The model's id, recorded with every vector it makes.
+    fn model(&self) -> &str;
+    /// How many numbers each vector has, when known before the first call.
+    fn dimensions(&self) -> Option<usize>;
+    /// One vector per text, in order. The message of an error says what failed.
+    async fn embed(&self, texts: &[String]) -> Result<Vec<Vec<f32>>, String>;
+}
+
+impl fmt::Debug for dyn Embedder {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Embedder")
+            .field("model", &self.model())
+            .field("dimensions", &self.dimensions())
+            .finish()
+    }
+}
+
+/// A provider's `POST {base_url}/embeddings` (OpenAI, Ollama, LM Studio, vLLM …).
+pub struct ProviderEmbedder {
+    http: reqwest::Client,
+    base_url: String,
+    api_key: Option<ApiKey>,
+    model: String,
+}
+
+impl ProviderEmbedder {
+    /// An embedder asking `base_url` (e.g. `https://api.openai.com/v1`) for `model`'s vectors.
+    pub fn new(
+        base_url: impl Into<String>,
+        api_key: Option<ApiKey>,
+        model: impl Into<String>,
+    ) -> Self {
+        Self {
+            http: reqwest::Client::new(),
+            base_url: base_url.into().trim_end_matches('/').to_owned(),
+            api_key,
+            model: model.into(),
+        }
+    }
+}
+
+#[derive(Deserialize)]
+struct EmbeddingsResponse {
+    data: Vec<EmbeddingItem>,
+}
+
+#[derive(Deserialize)]
+struct EmbeddingItem {
+    index: usize,
+    embedding: Vec<f32>,
+}
+
+#[async_trait]
+impl Embedder for ProviderEmbedder {
+    fn model(&self) -> &str {
+        &self.model
+    }
+
+    fn dimensions(&self) -> Option<usize> {
+        None
+    }
+
+    async fn embed(&self, texts: &[String]) -> Result<Vec<Vec<f32>>, String> {
+        let url = format!("{}/embeddings", self.base_url);
+        let mut request = self
+            .http
+            .post(&url)
+            .json(&json!({"model": self.model, "input": texts, "encoding_format": "float"}));
+        if let Some(key) = &self.api_key {
+            request = request.bearer_auth(key.expose());
+        }
+        let response = request
+            .send()
+            .await
+            .map_err(|error| format!("the embeddings request to {url} failed: {error}"))?;
+        let status = response.status();
+        let body = response.text().await.map_err(|error| {
+            format!("the embeddings answer from {url} could not be read: {error}")
+        })?;
+        if !status.is_success() {
+            return Err(format!("{url} answered {status}: {body}"));
+        }
+        let mut parsed: EmbeddingsResponse = serde_json::from_str(&body).map_err(|error| {
+            format!(
+                "{url} answered with something that is not an embeddings list ({error}): {body}"
+            )
+        })?;
+        if parsed.data.len() != texts.len() {
+            return Err(format!(
+                "{url} answered {} vectors for {} texts",
+                parsed.data.len(),
+                texts.len()
+            ));
+        }
+        parsed.data.sort_by_key(|item| item.index);
+        Ok(parsed.data.into_iter().map(|item| item.embedding).collect())
+    }
+}
