@@ -8,29 +8,60 @@ use std::time::{Duration, Instant};
 
 use hearth_documents::{ChunkingOptions, chunk, parse};
 
-const FILES: &[&str] = &["report.pdf", "book.pdf", "notes.pdf", "report.docx", "survey.pptx", "budget.xlsx"];
+const FILES: &[&str] = &[
+    "report.pdf",
+    "book.pdf",
+    "notes.pdf",
+    "report.docx",
+    "survey.pptx",
+    "budget.xlsx",
+];
 const TEXT_BYTES: usize = 10 << 20;
 
 fn main() {
     let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/files");
-    println!("{:<28} {:>10} {:>10} {:>10}", "parse", "file KB", "text KB", "MB/s");
+    println!(
+        "{:<28} {:>10} {:>10} {:>10}",
+        "parse", "file KB", "text KB", "MB/s"
+    );
     for name in FILES {
         let bytes = std::fs::read(dir.join(name)).expect("the test files are committed");
-        let (elapsed, runs, text_len) = repeat(|| parse(name, &bytes).expect("test files parse").text.len());
+        let (elapsed, runs, text_len) =
+            repeat(|| parse(name, &bytes).expect("test files parse").text.len());
         let rate = (bytes.len() * runs) as f64 / 1e6 / elapsed.as_secs_f64();
-        println!("{:<28} {:>10.1} {:>10.1} {:>10.2}", name, bytes.len() as f64 / 1024.0, text_len as f64 / 1024.0, rate);
+        println!(
+            "{:<28} {:>10.1} {:>10.1} {:>10.2}",
+            name,
+            bytes.len() as f64 / 1024.0,
+            text_len as f64 / 1024.0,
+            rate
+        );
     }
     let text = ten_megabytes_of_prose();
-    let (elapsed, runs, _) = repeat(|| parse("big.txt", text.as_bytes()).expect("text parses").text.len());
+    let (elapsed, runs, _) = repeat(|| {
+        parse("big.txt", text.as_bytes())
+            .expect("text parses")
+            .text
+            .len()
+    });
     let rate = (text.len() * runs) as f64 / 1e6 / elapsed.as_secs_f64();
-    println!("{:<28} {:>10.1} {:>10.1} {:>10.2}", "10 MB text", text.len() as f64 / 1024.0, text.len() as f64 / 1024.0, rate);
+    println!(
+        "{:<28} {:>10.1} {:>10.1} {:>10.2}",
+        "10 MB text",
+        text.len() as f64 / 1024.0,
+        text.len() as f64 / 1024.0,
+        rate
+    );
 
     let document = parse("big.txt", text.as_bytes()).expect("text parses");
     let started = Instant::now();
     let chunks = chunk(&document, ChunkingOptions::AUTO);
     let elapsed = started.elapsed().as_secs_f64();
     println!();
-    println!("{:<28} {:>10} {:>10} {:>10} {:>10}", "chunk (auto 800/400)", "MB", "chunks", "MB/s", "chunks/s");
+    println!(
+        "{:<28} {:>10} {:>10} {:>10} {:>10}",
+        "chunk (auto 800/400)", "MB", "chunks", "MB/s", "chunks/s"
+    );
     println!(
         "{:<28} {:>10.1} {:>10} {:>10.2} {:>10.0}",
         "10 MB text, one core",

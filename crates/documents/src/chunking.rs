@@ -21,7 +21,10 @@ pub struct ChunkingOptions {
 
 impl ChunkingOptions {
     /// The `auto` strategy: 800 tokens with 400 overlap.
-    pub const AUTO: Self = Self { max_tokens: 800, overlap_tokens: 400 };
+    pub const AUTO: Self = Self {
+        max_tokens: 800,
+        overlap_tokens: 400,
+    };
 
     /// The smallest and largest `max_chunk_size_tokens` the `static` strategy accepts.
     pub const MAX_TOKENS_RANGE: std::ops::RangeInclusive<u32> = 100..=4096;
@@ -30,7 +33,9 @@ impl ChunkingOptions {
     /// The error names the API fields, as a request that set them would.
     pub fn new(max_tokens: u32, overlap_tokens: u32) -> Result<Self, String> {
         if !Self::MAX_TOKENS_RANGE.contains(&max_tokens) {
-            return Err(format!("max_chunk_size_tokens must be between 100 and 4096; it is {max_tokens}."));
+            return Err(format!(
+                "max_chunk_size_tokens must be between 100 and 4096; it is {max_tokens}."
+            ));
         }
         if overlap_tokens > max_tokens / 2 {
             return Err(format!(
@@ -38,7 +43,10 @@ impl ChunkingOptions {
                 max_tokens / 2
             ));
         }
-        Ok(Self { max_tokens, overlap_tokens })
+        Ok(Self {
+            max_tokens,
+            overlap_tokens,
+        })
     }
 }
 
@@ -81,7 +89,11 @@ pub fn chunk(document: &Document, options: ChunkingOptions) -> Vec<Chunk> {
     let mut chunks = Vec::new();
     let mut start = 0;
     while start < count {
-        let end = if start + max >= count { count } else { choose_end(text, &offsets, start, start + max, lookback) };
+        let end = if start + max >= count {
+            count
+        } else {
+            choose_end(text, &offsets, start, start + max, lookback)
+        };
         let (from, to) = (offsets[start], offsets[end]);
         let section = document.section_at(from);
         chunks.push(Chunk {
@@ -112,7 +124,10 @@ fn choose_end(text: &str, offsets: &[usize], start: usize, ideal: usize, lookbac
     let bytes = text.as_bytes();
     let score = |index: usize| {
         let at = offsets[index];
-        let (before, after) = (bytes[at.saturating_sub(1)], bytes.get(at).copied().unwrap_or(b'\n'));
+        let (before, after) = (
+            bytes[at.saturating_sub(1)],
+            bytes.get(at).copied().unwrap_or(b'\n'),
+        );
         if before == b'\n' || after == b'\n' {
             2
         } else if before.is_ascii_whitespace() || after.is_ascii_whitespace() {
@@ -135,7 +150,10 @@ fn choose_end(text: &str, offsets: &[usize], start: usize, ideal: usize, lookbac
     match best {
         Some((index, _)) => index,
         // No char boundary near the end (a long run of multi-token characters): step back further.
-        None => (start + 1..lowest).rev().find(|&i| text.is_char_boundary(offsets[i])).unwrap_or(ideal),
+        None => (start + 1..lowest)
+            .rev()
+            .find(|&i| text.is_char_boundary(offsets[i]))
+            .unwrap_or(ideal),
     }
 }
 
@@ -151,7 +169,11 @@ fn token_offsets(text: &str) -> Vec<usize> {
         at += lengths.get(token as usize).copied().unwrap_or(0) as usize;
         offsets.push(at);
     }
-    debug_assert_eq!(at, text.len(), "the tokens' bytes should add up to the text");
+    debug_assert_eq!(
+        at,
+        text.len(),
+        "the tokens' bytes should add up to the text"
+    );
     offsets
 }
 
@@ -165,6 +187,8 @@ fn token_lengths() -> &'static [u16] {
     LENGTHS.get_or_init(|| {
         let bpe = tokenizer();
         // o200k_base's ranks stop below 200,019 (its special tokens included); a few spare.
-        (0..201_088u32).map(|rank| bpe.decode_bytes(&[rank]).map_or(0, |b| b.len() as u16)).collect()
+        (0..201_088u32)
+            .map(|rank| bpe.decode_bytes(&[rank]).map_or(0, |b| b.len() as u16))
+            .collect()
     })
 }

@@ -91,7 +91,11 @@ impl DocumentBuilder {
         if self.page.is_none() && self.heading.is_none() {
             return;
         }
-        let section = Section { start: self.document.text.len(), page: self.page, heading: self.heading.clone() };
+        let section = Section {
+            start: self.document.text.len(),
+            page: self.page,
+            heading: self.heading.clone(),
+        };
         // A later mark at the same offset (a heading at the top of a page) replaces the earlier one.
         match self.document.sections.last_mut() {
             Some(last) if last.start == section.start => *last = section,

@@ -16,7 +16,10 @@ const KIND: &str = "Word document";
 pub(crate) fn parse(filename: &str, bytes: &[u8]) -> Result<Document, ParseError> {
     let mut archive = Archive::open(filename, bytes, KIND)?;
     let Some(body) = archive.read("word/document.xml")? else {
-        return Err(ParseError::invalid(filename, format_args!("is not a valid {KIND} (it has no document body)")));
+        return Err(ParseError::invalid(
+            filename,
+            format_args!("is not a valid {KIND} (it has no document body)"),
+        ));
     };
     let headings = match archive.read("word/styles.xml")? {
         Some(styles) => heading_styles(filename, &styles)?,
@@ -36,15 +39,23 @@ fn heading_styles(filename: &str, styles: &[u8]) -> Result<HashMap<String, u8>, 
             Event::Start(e) | Event::Empty(e) => match local_name(&e).as_str() {
                 "style" => current = attribute(&e, "styleId"),
                 "name" => {
-                    let name = attribute(&e, "val").unwrap_or_default().to_ascii_lowercase();
-                    let level = if name == "title" { Some(0) } else { name.strip_prefix("heading ").and_then(|n| n.parse().ok()) };
+                    let name = attribute(&e, "val")
+                        .unwrap_or_default()
+                        .to_ascii_lowercase();
+                    let level = if name == "title" {
+                        Some(0)
+                    } else {
+                        name.strip_prefix("heading ").and_then(|n| n.parse().ok())
+                    };
                     if let (Some(id), Some(level)) = (&current, level) {
                         found.insert(id.clone(), level);
                     }
                 }
                 "outlineLvl" => {
-                    if let (Some(id), Some(level)) = (&current, attribute(&e, "val").and_then(|v| v.parse::<u8>().ok()))
-                        && level < 9
+                    if let (Some(id), Some(level)) = (
+                        &current,
+                        attribute(&e, "val").and_then(|v| v.parse::<u8>().ok()),
+                    ) && level < 9
                     {
                         found.entry(id.clone()).or_insert(level + 1);
                     }
@@ -77,7 +88,11 @@ struct Table {
     cells: Vec<String>,
 }
 
-fn read_body(filename: &str, body: &[u8], headings: &HashMap<String, u8>) -> Result<Document, ParseError> {
+fn read_body(
+    filename: &str,
+    body: &[u8],
+    headings: &HashMap<String, u8>,
+) -> Result<Document, ParseError> {
     let mut xml = reader(filename, body, KIND)?;
     let mut state = Body::default();
     loop {
@@ -108,8 +123,12 @@ fn read_body(filename: &str, body: &[u8], headings: &HashMap<String, u8>) -> Res
                     _ => {}
                 }
             }
-            Event::Text(t) if state.in_text && state.fallback_depth == 0 => state.paragraph.push_str(&t.xml10_content()),
-            Event::GeneralRef(r) if state.in_text && state.fallback_depth == 0 => state.paragraph.push_str(&reference_text(&r)),
+            Event::Text(t) if state.in_text && state.fallback_depth == 0 => {
+                state.paragraph.push_str(&t.xml10_content())
+            }
+            Event::GeneralRef(r) if state.in_text && state.fallback_depth == 0 => {
+                state.paragraph.push_str(&reference_text(&r))
+            }
             Event::End(e) => {
                 if state.fallback_depth > 0 {
                     state.fallback_depth -= 1;
@@ -167,19 +186,27 @@ fn open_cell(table: &mut Table) -> &mut String {
 }
 
 fn end_row(state: &mut Body) {
-    let Some(table) = state.tables.last_mut() else { return };
+    let Some(table) = state.tables.last_mut() else {
+        return;
+    };
     // `</w:tc>` pushed an empty cell for the next one; drop it.
     if table.cells.last().is_some_and(String::is_empty) {
         table.cells.pop();
     }
-    let cells: Vec<String> = table.cells.drain(..).map(|c| collapse_whitespace(&c)).collect();
+    let cells: Vec<String> = table
+        .cells
+        .drain(..)
+        .map(|c| collapse_whitespace(&c))
+        .collect();
     if cells.iter().any(|c| !c.is_empty()) {
         table.rows.push(cells.join(" | "));
     }
 }
 
 fn end_table(state: &mut Body) {
-    let Some(table) = state.tables.pop() else { return };
+    let Some(table) = state.tables.pop() else {
+        return;
+    };
     let rows = table.rows.join("\n");
     match state.tables.last_mut() {
         // A nested table becomes the text of the cell that holds it.

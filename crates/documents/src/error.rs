@@ -34,12 +34,18 @@ pub struct ParseError {
 impl ParseError {
     /// A damaged or hostile file: `reason` completes "The file '<name>' …".
     pub fn invalid(filename: &str, reason: impl fmt::Display) -> Self {
-        Self { kind: ParseErrorKind::InvalidFile, message: format!("The file '{filename}' {reason}.") }
+        Self {
+            kind: ParseErrorKind::InvalidFile,
+            message: format!("The file '{filename}' {reason}."),
+        }
     }
 
     /// A file with nothing to search: `reason` completes "The file '<name>' …".
     pub fn unsupported(filename: &str, reason: impl fmt::Display) -> Self {
-        Self { kind: ParseErrorKind::UnsupportedFile, message: format!("The file '{filename}' {reason}.") }
+        Self {
+            kind: ParseErrorKind::UnsupportedFile,
+            message: format!("The file '{filename}' {reason}."),
+        }
     }
 }
 

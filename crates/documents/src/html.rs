@@ -7,13 +7,44 @@ use crate::Document;
 use crate::document::{DocumentBuilder, collapse_whitespace};
 
 /// Elements whose content is never shown as text.
-const HIDDEN: &[&str] = &["head", "script", "style", "noscript", "template", "svg", "math", "iframe", "object", "canvas"];
+const HIDDEN: &[&str] = &[
+    "head", "script", "style", "noscript", "template", "svg", "math", "iframe", "object", "canvas",
+];
 
 /// Elements that start a new line of text.
 const BLOCKS: &[&str] = &[
-    "address", "article", "aside", "blockquote", "br", "caption", "dd", "details", "div", "dl", "dt", "fieldset",
-    "figcaption", "figure", "footer", "form", "header", "hr", "li", "main", "nav", "ol", "p", "pre", "section",
-    "summary", "table", "tbody", "thead", "tfoot", "tr", "ul",
+    "address",
+    "article",
+    "aside",
+    "blockquote",
+    "br",
+    "caption",
+    "dd",
+    "details",
+    "div",
+    "dl",
+    "dt",
+    "fieldset",
+    "figcaption",
+    "figure",
+    "footer",
+    "form",
+    "header",
+    "hr",
+    "li",
+    "main",
+    "nav",
+    "ol",
+    "p",
+    "pre",
+    "section",
+    "summary",
+    "table",
+    "tbody",
+    "thead",
+    "tfoot",
+    "tr",
+    "ul",
 ];
 
 /// Parses an HTML page's visible text.
@@ -59,7 +90,10 @@ impl Walker {
         if !node.is_element() && !node.is_document() && !node.is_fragment() {
             return;
         }
-        let name = node.node_name().map(|n| n.to_ascii_lowercase()).unwrap_or_default();
+        let name = node
+            .node_name()
+            .map(|n| n.to_ascii_lowercase())
+            .unwrap_or_default();
         if HIDDEN.contains(&name.as_str()) {
             return;
         }
@@ -96,7 +130,10 @@ impl Walker {
         let starts_with_space = text.starts_with(char::is_whitespace);
         let ends_with_space = text.ends_with(char::is_whitespace);
         let words = collapse_whitespace(text);
-        if (starts_with_space || words.is_empty()) && !self.line.is_empty() && !self.line.ends_with(' ') {
+        if (starts_with_space || words.is_empty())
+            && !self.line.is_empty()
+            && !self.line.ends_with(' ')
+        {
             self.line.push(' ');
         }
         self.line.push_str(&words);

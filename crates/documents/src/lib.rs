@@ -47,13 +47,20 @@ pub fn parse(filename: &str, bytes: &[u8]) -> Result<Document, ParseError> {
     let format = detect_format(filename, bytes);
     // The readers of binary formats (PDF above all) can panic on hostile input; that fails the
     // file, never the caller.
-    let document = catch_unwind(AssertUnwindSafe(|| parse_format(format, filename, bytes))).map_err(|_| {
-        ParseError::invalid(filename, "could not be read: it is damaged in a way the reader does not handle")
-    })??;
+    let document = catch_unwind(AssertUnwindSafe(|| parse_format(format, filename, bytes)))
+        .map_err(|_| {
+            ParseError::invalid(
+                filename,
+                "could not be read: it is damaged in a way the reader does not handle",
+            )
+        })??;
     if document.text.len() > MAX_TEXT_BYTES {
         return Err(ParseError::invalid(
             filename,
-            format_args!("holds more than {} MB of text, more than Hearth indexes from one file", MAX_TEXT_BYTES >> 20),
+            format_args!(
+                "holds more than {} MB of text, more than Hearth indexes from one file",
+                MAX_TEXT_BYTES >> 20
+            ),
         ));
     }
     if document.text.trim().is_empty() {
@@ -79,7 +86,10 @@ fn detect_format(filename: &str, bytes: &[u8]) -> Format {
     if bytes.starts_with(b"%PDF-") {
         return Format::Pdf;
     }
-    let extension = filename.rsplit_once('.').map(|(_, e)| e.to_ascii_lowercase()).unwrap_or_default();
+    let extension = filename
+        .rsplit_once('.')
+        .map(|(_, e)| e.to_ascii_lowercase())
+        .unwrap_or_default();
     match extension.as_str() {
         "pdf" => Format::Pdf,
         "docx" | "docm" | "dotx" => Format::Docx,
@@ -110,6 +120,8 @@ fn sniff_office(bytes: &[u8]) -> Format {
 }
 
 fn looks_like_html(bytes: &[u8]) -> bool {
-    let head = String::from_utf8_lossy(&bytes[..bytes.len().min(512)]).trim_start().to_ascii_lowercase();
+    let head = String::from_utf8_lossy(&bytes[..bytes.len().min(512)])
+        .trim_start()
+        .to_ascii_lowercase();
     head.starts_with("<!doctype html") || head.starts_with("<html")
 }

@@ -21,7 +21,10 @@ pub(crate) fn parse(filename: &str, bytes: &[u8]) -> Result<Document, ParseError
     }
     let pages: Vec<u32> = pdf.get_pages().keys().copied().collect();
     if pages.is_empty() {
-        return Err(ParseError::invalid(filename, "is a damaged PDF (it has no pages)"));
+        return Err(ParseError::invalid(
+            filename,
+            "is a damaged PDF (it has no pages)",
+        ));
     }
     let mut builder = DocumentBuilder::default();
     let mut failures = Vec::new();
@@ -45,7 +48,10 @@ pub(crate) fn parse(filename: &str, bytes: &[u8]) -> Result<Document, ParseError
     }
     let document = builder.finish();
     if document.text.trim().is_empty() {
-        return Err(ParseError::unsupported(filename, "has no text to search; it may be scanned images"));
+        return Err(ParseError::unsupported(
+            filename,
+            "has no text to search; it may be scanned images",
+        ));
     }
     Ok(document)
 }
@@ -59,11 +65,16 @@ fn page_text(pdf: &PdfFile, number: u32) -> Result<String, OutputError> {
 
 fn load_error(filename: &str, error: &lopdf::Error) -> ParseError {
     match error {
-        lopdf::Error::Decryption(_) | lopdf::Error::InvalidPassword | lopdf::Error::UnsupportedSecurityHandler(_) => ParseError::unsupported(
+        lopdf::Error::Decryption(_)
+        | lopdf::Error::InvalidPassword
+        | lopdf::Error::UnsupportedSecurityHandler(_) => ParseError::unsupported(
             filename,
             "is protected by a password or an encryption Hearth cannot open; save a copy without it and upload that",
         ),
-        _ => ParseError::invalid(filename, format_args!("is a damaged or incomplete PDF ({error})")),
+        _ => ParseError::invalid(
+            filename,
+            format_args!("is a damaged or incomplete PDF ({error})"),
+        ),
     }
 }
 

@@ -18,7 +18,9 @@ pub(crate) fn parse(filename: &str, bytes: &[u8]) -> Result<Document, ParseError
     let slides = slide_parts(filename, &mut archive)?;
     let mut builder = DocumentBuilder::default();
     for (number, part) in slides.iter().enumerate() {
-        let Some(slide) = archive.read(part)? else { continue };
+        let Some(slide) = archive.read(part)? else {
+            continue;
+        };
         builder.start_page(number as u32 + 1);
         read_slide(filename, &slide, &mut builder)?;
     }
@@ -53,7 +55,11 @@ fn slide_parts(filename: &str, archive: &mut Archive<'_>) -> Result<Vec<String>,
         .names()
         .into_iter()
         .filter_map(|name| {
-            let number = name.strip_prefix("ppt/slides/slide")?.strip_suffix(".xml")?.parse().ok()?;
+            let number = name
+                .strip_prefix("ppt/slides/slide")?
+                .strip_suffix(".xml")?
+                .parse()
+                .ok()?;
             Some((number, name))
         })
         .collect();
@@ -62,7 +68,10 @@ fn slide_parts(filename: &str, archive: &mut Archive<'_>) -> Result<Vec<String>,
 }
 
 /// Relationship id → target, from a `.rels` part.
-fn relation_targets(filename: &str, relations: &[u8]) -> Result<HashMap<String, String>, ParseError> {
+fn relation_targets(
+    filename: &str,
+    relations: &[u8],
+) -> Result<HashMap<String, String>, ParseError> {
     let mut xml = reader(filename, relations, KIND)?;
     let mut targets = HashMap::new();
     loop {
@@ -79,7 +88,11 @@ fn relation_targets(filename: &str, relations: &[u8]) -> Result<HashMap<String, 
 }
 
 /// Adds one slide: the title placeholder's text as the heading, every other paragraph as a line.
-fn read_slide(filename: &str, slide: &[u8], builder: &mut DocumentBuilder) -> Result<(), ParseError> {
+fn read_slide(
+    filename: &str,
+    slide: &[u8],
+    builder: &mut DocumentBuilder,
+) -> Result<(), ParseError> {
     let mut xml = reader(filename, slide, KIND)?;
     let mut is_title = false;
     let mut in_text = false;

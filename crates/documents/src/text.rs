@@ -21,7 +21,10 @@ const BINARY_SIGNATURES: &[(&[u8], &str)] = &[
     (b"Rar!\x1a\x07", "a RAR archive"),
     (b"\x7fELF", "a program"),
     (b"MZ", "a Windows program"),
-    (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", "an old Office file (.doc, .xls or .ppt); save it as .docx, .xlsx or .pptx"),
+    (
+        b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1",
+        "an old Office file (.doc, .xls or .ppt); save it as .docx, .xlsx or .pptx",
+    ),
     (b"ID3", "an audio file"),
     (b"OggS", "an audio file"),
     (b"\x00\x00\x00\x18ftyp", "a video file"),
@@ -38,18 +41,30 @@ pub(crate) fn decode(filename: &str, bytes: &[u8]) -> Result<String, ParseError>
     if let Some(text) = decode_utf16(bytes) {
         return Ok(text);
     }
-    if let Some((_, kind)) = BINARY_SIGNATURES.iter().find(|(sig, _)| bytes.starts_with(sig)) {
-        return Err(ParseError::unsupported(filename, format_args!("is {kind}, not a document Hearth can read")));
+    if let Some((_, kind)) = BINARY_SIGNATURES
+        .iter()
+        .find(|(sig, _)| bytes.starts_with(sig))
+    {
+        return Err(ParseError::unsupported(
+            filename,
+            format_args!("is {kind}, not a document Hearth can read"),
+        ));
     }
     if !mostly_text(bytes) {
-        return Err(ParseError::unsupported(filename, "is not text or a document format Hearth can read"));
+        return Err(ParseError::unsupported(
+            filename,
+            "is not text or a document format Hearth can read",
+        ));
     }
     match std::str::from_utf8(bytes) {
         Ok(text) => Ok(text.to_owned()),
         Err(_) if has_utf8_sequences(bytes) => Ok(String::from_utf8_lossy(bytes).into_owned()),
         // No UTF-8 at all: text written by an older editor, most likely in Windows-1252 (a superset
         // of Latin-1), which maps every byte to a character.
-        Err(_) => Ok(encoding_rs::WINDOWS_1252.decode_without_bom_handling(bytes).0.into_owned()),
+        Err(_) => Ok(encoding_rs::WINDOWS_1252
+            .decode_without_bom_handling(bytes)
+            .0
+            .into_owned()),
     }
 }
 
@@ -61,26 +76,42 @@ fn decode_utf16(bytes: &[u8]) -> Option<String> {
     };
     let units = bytes[2..].chunks_exact(2).map(|pair| {
         let pair = [pair[0], pair[1]];
-        if little_endian { u16::from_le_bytes(pair) } else { u16::from_be_bytes(pair) }
+        if little_endian {
+            u16::from_le_bytes(pair)
+        } else {
+            u16::from_be_bytes(pair)
+        }
     });
-    Some(char::decode_utf16(units).map(|c| c.unwrap_or(char::REPLACEMENT_CHARACTER)).collect())
+    Some(
+        char::decode_utf16(units)
+            .map(|c| c.unwrap_or(char::REPLACEMENT_CHARACTER))
+            .collect(),
+    )
 }
 
 fn mostly_text(bytes: &[u8]) -> bool {
     let sample = &bytes[..bytes.len().min(SNIFF_BYTES)];
-    let controls = sample.iter().filter(|&&b| (b < 0x20 && !matches!(b, b'\t' | b'\n' | b'\r' | 0x0c | 0x1b)) || b == 0x7f).count();
+    let controls = sample
+        .iter()
+        .filter(|&&b| (b < 0x20 && !matches!(b, b'\t' | b'\n' | b'\r' | 0x0c | 0x1b)) || b == 0x7f)
+        .count();
     (controls as f64) <= sample.len() as f64 * MAX_CONTROL_SHARE
 }
 
 /// Whether the bytes hold at least one well-formed multi-byte UTF-8 character: then the invalid
 /// bytes are damage in a UTF-8 file rather than a legacy encoding.
 fn has_utf8_sequences(bytes: &[u8]) -> bool {
-    bytes.utf8_chunks().any(|chunk| chunk.valid().chars().any(|c| !c.is_ascii()))
+    bytes
+        .utf8_chunks()
+        .any(|chunk| !chunk.valid().is_ascii())
 }
 
 /// Text without structure: JSON, CSV, source code, logs. Kept exactly as written.
 pub(crate) fn parse_plain(text: String) -> Document {
-    Document { text, sections: Vec::new() }
+    Document {
+        text,
+        sections: Vec::new(),
+    }
 }
 
 /// Markdown is kept as written (a quote shows the source); `#` headings and underlined (setext)
@@ -104,20 +135,31 @@ pub(crate) fn parse_markdown(text: &str) -> Document {
             continue;
         }
         if let Some(heading) = atx_heading(content) {
-            sections.push(Section { start, page: None, heading: Some(heading) });
+            sections.push(Section {
+                start,
+                page: None,
+                heading: Some(heading),
+            });
             previous = None;
             continue;
         }
         if let Some((previous_start, previous_line)) = previous
             && is_setext_underline(trimmed)
         {
-            sections.push(Section { start: previous_start, page: None, heading: Some(previous_line.trim().to_owned()) });
+            sections.push(Section {
+                start: previous_start,
+                page: None,
+                heading: Some(previous_line.trim().to_owned()),
+            });
             previous = None;
             continue;
         }
         previous = (!trimmed.is_empty()).then_some((start, content));
     }
-    Document { text: text.to_owned(), sections }
+    Document {
+        text: text.to_owned(),
+        sections,
+    }
 }
 
 /// `# Title`, up to six `#`, at most three spaces of indentation; closing `#`s are dropped.
@@ -140,5 +182,7 @@ fn atx_heading(line: &str) -> Option<String> {
 }
 
 fn is_setext_underline(trimmed: &str) -> bool {
-    !trimmed.is_empty() && (trimmed.bytes().all(|b| b == b'=') || (trimmed.len() >= 2 && trimmed.bytes().all(|b| b == b'-')))
+    !trimmed.is_empty()
+        && (trimmed.bytes().all(|b| b == b'=')
+            || (trimmed.len() >= 2 && trimmed.bytes().all(|b| b == b'-')))
 }

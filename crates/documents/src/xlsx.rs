@@ -19,13 +19,19 @@ pub(crate) fn parse(filename: &str, bytes: &[u8]) -> Result<Document, ParseError
         .map_err(|e| ParseError::invalid(filename, format_args!("is not a valid {KIND} ({e})")))?;
     let mut builder = DocumentBuilder::default();
     for name in workbook.sheet_names() {
-        let range = workbook
-            .worksheet_range(&name)
-            .map_err(|e| ParseError::invalid(filename, format_args!("is a damaged {KIND} (sheet '{name}': {e})")))?;
+        let range = workbook.worksheet_range(&name).map_err(|e| {
+            ParseError::invalid(
+                filename,
+                format_args!("is a damaged {KIND} (sheet '{name}': {e})"),
+            )
+        })?;
         let mut lines = String::new();
         for row in range.rows() {
             let cells: Vec<String> = row.iter().map(cell_text).collect();
-            let used = cells.iter().rposition(|c| !c.is_empty()).map_or(0, |last| last + 1);
+            let used = cells
+                .iter()
+                .rposition(|c| !c.is_empty())
+                .map_or(0, |last| last + 1);
             if used > 0 {
                 lines.push_str(&cells[..used].join(" | "));
                 lines.push('\n');

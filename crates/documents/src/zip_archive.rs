@@ -10,7 +10,9 @@ use zip::ZipArchive;
 use zip::result::ZipError;
 
 use crate::ParseError;
-use crate::limits::{MAX_ARCHIVE_ENTRIES, MAX_INFLATE_RATIO, MAX_UNZIPPED_BYTES, RATIO_CHECK_FLOOR};
+use crate::limits::{
+    MAX_ARCHIVE_ENTRIES, MAX_INFLATE_RATIO, MAX_UNZIPPED_BYTES, RATIO_CHECK_FLOOR,
+};
 
 /// An open office file whose parts are read within the limits.
 pub(crate) struct Archive<'a> {
@@ -23,21 +25,40 @@ pub(crate) struct Archive<'a> {
 
 impl<'a> Archive<'a> {
     /// Opens the archive, failing when it is damaged or has too many entries.
-    pub(crate) fn open(filename: &'a str, bytes: &'a [u8], kind: &'static str) -> Result<Self, ParseError> {
-        let zip = ZipArchive::new(Cursor::new(bytes))
-            .map_err(|e| ParseError::invalid(filename, format_args!("is not a valid {kind} ({})", describe(&e))))?;
+    pub(crate) fn open(
+        filename: &'a str,
+        bytes: &'a [u8],
+        kind: &'static str,
+    ) -> Result<Self, ParseError> {
+        let zip = ZipArchive::new(Cursor::new(bytes)).map_err(|e| {
+            ParseError::invalid(
+                filename,
+                format_args!("is not a valid {kind} ({})", describe(&e)),
+            )
+        })?;
         if zip.len() > MAX_ARCHIVE_ENTRIES {
             return Err(ParseError::invalid(
                 filename,
-                format_args!("has {} parts inside, more than the {MAX_ARCHIVE_ENTRIES} a real {kind} has", zip.len()),
+                format_args!(
+                    "has {} parts inside, more than the {MAX_ARCHIVE_ENTRIES} a real {kind} has",
+                    zip.len()
+                ),
             ));
         }
-        Ok(Self { zip, filename, kind, unzipped: 0 })
+        Ok(Self {
+            zip,
+            filename,
+            kind,
+            unzipped: 0,
+        })
     }
 
     /// The names of the archive's parts.
     pub(crate) fn names(&self) -> Vec<String> {
-        self.zip.file_names().filter_map(|name| name.ok().map(|name| name.into_owned())).collect()
+        self.zip
+            .file_names()
+            .filter_map(|name| name.ok().map(|name| name.into_owned()))
+            .collect()
     }
 
     /// Reads one part, or `None` when the archive has no part of that name.
@@ -59,7 +80,12 @@ impl<'a> Archive<'a> {
 
     fn read_index(&mut self, index: usize) -> Result<Vec<u8>, ParseError> {
         let (filename, kind) = (self.filename, self.kind);
-        let damaged = |e: &ZipError| ParseError::invalid(filename, format_args!("is a damaged {kind} ({})", describe(e)));
+        let damaged = |e: &ZipError| {
+            ParseError::invalid(
+                filename,
+                format_args!("is a damaged {kind} ({})", describe(e)),
+            )
+        };
         let mut entry = self.zip.by_index(index).map_err(|e| damaged(&e))?;
         let compressed = entry.compressed_size();
         let budget = MAX_UNZIPPED_BYTES - self.unzipped;
@@ -70,7 +96,10 @@ impl<'a> Archive<'a> {
         let mut buffer = [0u8; 64 * 1024];
         loop {
             let n = entry.read(&mut buffer).map_err(|e| {
-                ParseError::invalid(filename, format_args!("is a damaged {kind} ({})", lowercase_first(&e.to_string())))
+                ParseError::invalid(
+                    filename,
+                    format_args!("is a damaged {kind} ({})", lowercase_first(&e.to_string())),
+                )
             })?;
             if n == 0 {
                 break;
@@ -101,8 +130,12 @@ fn bomb(filename: &str, kind: &str) -> ParseError {
 
 fn describe(error: &ZipError) -> String {
     match error {
-        ZipError::InvalidArchive(_) | ZipError::Io(_) => "it is not a complete zip archive".to_owned(),
-        ZipError::UnsupportedArchive(what) => format!("it uses an unsupported feature: {}", lowercase_first(what)),
+        ZipError::InvalidArchive(_) | ZipError::Io(_) => {
+            "it is not a complete zip archive".to_owned()
+        }
+        ZipError::UnsupportedArchive(what) => {
+            format!("it uses an unsupported feature: {}", lowercase_first(what))
+        }
         ZipError::FileNotFound => "a part is missing".to_owned(),
         other => lowercase_first(&other.to_string()),
     }
@@ -110,5 +143,8 @@ fn describe(error: &ZipError) -> String {
 
 fn lowercase_first(text: &str) -> String {
     let mut chars = text.chars();
-    chars.next().map(|c| c.to_lowercase().chain(chars).collect()).unwrap_or_default()
+    chars
+        .next()
+        .map(|c| c.to_lowercase().chain(chars).collect())
+        .unwrap_or_default()
 }

@@ -7,7 +7,11 @@ use hearth_documents::{MAX_TEXT_BYTES, ParseErrorKind, parse};
 
 fn failure(name: &str, content: &[u8]) -> hearth_documents::ParseError {
     let error = parse(name, content).expect_err(&format!("{name} should not parse"));
-    assert!(error.message.contains(&format!("'{name}'")), "the message should name the file: {}", error.message);
+    assert!(
+        error.message.contains(&format!("'{name}'")),
+        "the message should name the file: {}",
+        error.message
+    );
     error
 }
 
@@ -23,7 +27,13 @@ fn encrypted_pdf_is_unsupported_and_says_password() {
 fn scanned_pdf_has_no_text_to_search() {
     let error = failure("scanned.pdf", &bytes("scanned.pdf"));
     assert_eq!(error.kind, ParseErrorKind::UnsupportedFile);
-    assert!(error.message.contains("has no text to search; it may be scanned images"), "{}", error.message);
+    assert!(
+        error
+            .message
+            .contains("has no text to search; it may be scanned images"),
+        "{}",
+        error.message
+    );
 }
 
 #[test]
@@ -50,7 +60,10 @@ fn empty_file_is_invalid() {
 
 #[test]
 fn whitespace_only_file_has_no_text() {
-    assert_eq!(failure("blank.txt", b" \n\n\t ").kind, ParseErrorKind::UnsupportedFile);
+    assert_eq!(
+        failure("blank.txt", b" \n\n\t ").kind,
+        ParseErrorKind::UnsupportedFile
+    );
 }
 
 #[test]
@@ -81,10 +94,17 @@ fn zip_bomb_that_lies_about_its_size_is_stopped_while_reading() {
         bomb[size_field..size_field + 4].copy_from_slice(&1000u32.to_le_bytes());
         patched += 1;
     }
-    assert_eq!(patched, 2, "both headers of the part should have been rewritten");
+    assert_eq!(
+        patched, 2,
+        "both headers of the part should have been rewritten"
+    );
     let error = failure("bomb.docx", &bomb);
     assert_eq!(error.kind, ParseErrorKind::InvalidFile);
-    assert!(error.message.contains("zip bomb") || error.message.contains("damaged"), "{}", error.message);
+    assert!(
+        error.message.contains("zip bomb") || error.message.contains("damaged"),
+        "{}",
+        error.message
+    );
 }
 
 #[test]
@@ -100,8 +120,13 @@ fn binary_files_are_unsupported() {
     let png = failure("photo.txt", b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR");
     assert_eq!(png.kind, ParseErrorKind::UnsupportedFile);
     assert!(png.message.contains("PNG image"), "{}", png.message);
-    let noise: Vec<u8> = (0..5000u32).map(|i| (i.wrapping_mul(2_654_435_761) >> 13) as u8).collect();
-    assert_eq!(failure("data.bin", &noise).kind, ParseErrorKind::UnsupportedFile);
+    let noise: Vec<u8> = (0..5000u32)
+        .map(|i| (i.wrapping_mul(2_654_435_761) >> 13) as u8)
+        .collect();
+    assert_eq!(
+        failure("data.bin", &noise).kind,
+        ParseErrorKind::UnsupportedFile
+    );
 }
 
 #[test]
