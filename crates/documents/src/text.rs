@@ -101,9 +101,7 @@ fn mostly_text(bytes: &[u8]) -> bool {
 /// Whether the bytes hold at least one well-formed multi-byte UTF-8 character: then the invalid
 /// bytes are damage in a UTF-8 file rather than a legacy encoding.
 fn has_utf8_sequences(bytes: &[u8]) -> bool {
-    bytes
-        .utf8_chunks()
-        .any(|chunk| chunk.valid().chars().any(|c| !c.is_ascii()))
+    bytes.utf8_chunks().any(|chunk| !chunk.valid().is_ascii())
 }
 
 /// Text without structure: JSON, CSV, source code, logs. Kept exactly as written.
