@@ -22,6 +22,8 @@ pub struct EngineConfig {
     pub run_expiry: Duration,
     /// Context window assumed for models whose provider does not say.
     pub default_context_window: u64,
+    /// How long a file_search waits for files still being indexed before it searches what is there.
+    pub file_search_wait: Duration,
 }
 
 impl Default for EngineConfig {
@@ -30,6 +32,7 @@ impl Default for EngineConfig {
             requires_action_timeout: Duration::from_secs(10 * 60),
             run_expiry: Duration::from_secs(10 * 60),
             default_context_window: 128_000,
+            file_search_wait: Duration::from_secs(60),
         }
     }
 }

@@ -20,5 +20,5 @@ pub use engine::{Engine, EngineConfig};
 pub use error::{EngineError, EngineResult};
 pub use knowledge::{FileSearchHit, FileSearchQuery};
 pub use parse::request_body;
-pub use runs::RunStream;
+pub use runs::{RunStream, StepInclude};
 pub use runs::recovery::INTERRUPTED;
