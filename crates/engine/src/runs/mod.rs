@@ -77,6 +77,12 @@ impl Engine {
         self.get_thread(thread_id)?;
         let assistant = self.get_assistant(&request.assistant_id)?;
         let additional = request.additional_messages.clone().unwrap_or_default();
+        let added: Vec<&hearth_wire::CreateMessageRequest> = additional.iter().collect();
+        self.check_attachments(&added)?;
+        if !added.is_empty() {
+            refuse_if_busy_now(self, thread_id)?;
+            self.attach_to_thread(thread_id, &added)?;
+        }
         let options = RunOptions {
             assistant_id: request.assistant_id,
             model: request.model,
@@ -134,10 +140,12 @@ impl Engine {
             response_format: request.response_format,
         };
         let run_resources = request.tool_resources;
+        let mut thread_request = request.thread.unwrap_or_default();
+        let thread_resources = self.prepare_new_thread(&mut thread_request)?;
         let (sender, events) = unbounded_channel();
         let events_out = Events::new(sender, false);
         let (thread, run) = self.store().transaction(|tx| {
-            let thread = crate::threads::insert_thread(tx, request.thread.unwrap_or_default())?;
+            let thread = crate::threads::insert_thread(tx, thread_request, thread_resources)?;
             let mut run = new_run(&thread.id, &assistant, options, self.config().run_expiry);
             run.tool_resources = run_resources;
             tx.insert_run(&run)?;
@@ -333,6 +341,13 @@ fn shown(step: RunStep, include: StepInclude) -> RunStep {
     } else {
         file_search::without_content(step)
     }
+}
+
+/// [`refuse_if_busy`] before anything is written, so a refused run leaves no trace.
+fn refuse_if_busy_now(engine: &Engine, thread_id: &str) -> EngineResult<()> {
+    engine
+        .store()
+        .transaction(|tx| refuse_if_busy(tx, thread_id))
 }
 
 fn refuse_if_busy(tx: &Tx<'_>, thread_id: &str) -> EngineResult<()> {
