@@ -6,8 +6,8 @@ pub mod providers;
 
 mod assistants;
 mod engine;
-mod knowledge;
 mod error;
+mod knowledge;
 mod lists;
 mod messages;
 mod models;
@@ -20,5 +20,5 @@ pub use engine::{Engine, EngineConfig};
 pub use error::{EngineError, EngineResult};
 pub use knowledge::{FileSearchHit, FileSearchQuery};
 pub use parse::request_body;
-pub use runs::{RunStream, StepInclude};
 pub use runs::recovery::INTERRUPTED;
+pub use runs::{RunStream, StepInclude};

@@ -28,7 +28,8 @@ impl Engine {
     ) -> EngineResult<Option<ToolResources>> {
         let messages: Vec<&CreateMessageRequest> = request.messages.iter().flatten().collect();
         self.check_attachments(&messages)?;
-        let resources = self.resolve_tool_resources(request.tool_resources.take(), Owner::Thread)?;
+        let resources =
+            self.resolve_tool_resources(request.tool_resources.take(), Owner::Thread)?;
         self.attach_for_search(resources, &messages)
     }
 

@@ -12,7 +12,7 @@ use hearth_store::Store;
 use hearth_wire::{
     Annotation, AnnotationDelta, AssistantTool, AttachmentTool, CreateAssistantRequest,
     CreateMessageRequest, CreateRunRequest, CreateThreadRequest, CreateVectorStoreRequest,
-    FileObject, FilePurpose, FileStatus, FileSearchResources, ListQuery, MessageAttachment,
+    FileObject, FilePurpose, FileSearchResources, FileStatus, ListQuery, MessageAttachment,
     MessageContent, MessageDeltaContent, RunStatus, StepDetails, StreamEvent, ToolCall,
     ToolResourcesRequest,
 };
@@ -46,7 +46,10 @@ async fn fixture(anthropic: bool, scripts: Vec<Script>) -> Fixture {
         let config = ProviderConfig::new(server.base_url())
             .api_key(ApiKey::new("test-key"))
             .max_retries(0);
-        (Arc::new(Anthropic::new(config).unwrap()), Wire::Anthropic(server))
+        (
+            Arc::new(Anthropic::new(config).unwrap()),
+            Wire::Anthropic(server),
+        )
     } else {
         let server = ScriptedOpenAi::start(scripts).await;
         let config = ProviderConfig::new(server.base_url()).max_retries(0);
@@ -171,19 +174,32 @@ async fn run_without_stores(anthropic: bool) {
     let thread = fx.thread_with("What was the revenue?");
     let stream = fx
         .engine
-        .create_run(&thread, CreateRunRequest {
-            assistant_id: assistant,
-            ..Default::default()
-        })
+        .create_run(
+            &thread,
+            CreateRunRequest {
+                assistant_id: assistant,
+                ..Default::default()
+            },
+        )
         .unwrap();
     let events = collect(stream).await;
     assert_eq!(final_status(&events), RunStatus::Completed);
 
     let bodies = fx.wire.bodies();
-    assert_eq!(bodies.len(), 2, "the model is called again with the search result");
+    assert_eq!(
+        bodies.len(),
+        2,
+        "the model is called again with the search result"
+    );
     let first = bodies[0].to_string();
-    assert!(first.contains("\"file_search\""), "the tool is offered: {first}");
-    assert!(first.contains("【"), "the instructions teach the citation markers");
+    assert!(
+        first.contains("\"file_search\""),
+        "the tool is offered: {first}"
+    );
+    assert!(
+        first.contains("【"),
+        "the instructions teach the citation markers"
+    );
     let second = tool_result_sent(&bodies[1]);
     assert!(
         second.contains("There are no files to search"),
@@ -210,7 +226,9 @@ async fn run_without_stores(anthropic: bool) {
         panic!("the call should be a file_search call: {search:?}")
     };
     assert_eq!(file_search.results, Some(Vec::new()));
-    let ranking = file_search.ranking_options.expect("ranking options are reported");
+    let ranking = file_search
+        .ranking_options
+        .expect("ranking options are reported");
     assert_eq!(ranking.score_threshold, 0.0);
     assert_eq!(ranking.ranker.as_str(), "default_2024_08_21");
     assert!(
@@ -268,7 +286,13 @@ async fn attachments_naming_unknown_files_are_refused_with_their_ids() {
 const REPORT: &str = "Annual report 2023. Revenue grew by twelve percent to 4.2 million euros, driven by exports to Norway.";
 
 async fn cited_answer(anthropic: bool) {
-    let answer = ["Größe: die Umsätze stiegen ", "【0:", "0†report", ".txt】", " deutlich. Unknown 【7:7†x.txt】."];
+    let answer = [
+        "Größe: die Umsätze stiegen ",
+        "【0:",
+        "0†report",
+        ".txt】",
+        " deutlich. Unknown 【7:7†x.txt】.",
+    ];
     let fx = fixture(
         anthropic,
         vec![
@@ -304,8 +328,14 @@ async fn cited_answer(anthropic: bool) {
     assert_eq!(final_status(&events), RunStatus::Completed);
 
     let second = tool_result_sent(&fx.wire.bodies()[1]);
-    assert!(second.contains("【0:0†report.txt】"), "results are numbered: {second}");
-    assert!(second.contains("twelve percent"), "the chunk text goes back: {second}");
+    assert!(
+        second.contains("【0:0†report.txt】"),
+        "results are numbered: {second}"
+    );
+    assert!(
+        second.contains("twelve percent"),
+        "the chunk text goes back: {second}"
+    );
 
     // The step shows the results; the run asked for their content.
     let completed_search = events
@@ -325,7 +355,10 @@ async fn cited_answer(anthropic: bool) {
     assert_eq!(results[0].file_id, file);
     assert_eq!(results[0].file_name, "report.txt");
     assert!((0.0..=1.0).contains(&results[0].score));
-    let content = results[0].content.as_ref().expect("content, as include asked");
+    let content = results[0]
+        .content
+        .as_ref()
+        .expect("content, as include asked");
     assert!(content[0].text.contains("twelve percent"));
 
     // Stored message: the known marker is annotated, with character offsets.
@@ -337,7 +370,11 @@ async fn cited_answer(anthropic: bool) {
         panic!("the answer is text")
     };
     assert_eq!(text.value, answer.concat());
-    assert_eq!(text.annotations.len(), 1, "the unknown marker stays plain text");
+    assert_eq!(
+        text.annotations.len(),
+        1,
+        "the unknown marker stays plain text"
+    );
     let Annotation::FileCitation {
         text: marked,
         file_citation,
@@ -385,10 +422,19 @@ async fn cited_answer(anthropic: bool) {
     };
     assert_eq!(*index, 0);
     assert_eq!(delta_text.as_deref(), Some("【0:0†report.txt】"));
-    assert_eq!((*delta_start, *delta_end), (Some(*start_index), Some(*end_index)));
+    assert_eq!(
+        (*delta_start, *delta_end),
+        (Some(*start_index), Some(*end_index))
+    );
     let citation = file_citation.as_ref().unwrap();
     assert_eq!(citation.file_id.as_deref(), Some(file.as_str()));
-    assert!(citation.quote.as_deref().unwrap().contains("twelve percent"));
+    assert!(
+        citation
+            .quote
+            .as_deref()
+            .unwrap()
+            .contains("twelve percent")
+    );
 
     // Reads leave the content out unless include[] asks for it.
     let run_id = messages.data[0].run_id.clone().unwrap();
@@ -418,8 +464,15 @@ async fn cited_answer(anthropic: bool) {
             _ => None,
         })
     };
-    assert_eq!(content_of(&plain.data), Some(None), "no content without include");
-    assert!(content_of(&with.data).unwrap().is_some(), "content with include");
+    assert_eq!(
+        content_of(&plain.data),
+        Some(None),
+        "no content without include"
+    );
+    assert!(
+        content_of(&with.data).unwrap().is_some(),
+        "content with include"
+    );
 }
 
 #[tokio::test]
@@ -470,7 +523,12 @@ async fn a_file_search_attachment_makes_and_then_extends_the_threads_vector_stor
         .unwrap();
     let again = fx.engine.get_thread(&thread.id).unwrap();
     assert_eq!(
-        again.tool_resources.unwrap().file_search.unwrap().vector_store_ids,
+        again
+            .tool_resources
+            .unwrap()
+            .file_search
+            .unwrap()
+            .vector_store_ids,
         vector_store_ids,
         "the same store is extended"
     );
@@ -513,8 +571,18 @@ async fn inline_vector_stores_are_created_on_assistant_and_thread_creation() {
         })
         .unwrap();
     for ids in [
-        assistant.tool_resources.unwrap().file_search.unwrap().vector_store_ids,
-        thread.tool_resources.unwrap().file_search.unwrap().vector_store_ids,
+        assistant
+            .tool_resources
+            .unwrap()
+            .file_search
+            .unwrap()
+            .vector_store_ids,
+        thread
+            .tool_resources
+            .unwrap()
+            .file_search
+            .unwrap()
+            .vector_store_ids,
     ] {
         assert_eq!(ids.len(), 1);
         assert!(

@@ -274,13 +274,25 @@ mod tests {
 
     #[test]
     fn a_marker_split_over_fragments_is_held_until_it_closes() {
-        let (text, citations, pieces) =
-            scan(&["See ", "【", "4", ":0", "†rep", "ort.pdf", "】", " and more"]);
+        let (text, citations, pieces) = scan(&[
+            "See ",
+            "【",
+            "4",
+            ":0",
+            "†rep",
+            "ort.pdf",
+            "】",
+            " and more",
+        ]);
         assert_eq!(text, "See 【4:0†report.pdf】 and more");
         assert_eq!(citations.len(), 1);
         assert_eq!((citations[0].start_index, citations[0].end_index), (4, 20));
         assert_eq!(pieces[0], "See ", "text before a marker is not held");
-        assert_eq!(pieces[1..6], ["", "", "", "", ""], "the partial marker is held");
+        assert_eq!(
+            pieces[1..6],
+            ["", "", "", "", ""],
+            "the partial marker is held"
+        );
         assert_eq!(pieces[6], "【4:0†report.pdf】");
         assert_eq!(pieces[7], " and more");
     }

@@ -501,7 +501,11 @@ impl Executor {
         let is_search =
             name == file_search::TOOL_NAME && file_search::settings(&self.run).is_some();
         let search = is_search.then(|| {
-            let earlier = self.calls.iter().filter(|call| call.search.is_some()).count();
+            let earlier = self
+                .calls
+                .iter()
+                .filter(|call| call.search.is_some())
+                .count();
             (self.searches_before + earlier as u32, None)
         });
         let call = PendingCall {

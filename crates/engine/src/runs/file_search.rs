@@ -47,10 +47,13 @@ pub(crate) fn settings(run: &Run) -> Option<SearchSettings> {
     run.tools.iter().find_map(|tool| match tool {
         AssistantTool::FileSearch { file_search } => {
             let options = file_search.clone().unwrap_or_default();
-            let ranking = options.ranking_options.unwrap_or(hearth_wire::FileSearchRankingOptions {
-                ranker: None,
-                score_threshold: 0.0,
-            });
+            let ranking =
+                options
+                    .ranking_options
+                    .unwrap_or(hearth_wire::FileSearchRankingOptions {
+                        ranker: None,
+                        score_threshold: 0.0,
+                    });
             let ranker = match ranking.ranker {
                 None | Some(FileSearchRanker::Auto) => FileSearchRanker::Default20240821,
                 Some(ranker) => ranker,
@@ -69,11 +72,7 @@ pub(crate) fn settings(run: &Run) -> Option<SearchSettings> {
 
 /// The hosted defaults: 20 results, 5 for gpt-3.5 models (their context is short).
 fn default_max_results(model: &str) -> u32 {
-    if model.starts_with("gpt-3.5") {
-        5
-    } else {
-        20
-    }
+    if model.starts_with("gpt-3.5") { 5 } else { 20 }
 }
 
 /// The function the model is offered.
@@ -125,7 +124,10 @@ pub(crate) fn parse_queries(arguments: &str) -> Result<Vec<String>, String> {
         .filter(|query| !query.is_empty())
         .collect();
     if queries.is_empty() {
-        return Err("The file_search call had no query. Call it again with {\"queries\": [\"...\"]}.".to_owned());
+        return Err(
+            "The file_search call had no query. Call it again with {\"queries\": [\"...\"]}."
+                .to_owned(),
+        );
     }
     Ok(queries)
 }
@@ -182,8 +184,7 @@ pub(crate) fn tool_output(search: u32, results: &[FileSearchResult]) -> String {
 }
 
 /// What the model is told when neither the assistant nor the thread has a vector store.
-pub(crate) const NO_VECTOR_STORES: &str =
-    "There are no files to search: neither the assistant nor this conversation has a vector store with files.";
+pub(crate) const NO_VECTOR_STORES: &str = "There are no files to search: neither the assistant nor this conversation has a vector store with files.";
 
 fn result_text(result: &FileSearchResult) -> String {
     result
@@ -217,7 +218,11 @@ pub(crate) fn search_calls(steps: &[RunStep]) -> Vec<(&str, Option<&Vec<FileSear
 pub(crate) fn sources(steps: &[RunStep]) -> Sources {
     let mut sources = Sources::new();
     for (search, (_, results)) in search_calls(steps).into_iter().enumerate() {
-        add_sources(&mut sources, search as u32, results.map_or(&[], Vec::as_slice));
+        add_sources(
+            &mut sources,
+            search as u32,
+            results.map_or(&[], Vec::as_slice),
+        );
     }
     sources
 }
@@ -286,10 +291,24 @@ mod tests {
             parse_queries(r#"{"queries": ["revenue 2023", " costs "]}"#).unwrap(),
             ["revenue 2023", "costs"]
         );
-        assert_eq!(parse_queries(r#"{"query": "revenue"}"#).unwrap(), ["revenue"]);
-        assert_eq!(parse_queries(r#"{"queries": "revenue"}"#).unwrap(), ["revenue"]);
-        assert!(parse_queries(r#"{"queries": []}"#).unwrap_err().contains("no query"));
-        assert!(parse_queries("{\"quer").unwrap_err().contains("not valid JSON"));
+        assert_eq!(
+            parse_queries(r#"{"query": "revenue"}"#).unwrap(),
+            ["revenue"]
+        );
+        assert_eq!(
+            parse_queries(r#"{"queries": "revenue"}"#).unwrap(),
+            ["revenue"]
+        );
+        assert!(
+            parse_queries(r#"{"queries": []}"#)
+                .unwrap_err()
+                .contains("no query")
+        );
+        assert!(
+            parse_queries("{\"quer")
+                .unwrap_err()
+                .contains("not valid JSON")
+        );
     }
 
     #[test]

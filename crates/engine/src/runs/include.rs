@@ -45,11 +45,14 @@ mod tests {
             }
         );
         assert_eq!(
-            StepInclude::from_values::<&str>(&[]).unwrap(),
+            StepInclude::from_values(&[] as &[&str]).unwrap(),
             StepInclude::default()
         );
         let err = StepInclude::from_values(&["step_details.everything"]).unwrap_err();
         assert_eq!(err.status(), 400);
-        assert!(err.to_string().contains("'include[0]': 'step_details.everything'"));
+        assert!(
+            err.to_string()
+                .contains("'include[0]': 'step_details.everything'")
+        );
     }
 }

@@ -8,8 +8,8 @@ mod expiry;
 mod file_search;
 mod include;
 mod prompt;
-mod search;
 pub(crate) mod recovery;
+mod search;
 
 use hearth_store::{Tx, new_id};
 use hearth_wire::{

@@ -23,7 +23,10 @@ pub(super) async fn run_searches(
     let stores = match vector_store_ids(engine, run) {
         Ok(stores) => stores,
         Err(error) => {
-            log::warn!("run {}: the vector stores could not be read: {error}", run.id);
+            log::warn!(
+                "run {}: the vector stores could not be read: {error}",
+                run.id
+            );
             Vec::new()
         }
     };
