@@ -545,7 +545,7 @@ impl Executor {
         let call = &mut self.calls[position];
         call.arguments.push_str(&fragment);
         // A search's queries are Hearth's business, as hosted: its step shows only the results.
-        let delta = call.search.is_none().then(|| ToolCallDelta::Function {
+        let delta = call.search.is_none().then_some(ToolCallDelta::Function {
             index: position as u32,
             id: None,
             function: Some(FunctionCallDelta {
