@@ -22,7 +22,10 @@ impl Engine {
             model: request.model,
             instructions: request.instructions,
             tools: request.tools,
-            tool_resources: crate::resources::resolve(request.tool_resources)?,
+            tool_resources: self.resolve_tool_resources(
+                request.tool_resources,
+                crate::resources::Owner::Assistant,
+            )?,
             metadata: Some(request.metadata.unwrap_or_default()),
             temperature: request.temperature.or(Some(1.0)),
             top_p: request.top_p.or(Some(1.0)),

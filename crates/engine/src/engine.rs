@@ -33,6 +33,8 @@ pub struct EngineConfig {
     pub embedder: Option<Arc<dyn Embedder>>,
     /// How many files are parsed, chunked and embedded at once.
     pub indexing_workers: usize,
+    /// How long a file_search waits for files still being indexed before it searches what is there.
+    pub file_search_wait: Duration,
 }
 
 /// The hosted API's upload limit: 512 MB.
@@ -48,6 +50,7 @@ impl Default for EngineConfig {
             upload_limit: DEFAULT_UPLOAD_LIMIT,
             embedder: None,
             indexing_workers: 2,
+            file_search_wait: Duration::from_secs(60),
         }
     }
 }

@@ -23,5 +23,5 @@ pub use knowledge::{
     StagedUpload,
 };
 pub use parse::request_body;
-pub use runs::RunStream;
 pub use runs::recovery::INTERRUPTED;
+pub use runs::{RunStream, StepInclude};

@@ -19,15 +19,14 @@ impl Engine {
     ) -> EngineResult<Message> {
         request.validate()?;
         self.get_thread(thread_id)?;
+        self.check_attachments(&[&request])?;
+        if let Some(run) = self.store().active_run(thread_id)? {
+            return Err(busy(thread_id, &run.id));
+        }
+        self.attach_to_thread(thread_id, &[&request])?;
         self.store().transaction(|tx| {
             if let Some(run) = tx.active_run(thread_id)? {
-                return Err(EngineError::invalid(
-                    format!(
-                        "Can't add messages to {thread_id} while a run {} is active.",
-                        run.id
-                    ),
-                    None,
-                ));
+                return Err(busy(thread_id, &run.id));
             }
             let message = new_user_message(thread_id, request);
             tx.insert_message(&message)?;
@@ -85,6 +84,13 @@ impl Engine {
         self.get_thread(thread_id)?;
         Ok(self.store().list_messages(thread_id, run_id, query)?)
     }
+}
+
+fn busy(thread_id: &str, run_id: &str) -> EngineError {
+    EngineError::invalid(
+        format!("Can't add messages to {thread_id} while a run {run_id} is active."),
+        None,
+    )
 }
 
 /// A message a person (or a script) adds; it is complete the moment it exists.

@@ -2,18 +2,35 @@
 
 use hearth_store::{Tx, new_id};
 use hearth_wire::{
-    CreateThreadRequest, IdPrefix, ModifyThreadRequest, Thread, ThreadDeleted, ThreadTag, Validate,
+    CreateMessageRequest, CreateThreadRequest, IdPrefix, ModifyThreadRequest, Thread,
+    ThreadDeleted, ThreadTag, ToolResources, Validate,
 };
 
 use crate::engine::{Engine, now};
 use crate::error::{EngineError, EngineResult};
 use crate::messages::new_user_message;
+use crate::resources::Owner;
 
 impl Engine {
     /// `POST /threads`
-    pub fn create_thread(&self, request: CreateThreadRequest) -> EngineResult<Thread> {
+    pub fn create_thread(&self, mut request: CreateThreadRequest) -> EngineResult<Thread> {
         request.validate()?;
-        self.store().transaction(|tx| insert_thread(tx, request))
+        let resources = self.prepare_new_thread(&mut request)?;
+        self.store()
+            .transaction(|tx| insert_thread(tx, request, resources))
+    }
+
+    /// Everything a new thread needs before it is stored: its attachments are checked, and its
+    /// inline vector stores and the one its file_search attachments go to are made.
+    pub(crate) fn prepare_new_thread(
+        &self,
+        request: &mut CreateThreadRequest,
+    ) -> EngineResult<Option<ToolResources>> {
+        let messages: Vec<&CreateMessageRequest> = request.messages.iter().flatten().collect();
+        self.check_attachments(&messages)?;
+        let resources =
+            self.resolve_tool_resources(request.tool_resources.take(), Owner::Thread)?;
+        self.attach_for_search(resources, &messages)
     }
 
     /// `GET /threads/{thread_id}`
@@ -56,13 +73,18 @@ impl Engine {
     }
 }
 
-/// Creates a thread and its initial messages inside an open transaction.
-pub(crate) fn insert_thread(tx: &Tx<'_>, request: CreateThreadRequest) -> EngineResult<Thread> {
+/// Creates a thread and its initial messages inside an open transaction; `tool_resources` are
+/// those [`Engine::prepare_new_thread`] made.
+pub(crate) fn insert_thread(
+    tx: &Tx<'_>,
+    request: CreateThreadRequest,
+    tool_resources: Option<ToolResources>,
+) -> EngineResult<Thread> {
     let thread = Thread {
         id: new_id(IdPrefix::Thread.as_str()),
         object: ThreadTag,
         created_at: now(),
-        tool_resources: crate::resources::resolve(request.tool_resources)?,
+        tool_resources,
         metadata: Some(request.metadata.unwrap_or_default()),
     };
     tx.insert_thread(&thread)?;

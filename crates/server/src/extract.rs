@@ -73,6 +73,31 @@ impl<S: Send + Sync> FromRequestParts<S> for ListParams {
     }
 }
 
+/// The values of `include[]` (SDKs send `include[]=v`; a bare `include=v` is read too).
+#[derive(Debug, Default)]
+pub struct IncludeParams(pub hearth_engine::StepInclude);
+
+impl<S: Send + Sync> FromRequestParts<S> for IncludeParams {
+    type Rejection = Failure;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Failure> {
+        let Query(pairs) = Query::<Vec<(String, String)>>::from_request_parts(parts, state)
+            .await
+            .map_err(|rejection| {
+                Failure::new(
+                    StatusCode::BAD_REQUEST,
+                    ApiError::invalid_request(rejection.body_text(), None, None),
+                )
+            })?;
+        let values: Vec<String> = pairs
+            .into_iter()
+            .filter(|(key, _)| key == "include[]" || key == "include")
+            .map(|(_, value)| value)
+            .collect();
+        Ok(Self(hearth_engine::StepInclude::from_values(&values)?))
+    }
+}
+
 fn parse_limit(value: &str) -> Result<u32, Failure> {
     let limit: i64 = value.parse().map_err(|_| {
         Failure::invalid(

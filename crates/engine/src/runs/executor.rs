@@ -9,6 +9,7 @@ use std::collections::HashMap;
 use futures_util::StreamExt;
 use hearth_store::new_id;
 use hearth_wire::{
+    Annotation, AnnotationDelta, FileCitationDelta, FileRef, FileSearchCall, FileSearchResult,
     FunctionCall, FunctionCallDelta, IdPrefix, Message, MessageContent, MessageCreation,
     MessageDelta, MessageDeltaBody, MessageDeltaContent, MessageRole, MessageStatus, MessageTag,
     RequiredAction, Run, RunErrorCode, RunFunctionCall, RunIncompleteReason, RunLastError,
@@ -19,8 +20,10 @@ use hearth_wire::{
 use tokio::sync::mpsc::UnboundedSender;
 use tokio_util::sync::CancellationToken;
 
+use super::citations::{CitationScanner, Released, Sources};
 use super::ending::{Ending, close};
-use super::prompt::{self, History, PromptError};
+use super::file_search;
+use super::prompt::{self, History, PromptError, SearchMemo};
 use crate::engine::{Engine, now};
 use crate::error::{EngineError, EngineResult};
 use crate::providers::{ChatEvent, FinishReason, ProviderError};
@@ -28,11 +31,27 @@ use crate::providers::{ChatEvent, FinishReason, ProviderError};
 /// Where a run's events go: the stream of whoever started or resumed it. Nobody listening (a
 /// polling client) is fine; events are then simply dropped.
 #[derive(Clone)]
-pub(crate) struct Events(pub(crate) UnboundedSender<StreamEvent>);
+pub(crate) struct Events {
+    sender: UnboundedSender<StreamEvent>,
+    /// Whether step snapshots keep file_search result content (the request's `include[]`).
+    search_content: bool,
+}
 
 impl Events {
+    pub(crate) fn new(sender: UnboundedSender<StreamEvent>, search_content: bool) -> Self {
+        Self {
+            sender,
+            search_content,
+        }
+    }
+
     pub(crate) fn send(&self, event: StreamEvent) {
-        let _ = self.0.send(event);
+        let event = if self.search_content {
+            event
+        } else {
+            file_search::event_without_content(event)
+        };
+        let _ = self.sender.send(event);
     }
 }
 
@@ -50,11 +69,13 @@ pub(crate) fn spawn(engine: Engine, run: Run, events: Events) {
     });
 }
 
-/// A function call being streamed: our `call_` id, its name and the arguments so far.
-struct PendingCall {
-    id: String,
-    name: String,
-    arguments: String,
+/// A tool call being streamed: our `call_` id, its name and the arguments so far.
+pub(super) struct PendingCall {
+    pub(super) id: String,
+    pub(super) name: String,
+    pub(super) arguments: String,
+    /// For a file_search call: its number in the run, and its results once it ran.
+    pub(super) search: Option<(u32, Option<Vec<FileSearchResult>>)>,
 }
 
 struct Executor {
@@ -69,11 +90,27 @@ struct Executor {
     /// Provider tool-call index → position in `calls` (providers need not count from 0).
     call_positions: HashMap<usize, usize>,
     call_usage: Usage,
+    /// Citation markers of the message being written.
+    scanner: CitationScanner,
+    /// The search results this run's markers may name.
+    sources: Sources,
+    /// File_search calls made by this executor, by call id.
+    searches: HashMap<String, SearchMemo>,
+    /// File_search calls in the run's steps before this provider call.
+    searches_before: u32,
 }
 
 enum Turn {
     Finished(FinishReason),
     Cancelled,
+}
+
+/// What follows a provider call.
+enum Next {
+    /// Searches ran; the model is called again with their results.
+    CallAgain,
+    /// The run ended or waits for tool outputs.
+    Stop,
 }
 
 impl Executor {
@@ -93,6 +130,10 @@ impl Executor {
                 prompt_tokens: 0,
                 total_tokens: 0,
             },
+            scanner: CitationScanner::default(),
+            sources: Sources::new(),
+            searches: HashMap::new(),
+            searches_before: 0,
         }
     }
 
@@ -100,8 +141,16 @@ impl Executor {
         if !self.start()? {
             return self.end(Ending::Cancelled);
         }
+        while let Next::CallAgain = self.call_model().await? {}
+        Ok(())
+    }
+
+    /// One provider call and what it leads to.
+    async fn call_model(&mut self) -> EngineResult<Next> {
         let history_messages = self.engine.store().thread_messages(&self.run.thread_id)?;
         let run_steps = self.engine.store().run_steps(&self.run.id)?;
+        self.sources = file_search::sources(&run_steps);
+        self.searches_before = file_search::search_calls(&run_steps).len() as u32;
         let context_window = self.engine.context_window(&self.run.model).await;
         let used = self.run.usage.map_or(0, |usage| usage.completion_tokens);
         let request = match prompt::build(
@@ -109,27 +158,29 @@ impl Executor {
             History {
                 messages: &history_messages,
                 run_steps: &run_steps,
+                searches: &self.searches,
             },
             context_window,
             used,
         ) {
             Ok(request) => request,
             Err(PromptError::OverPromptBudget) => {
-                return self.end(Ending::Incomplete(Some(
+                self.end(Ending::Incomplete(Some(
                     RunIncompleteReason::MaxPromptTokens,
-                )));
+                )))?;
+                return Ok(Next::Stop);
             }
         };
 
         let provider = self.engine.inner.provider.clone();
         let stream = tokio::select! {
             biased;
-            _ = self.cancel.cancelled() => return self.end(Ending::Cancelled),
+            _ = self.cancel.cancelled() => return self.stop(Ending::Cancelled),
             stream = provider.stream_chat(&request) => stream,
         };
         let mut stream = match stream {
             Ok(stream) => stream,
-            Err(error) => return self.end(Ending::Failed(last_error(&error))),
+            Err(error) => return self.stop(Ending::Failed(last_error(&error))),
         };
 
         let turn = loop {
@@ -141,12 +192,12 @@ impl Executor {
             match item {
                 Some(Ok(ChatEvent::Finished { reason })) => break Turn::Finished(reason),
                 Some(Ok(event)) => self.on_event(event)?,
-                Some(Err(error)) => return self.end(Ending::Failed(last_error(&error))),
+                Some(Err(error)) => return self.stop(Ending::Failed(last_error(&error))),
                 None => {
                     let cut = ProviderError::StreamCut {
                         detail: "no finish reason".into(),
                     };
-                    return self.end(Ending::Failed(last_error(&cut)));
+                    return self.stop(Ending::Failed(last_error(&cut)));
                 }
             }
         };
@@ -154,19 +205,86 @@ impl Executor {
         drop(stream);
 
         match turn {
-            Turn::Cancelled => self.end(Ending::Cancelled),
-            Turn::Finished(_) if !self.calls.is_empty() => self.wait_for_outputs(),
+            Turn::Cancelled => self.stop(Ending::Cancelled),
+            Turn::Finished(_) if !self.calls.is_empty() => self.after_calls().await,
             Turn::Finished(FinishReason::Length) => {
                 self.ensure_message()?;
-                self.end(Ending::Incomplete(Some(
+                self.stop(Ending::Incomplete(Some(
                     RunIncompleteReason::MaxCompletionTokens,
                 )))
             }
             Turn::Finished(_) => {
                 self.ensure_message()?;
-                self.end(Ending::Completed)
+                self.stop(Ending::Completed)
             }
         }
+    }
+
+    fn stop(&mut self, ending: Ending) -> EngineResult<Next> {
+        self.end(ending)?;
+        Ok(Next::Stop)
+    }
+
+    /// The model called tools: searches run now; function calls wait for the client's outputs.
+    async fn after_calls(&mut self) -> EngineResult<Next> {
+        if self.calls.iter().any(|call| call.search.is_some()) {
+            let searched = tokio::select! {
+                biased;
+                _ = self.cancel.cancelled() => None,
+                result = super::search::run_searches(&self.engine, &self.run, &mut self.calls) => Some(result),
+            };
+            let Some(outputs) = searched else {
+                return self.stop(Ending::Cancelled);
+            };
+            for (call, output) in self.calls.iter().zip(outputs) {
+                let (Some(output), Some((number, Some(results)))) = (output, &call.search) else {
+                    continue;
+                };
+                file_search::add_sources(&mut self.sources, *number, results);
+                self.searches.insert(
+                    call.id.clone(),
+                    SearchMemo {
+                        arguments: call.arguments.clone(),
+                        output,
+                    },
+                );
+            }
+        }
+        if self.calls.iter().any(|call| call.search.is_none()) {
+            self.show_search_results()?;
+            self.wait_for_outputs()?;
+            return Ok(Next::Stop);
+        }
+        self.complete_search_step()?;
+        Ok(Next::CallAgain)
+    }
+
+    /// Saves the searches' results into the tool step, which stays open for the function calls.
+    fn show_search_results(&mut self) -> EngineResult<()> {
+        let step = self.tool_step.as_mut().expect("calls have their step");
+        step.step_details = step_details(&self.calls, &self.run);
+        self.engine
+            .store()
+            .transaction_unsynced(|tx| tx.update_run_step(step))?;
+        Ok(())
+    }
+
+    /// A step of searches only is done once they ran; the next provider call starts afresh.
+    fn complete_search_step(&mut self) -> EngineResult<()> {
+        let usage = self.record_usage();
+        let mut step = self.tool_step.take().expect("calls have their step");
+        step.step_details = step_details(&self.calls, &self.run);
+        step.status = RunStepStatus::Completed;
+        step.completed_at = Some(now());
+        step.usage = Some(usage);
+        // Synced: the searches happened, and the run's answer builds on them.
+        self.engine
+            .store()
+            .transaction(|tx| tx.update_run_step(&step))?;
+        self.events.send(StreamEvent::RunStepCompleted(step));
+        self.calls.clear();
+        self.call_positions.clear();
+        Ok(())
     }
 
     /// Moves the run to `in_progress`; false when it was cancelled before it could start.
@@ -216,20 +334,62 @@ impl Executor {
     }
 
     fn on_text(&mut self, text: String) -> EngineResult<()> {
-        let first = self.message.is_none();
+        let released = self.scanner.push(&text, &self.sources);
+        self.append_text(released)
+    }
+
+    /// Text held back as a possible citation marker is released when the message ends.
+    fn flush_text(&mut self) -> EngineResult<()> {
+        let released = self.scanner.finish();
+        self.append_text(released)
+    }
+
+    /// Appends released text (and the citations in it) to the message and streams it.
+    fn append_text(&mut self, released: Released) -> EngineResult<()> {
+        if released.text.is_empty() {
+            return Ok(());
+        }
         self.ensure_message()?;
         let message = self
             .message
             .as_mut()
             .expect("ensure_message made the message");
-        match message.content.first_mut() {
-            Some(MessageContent::Text { text: content }) => content.value.push_str(&text),
-            _ => message.content.push(MessageContent::Text {
-                text: TextContent {
-                    value: text.clone(),
-                    annotations: Vec::new(),
+        let first = !matches!(message.content.first(), Some(MessageContent::Text { .. }));
+        if first {
+            message.content.insert(
+                0,
+                MessageContent::Text {
+                    text: TextContent {
+                        value: String::new(),
+                        annotations: Vec::new(),
+                    },
                 },
-            }),
+            );
+        }
+        let Some(MessageContent::Text { text: content }) = message.content.first_mut() else {
+            unreachable!("the first part is text");
+        };
+        content.value.push_str(&released.text);
+        let mut annotation_deltas = Vec::new();
+        for citation in released.citations {
+            annotation_deltas.push(AnnotationDelta::FileCitation {
+                index: content.annotations.len() as u32,
+                text: Some(citation.text.clone()),
+                file_citation: Some(FileCitationDelta {
+                    file_id: Some(citation.file_id.clone()),
+                    quote: Some(citation.quote),
+                }),
+                start_index: Some(citation.start_index),
+                end_index: Some(citation.end_index),
+            });
+            content.annotations.push(Annotation::FileCitation {
+                text: citation.text,
+                file_citation: FileRef {
+                    file_id: citation.file_id,
+                },
+                start_index: citation.start_index,
+                end_index: citation.end_index,
+            });
         }
         // Unsynced: safe against a killed process, and made durable by the commit that ends the
         // message; an fsync per token would dominate the stream's latency.
@@ -244,9 +404,10 @@ impl Executor {
                 content: Some(vec![MessageDeltaContent::Text {
                     index: 0,
                     text: Some(TextDelta {
-                        value: Some(text),
+                        value: Some(released.text),
                         // The first fragment of a part carries its container (SDK rule 5).
-                        annotations: first.then(Vec::new),
+                        annotations: (first || !annotation_deltas.is_empty())
+                            .then_some(annotation_deltas),
                     }),
                 }]),
             },
@@ -303,6 +464,8 @@ impl Executor {
     }
 
     fn on_call_start(&mut self, index: usize, name: String) -> EngineResult<()> {
+        self.flush_text()?;
+        self.scanner = CitationScanner::default();
         // Text before a tool call is its own finished message (node allows one open message).
         if let Some(mut message) = self.message.take() {
             let mut step = self.message_step.take().expect("a message has its step");
@@ -335,22 +498,41 @@ impl Executor {
         }
         let position = self.calls.len();
         self.call_positions.insert(index, position);
+        let is_search =
+            name == file_search::TOOL_NAME && file_search::settings(&self.run).is_some();
+        let search = is_search.then(|| {
+            let earlier = self
+                .calls
+                .iter()
+                .filter(|call| call.search.is_some())
+                .count();
+            (self.searches_before + earlier as u32, None)
+        });
         let call = PendingCall {
             id: new_id(IdPrefix::ToolCall.as_str()),
             name,
             arguments: String::new(),
+            search,
         };
-        let delta = ToolCallDelta::Function {
-            index: position as u32,
-            id: Some(call.id.clone()),
-            function: Some(FunctionCallDelta {
-                name: Some(call.name.clone()),
-                arguments: Some(String::new()),
-                output: Some(None),
-            }),
+        let delta = if is_search {
+            ToolCallDelta::FileSearch {
+                index: position as u32,
+                id: Some(call.id.clone()),
+                file_search: Default::default(),
+            }
+        } else {
+            ToolCallDelta::Function {
+                index: position as u32,
+                id: Some(call.id.clone()),
+                function: Some(FunctionCallDelta {
+                    name: Some(call.name.clone()),
+                    arguments: Some(String::new()),
+                    output: Some(None),
+                }),
+            }
         };
         self.calls.push(call);
-        self.save_tool_step(delta)
+        self.save_tool_step(Some(delta))
     }
 
     fn on_call_arguments(&mut self, index: usize, fragment: String) -> EngineResult<()> {
@@ -360,8 +542,10 @@ impl Executor {
                 "The provider sent arguments for tool call {index} before starting it."
             )));
         };
-        self.calls[position].arguments.push_str(&fragment);
-        self.save_tool_step(ToolCallDelta::Function {
+        let call = &mut self.calls[position];
+        call.arguments.push_str(&fragment);
+        // A search's queries are Hearth's business, as hosted: its step shows only the results.
+        let delta = call.search.is_none().then_some(ToolCallDelta::Function {
             index: position as u32,
             id: None,
             function: Some(FunctionCallDelta {
@@ -369,28 +553,19 @@ impl Executor {
                 arguments: Some(fragment),
                 output: None,
             }),
-        })
+        });
+        self.save_tool_step(delta)
     }
 
-    fn save_tool_step(&mut self, delta: ToolCallDelta) -> EngineResult<()> {
+    fn save_tool_step(&mut self, delta: Option<ToolCallDelta>) -> EngineResult<()> {
         let step = self.tool_step.as_mut().expect("a call has its step");
-        step.step_details = StepDetails::ToolCalls {
-            tool_calls: self
-                .calls
-                .iter()
-                .map(|call| StepToolCall::Function {
-                    id: call.id.clone(),
-                    function: FunctionCall {
-                        name: call.name.clone(),
-                        arguments: call.arguments.clone(),
-                        output: None,
-                    },
-                })
-                .collect(),
-        };
+        step.step_details = step_details(&self.calls, &self.run);
         self.engine
             .store()
             .transaction_unsynced(|tx| tx.update_run_step(step))?;
+        let Some(delta) = delta else {
+            return Ok(());
+        };
         self.events.send(StreamEvent::RunStepDelta(RunStepDelta {
             id: step.id.clone(),
             object: Default::default(),
@@ -411,6 +586,7 @@ impl Executor {
         let tool_calls = self
             .calls
             .iter()
+            .filter(|call| call.search.is_none())
             .map(|call| RunToolCall {
                 id: call.id.clone(),
                 kind: Default::default(),
@@ -450,6 +626,9 @@ impl Executor {
 
     /// Ends the run; a cancel that arrived meanwhile wins over a normal ending.
     fn end(&mut self, ending: Ending) -> EngineResult<()> {
+        if self.message.is_some() {
+            self.flush_text()?;
+        }
         let usage = self.record_usage();
         let last_step = self
             .message_step
@@ -534,6 +713,33 @@ impl Executor {
             metadata: Some(Default::default()),
             usage: None,
         }
+    }
+}
+
+/// The step details of a turn's calls as they stand.
+fn step_details(calls: &[PendingCall], run: &Run) -> StepDetails {
+    let ranking = file_search::settings(run).map(|settings| settings.ranking());
+    StepDetails::ToolCalls {
+        tool_calls: calls
+            .iter()
+            .map(|call| match &call.search {
+                Some((_, results)) => StepToolCall::FileSearch {
+                    id: call.id.clone(),
+                    file_search: FileSearchCall {
+                        ranking_options: ranking.clone(),
+                        results: results.clone(),
+                    },
+                },
+                None => StepToolCall::Function {
+                    id: call.id.clone(),
+                    function: FunctionCall {
+                        name: call.name.clone(),
+                        arguments: call.arguments.clone(),
+                        output: None,
+                    },
+                },
+            })
+            .collect(),
     }
 }
 

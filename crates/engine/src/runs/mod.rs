@@ -1,11 +1,15 @@
 //! Runs: create (on a thread, or with a new thread), retrieve, list, modify, cancel, submit tool
 //! outputs; and their steps.
 
+mod citations;
 mod ending;
 mod executor;
 mod expiry;
+mod file_search;
+mod include;
 mod prompt;
 pub(crate) mod recovery;
+mod search;
 
 use hearth_store::{Tx, new_id};
 use hearth_wire::{
@@ -14,6 +18,8 @@ use hearth_wire::{
     SubmitToolOutputsRequest, Thread, ToolCall, TruncationStrategy, Validate,
 };
 use tokio::sync::mpsc::{UnboundedReceiver, unbounded_channel};
+
+pub use self::include::StepInclude;
 
 use self::ending::{Ending, close};
 use self::executor::Events;
@@ -56,10 +62,27 @@ impl Engine {
         thread_id: &str,
         request: CreateRunRequest,
     ) -> EngineResult<RunStream> {
+        self.create_run_with_include(thread_id, request, StepInclude::default())
+    }
+
+    /// `POST /threads/{thread_id}/runs?include[]=…`: the run's streamed steps carry what `include`
+    /// asks for.
+    pub fn create_run_with_include(
+        &self,
+        thread_id: &str,
+        request: CreateRunRequest,
+        include: StepInclude,
+    ) -> EngineResult<RunStream> {
         request.validate()?;
         self.get_thread(thread_id)?;
         let assistant = self.get_assistant(&request.assistant_id)?;
         let additional = request.additional_messages.clone().unwrap_or_default();
+        let added: Vec<&hearth_wire::CreateMessageRequest> = additional.iter().collect();
+        self.check_attachments(&added)?;
+        if !added.is_empty() {
+            refuse_if_busy_now(self, thread_id)?;
+            self.attach_to_thread(thread_id, &added)?;
+        }
         let options = RunOptions {
             assistant_id: request.assistant_id,
             model: request.model,
@@ -77,7 +100,7 @@ impl Engine {
             response_format: request.response_format,
         };
         let (sender, events) = unbounded_channel();
-        let events_out = Events(sender);
+        let events_out = Events::new(sender, include.file_search_content);
         let run = self.store().transaction(|tx| {
             refuse_if_busy(tx, thread_id)?;
             for message in additional {
@@ -117,10 +140,12 @@ impl Engine {
             response_format: request.response_format,
         };
         let run_resources = request.tool_resources;
+        let mut thread_request = request.thread.unwrap_or_default();
+        let thread_resources = self.prepare_new_thread(&mut thread_request)?;
         let (sender, events) = unbounded_channel();
-        let events_out = Events(sender);
+        let events_out = Events::new(sender, false);
         let (thread, run) = self.store().transaction(|tx| {
-            let thread = crate::threads::insert_thread(tx, request.thread.unwrap_or_default())?;
+            let thread = crate::threads::insert_thread(tx, thread_request, thread_resources)?;
             let mut run = new_run(&thread.id, &assistant, options, self.config().run_expiry);
             run.tool_resources = run_resources;
             tx.insert_run(&run)?;
@@ -210,7 +235,7 @@ impl Engine {
         request.validate()?;
         self.get_run(thread_id, run_id)?;
         let (sender, events) = unbounded_channel();
-        let events_out = Events(sender);
+        let events_out = Events::new(sender, false);
         let (run, step) = self.store().transaction(|tx| {
             let mut run = tx
                 .get_run(thread_id, run_id)?
@@ -259,11 +284,24 @@ impl Engine {
         run_id: &str,
         step_id: &str,
     ) -> EngineResult<RunStep> {
+        self.get_run_step_with_include(thread_id, run_id, step_id, StepInclude::default())
+    }
+
+    /// `GET /threads/{thread_id}/runs/{run_id}/steps/{step_id}?include[]=…`
+    pub fn get_run_step_with_include(
+        &self,
+        thread_id: &str,
+        run_id: &str,
+        step_id: &str,
+        include: StepInclude,
+    ) -> EngineResult<RunStep> {
         IdPrefix::Step.check("step_id", step_id)?;
         self.get_run(thread_id, run_id)?;
-        self.store()
+        let step = self
+            .store()
             .get_run_step(thread_id, run_id, step_id)?
-            .ok_or_else(|| EngineError::not_found("run step", step_id))
+            .ok_or_else(|| EngineError::not_found("run step", step_id))?;
+        Ok(shown(step, include))
     }
 
     /// `GET /threads/{thread_id}/runs/{run_id}/steps`
@@ -273,10 +311,43 @@ impl Engine {
         run_id: &str,
         query: &ListQuery,
     ) -> EngineResult<ListResponse<RunStep>> {
+        self.list_run_steps_with_include(thread_id, run_id, query, StepInclude::default())
+    }
+
+    /// `GET /threads/{thread_id}/runs/{run_id}/steps?include[]=…`
+    pub fn list_run_steps_with_include(
+        &self,
+        thread_id: &str,
+        run_id: &str,
+        query: &ListQuery,
+        include: StepInclude,
+    ) -> EngineResult<ListResponse<RunStep>> {
         crate::lists::check_query(query)?;
         self.get_run(thread_id, run_id)?;
-        Ok(self.store().list_run_steps(thread_id, run_id, query)?)
+        let mut page = self.store().list_run_steps(thread_id, run_id, query)?;
+        page.data = page
+            .data
+            .into_iter()
+            .map(|step| shown(step, include))
+            .collect();
+        Ok(page)
     }
+}
+
+/// A stored step as a read shows it: result content only when `include[]` asked for it.
+fn shown(step: RunStep, include: StepInclude) -> RunStep {
+    if include.file_search_content {
+        step
+    } else {
+        file_search::without_content(step)
+    }
+}
+
+/// [`refuse_if_busy`] before anything is written, so a refused run leaves no trace.
+fn refuse_if_busy_now(engine: &Engine, thread_id: &str) -> EngineResult<()> {
+    engine
+        .store()
+        .transaction(|tx| refuse_if_busy(tx, thread_id))
 }
 
 fn refuse_if_busy(tx: &Tx<'_>, thread_id: &str) -> EngineResult<()> {

@@ -7,6 +7,9 @@ use hearth_wire::{
     TruncationType,
 };
 
+use std::collections::HashMap;
+
+use super::file_search::{self, MAX_SEARCHES_PER_RUN};
 use crate::providers::{ChatMessage, ChatRequest, ToolCall, ToolChoice};
 
 /// Rough tokens of a text: a quarter of its characters. Providers tokenize differently and we do
@@ -28,6 +31,16 @@ pub(crate) enum PromptError {
 pub(crate) struct History<'a> {
     pub messages: &'a [hearth_wire::Message],
     pub run_steps: &'a [RunStep],
+    /// What this executor remembers of its file_search calls (the steps do not keep the model's
+    /// arguments), by call id.
+    pub searches: &'a HashMap<String, SearchMemo>,
+}
+
+/// A file_search call as the model made it and the text it got back.
+#[derive(Debug, Clone)]
+pub(crate) struct SearchMemo {
+    pub arguments: String,
+    pub output: String,
 }
 
 /// Builds the request for the next provider call of `run`.
@@ -37,7 +50,19 @@ pub(crate) fn build(
     context_window: u64,
     completion_used: u64,
 ) -> Result<ChatRequest, PromptError> {
-    let system = (!run.instructions.is_empty()).then(|| run.instructions.clone());
+    let search = file_search::settings(run);
+    let searches_made = file_search::search_calls(history.run_steps).len();
+    let offer_search = search.is_some() && searches_made < MAX_SEARCHES_PER_RUN;
+    let system = match (run.instructions.is_empty(), search.is_some()) {
+        (true, false) => None,
+        (false, false) => Some(run.instructions.clone()),
+        (true, true) => Some(file_search::INSTRUCTIONS.to_owned()),
+        (false, true) => Some(format!(
+            "{}\n\n{}",
+            run.instructions,
+            file_search::INSTRUCTIONS
+        )),
+    };
     let mut turns: Vec<ChatMessage> = history.messages.iter().filter_map(message_turn).collect();
 
     if let Some(strategy) = &run.truncation_strategy
@@ -50,7 +75,7 @@ pub(crate) fn build(
         }
     }
 
-    let tool_turns = tool_turns(history.run_steps);
+    let tool_turns = tool_turns(history.run_steps, history.searches);
     let fixed: u64 = system.as_deref().map_or(0, estimate_tokens)
         + tool_turns.iter().map(turn_tokens).sum::<u64>();
     let max_output = remaining_completion(run, completion_used);
@@ -70,22 +95,25 @@ pub(crate) fn build(
     }
     turns.extend(tool_turns);
 
-    let tools = run
+    let mut tools = run
         .tools
         .iter()
         .filter_map(|tool| match tool {
             AssistantTool::Function { function } => Some(function.clone()),
-            // file_search and code_interpreter are stored with the run but not executed yet, so
-            // the model is not offered them: it must never believe it used them.
+            // code_interpreter is stored with the run but not executed yet, so the model is not
+            // offered it: it must never believe it used it.
             _ => None,
         })
         .collect::<Vec<_>>();
+    if offer_search {
+        tools.push(file_search::tool_definition());
+    }
 
     Ok(ChatRequest {
         model: run.model.clone(),
         system,
         messages: turns,
-        tool_choice: tool_choice(run.tool_choice.as_ref()),
+        tool_choice: tool_choice(run.tool_choice.as_ref(), offer_search, searches_made > 0),
         parallel_tool_calls: (!tools.is_empty()).then_some(run.parallel_tool_calls),
         tools,
         temperature: run.temperature,
@@ -123,9 +151,11 @@ fn message_turn(message: &hearth_wire::Message) -> Option<ChatMessage> {
     })
 }
 
-/// This run's function calls that have outputs, as assistant tool calls followed by their results.
-fn tool_turns(steps: &[RunStep]) -> Vec<ChatMessage> {
+/// This run's tool calls that have outputs (function outputs the client submitted, searches
+/// Hearth ran), as assistant tool calls followed by their results.
+fn tool_turns(steps: &[RunStep], searches: &HashMap<String, SearchMemo>) -> Vec<ChatMessage> {
     let mut turns = Vec::new();
+    let mut search_number = 0u32;
     for step in steps {
         let StepDetails::ToolCalls { tool_calls } = &step.step_details else {
             continue;
@@ -133,15 +163,37 @@ fn tool_turns(steps: &[RunStep]) -> Vec<ChatMessage> {
         let mut calls = Vec::new();
         let mut results = Vec::new();
         for call in tool_calls {
-            if let StepToolCall::Function { id, function } = call
-                && let Some(output) = &function.output
-            {
-                calls.push(ToolCall {
-                    id: id.clone(),
-                    name: function.name.clone(),
-                    arguments: function.arguments.clone(),
-                });
-                results.push(ChatMessage::tool_result(id.clone(), output.clone()));
+            match call {
+                StepToolCall::Function { id, function } => {
+                    if let Some(output) = &function.output {
+                        calls.push(ToolCall {
+                            id: id.clone(),
+                            name: function.name.clone(),
+                            arguments: function.arguments.clone(),
+                        });
+                        results.push(ChatMessage::tool_result(id.clone(), output.clone()));
+                    }
+                }
+                StepToolCall::FileSearch { id, file_search } => {
+                    let number = search_number;
+                    search_number += 1;
+                    let Some(found) = &file_search.results else {
+                        continue;
+                    };
+                    // A resumed run has no memo of calls an earlier executor made; their output
+                    // is rebuilt from the stored results, which number the markers the same way.
+                    let (arguments, output) = match searches.get(id) {
+                        Some(memo) => (memo.arguments.clone(), memo.output.clone()),
+                        None => ("{}".to_owned(), file_search::tool_output(number, found)),
+                    };
+                    calls.push(ToolCall {
+                        id: id.clone(),
+                        name: file_search::TOOL_NAME.to_owned(),
+                        arguments,
+                    });
+                    results.push(ChatMessage::tool_result(id.clone(), output));
+                }
+                _ => {}
             }
         }
         if !calls.is_empty() {
@@ -169,16 +221,21 @@ fn turn_tokens(turn: &ChatMessage) -> u64 {
     }
 }
 
-fn tool_choice(choice: Option<&WireToolChoice>) -> ToolChoice {
+/// The provider's tool choice. A choice that forces a search applies until the run has searched:
+/// forcing it again after every result would never let the model answer.
+fn tool_choice(choice: Option<&WireToolChoice>, offer_search: bool, searched: bool) -> ToolChoice {
     match choice {
         None | Some(WireToolChoice::Mode(ToolChoiceMode::Auto)) => ToolChoice::Auto,
         Some(WireToolChoice::Mode(ToolChoiceMode::None)) => ToolChoice::None,
+        Some(WireToolChoice::Mode(ToolChoiceMode::Required)) if searched => ToolChoice::Auto,
         Some(WireToolChoice::Mode(ToolChoiceMode::Required)) => ToolChoice::Required,
         Some(WireToolChoice::Named(NamedToolChoice::Function { function })) => {
             ToolChoice::Function(function.name.clone())
         }
-        // Named file_search / code_interpreter choices and unknown modes: those tools are not
-        // offered to the model, so let it decide.
+        Some(WireToolChoice::Named(NamedToolChoice::FileSearch)) if offer_search && !searched => {
+            ToolChoice::Function(file_search::TOOL_NAME.to_owned())
+        }
+        // code_interpreter is not offered, unknown modes: let the model decide.
         Some(_) => ToolChoice::Auto,
     }
 }

@@ -12,17 +12,21 @@ use hearth_wire::{
 };
 
 use crate::errors::ApiResult;
-use crate::extract::{JsonBody, ListParams};
+use crate::extract::{IncludeParams, JsonBody, ListParams};
 use crate::sse;
 
 /// `POST /v1/threads/{thread_id}/runs`
 pub async fn create(
     State(engine): State<Engine>,
     Path(thread_id): Path<String>,
+    IncludeParams(include): IncludeParams,
     JsonBody(request): JsonBody<CreateRunRequest>,
 ) -> ApiResult<Response> {
     let stream = request.stream == Some(true);
-    Ok(answer(engine.create_run(&thread_id, request)?, stream))
+    Ok(answer(
+        engine.create_run_with_include(&thread_id, request, include)?,
+        stream,
+    ))
 }
 
 /// `POST /v1/threads/runs`: the answer is the run, whose `thread_id` names the new thread.

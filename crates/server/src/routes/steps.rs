@@ -1,5 +1,5 @@
-//! `/v1/threads/{thread_id}/runs/{run_id}/steps`: list and retrieve. `include[]` is accepted and
-//! ignored: file-search results are not produced yet.
+//! `/v1/threads/{thread_id}/runs/{run_id}/steps`: list and retrieve; `include[]` adds the content
+//! of file_search results.
 
 use axum::Json;
 use axum::extract::{Path, State};
@@ -7,18 +7,20 @@ use hearth_engine::Engine;
 use hearth_wire::{ListResponse, RunStep};
 
 use crate::errors::ApiResult;
-use crate::extract::ListParams;
+use crate::extract::{IncludeParams, ListParams};
 
 /// `GET /v1/threads/{thread_id}/runs/{run_id}/steps`
 pub async fn list(
     State(engine): State<Engine>,
     Path((thread_id, run_id)): Path<(String, String)>,
     params: ListParams,
+    IncludeParams(include): IncludeParams,
 ) -> ApiResult<Json<ListResponse<RunStep>>> {
-    Ok(Json(engine.list_run_steps(
+    Ok(Json(engine.list_run_steps_with_include(
         &thread_id,
         &run_id,
         &params.query,
+        include,
     )?))
 }
 
@@ -26,6 +28,9 @@ pub async fn list(
 pub async fn retrieve(
     State(engine): State<Engine>,
     Path((thread_id, run_id, step_id)): Path<(String, String, String)>,
+    IncludeParams(include): IncludeParams,
 ) -> ApiResult<Json<RunStep>> {
-    Ok(Json(engine.get_run_step(&thread_id, &run_id, &step_id)?))
+    Ok(Json(engine.get_run_step_with_include(
+        &thread_id, &run_id, &step_id, include,
+    )?))
 }
