@@ -78,7 +78,8 @@ def vector_store_file_ids(vector_stores, vector_store_id: str) -> set[str]:
     return {f.id for f in vector_stores.files.list(vector_store_id=vector_store_id)}
 
 
-# The search tool Hearth offers the model when an assistant has file_search, and the argument it takes.
+# The search tool Hearth offers the model when an assistant has file_search; it takes a list of queries,
+# as the hosted tool's search function did.
 FILE_SEARCH_TOOL = "file_search"
 # Ask for the quoted chunks in a run step's file_search results.
 RESULT_CONTENT = "step_details.tool_calls[*].file_search.results[*].content"
@@ -86,7 +87,7 @@ RESULT_CONTENT = "step_details.tool_calls[*].file_search.results[*].content"
 
 def search_script(call_id: str, query: str) -> dict:
     """A model answer that calls the file-search tool with `query`, its arguments streamed in pieces."""
-    arguments = '{"query": ' + json.dumps(query) + "}"
+    arguments = json.dumps({"queries": [query]})
     third = max(1, len(arguments) // 3)
     return call_script((call_id, FILE_SEARCH_TOOL, [arguments[:third], arguments[third : 2 * third], arguments[2 * third :]]))
 

@@ -39,7 +39,8 @@ def test_an_attached_docx_is_searched_by_the_run(client, provider, vector_stores
     store = wait_for_indexing(vector_stores, store_ids[0])
     assert store.file_counts.completed == 1, f"notes.docx should be indexed, counts {store.file_counts}"
 
-    marker = "【4:0†notes.docx】"
+    # The first result of the run's first search, as the tool's output labels it.
+    marker = "【0:0†notes.docx】"
     provider.push(search_script("call_fs1", GENERATOR.question), text_script("It is HX-5520-B ", marker, "."))
     run = client.beta.threads.runs.create_and_poll(thread_id=thread.id, assistant_id=assistant.id)
     assert run.status == "completed", f"run ended {run.status}: {run.last_error}"
@@ -48,6 +49,7 @@ def test_an_attached_docx_is_searched_by_the_run(client, provider, vector_stores
     assert any(GENERATOR.key in output and "notes.docx" in output for output in shown), (
         f"the search should find the table row of notes.docx; the model got {shown}"
     )
+    assert any(marker in output for output in shown), f"the model should be shown the marker {marker} it cites"
     text = client.beta.threads.messages.list(thread.id, limit=1).data[0].content[0].text
     citations = [a for a in text.annotations if a.type == "file_citation"]
     assert [c.file_citation.file_id for c in citations] == [notes.id], f"annotations {text.annotations}"
