@@ -44,6 +44,7 @@ def research_store(vector_stores, report):
     store = wait_for_indexing(vector_stores, store.id)
     assert store.file_counts.completed == 1, f"report.pdf should be indexed, counts {store.file_counts}"
     assert store.status == "completed", f"an indexed store is completed, got {store.status}"
+    assert store.usage_bytes > 0, "an indexed store counts the bytes its files take"
     return store
 
 
