@@ -1,8 +1,6 @@
 """A document attached to a message for file_search: the thread gets a vector store holding it, and a run
 on the thread searches it, tables of a DOCX included."""
 
-import pytest
-
 from documents import GENERATOR, write_notes_docx
 from helpers import (
     MODEL,
@@ -13,8 +11,6 @@ from helpers import (
     vector_store_file_ids,
     wait_for_indexing,
 )
-
-pytestmark = pytest.mark.documents
 
 
 def test_an_attached_docx_is_searched_by_the_run(client, provider, vector_stores, docs):

@@ -7,8 +7,6 @@ import pytest
 from documents import write_broken_pdf, write_notes_docx, write_report_pdf
 from helpers import vector_store_file_ids, wait_for_indexing
 
-pytestmark = pytest.mark.documents
-
 
 def upload(client, path, purpose="assistants"):
     with open(path, "rb") as file:

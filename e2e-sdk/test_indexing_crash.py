@@ -1,12 +1,16 @@
 """A server killed (kill -9) while it indexes a long document comes back on the same data folder and
 finishes the file: it ends `completed`, searchable to its last page, never stuck `in_progress`."""
 
+import pytest
+
 from documents import LAST_PAGE, write_long_pdf
 from helpers import squash, wait_for_indexing
 
 # About 30,000 words (some 40,000 tokens to chunk and embed): long enough that indexing is still
 # going when the kill comes.
 PAGES = 60
+
+pytestmark = pytest.mark.search_api
 
 
 def test_indexing_killed_midway_is_resumed_after_a_restart(server, docs):

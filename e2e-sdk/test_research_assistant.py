@@ -20,8 +20,6 @@ from helpers import (
     wait_for_indexing,
 )
 
-pytestmark = pytest.mark.documents
-
 # The marker of the first result of the run's first search, as the tool's output labels it for the model
 # (`【search:result†file】`, the form the hosted tool taught); the scripted model copies it, as models do.
 MARKER = "【0:0†report.pdf】"

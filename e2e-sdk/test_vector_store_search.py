@@ -1,9 +1,12 @@
-"""`vector_stores.search` (the 3.x line's `client.vector_stores.search`; 1.65.5 has no such method, so
-this module is not marked for the older line): a question about one page's fact finds that page first,
-with scores in [0, 1]."""
+"""`vector_stores.search` (the 3.x line's `client.vector_stores.search`; 1.65.5 has no such method): a
+question about one page's fact finds that page first, with scores in [0, 1]."""
+
+import pytest
 
 from documents import LIGHTHOUSE, TIMETABLE, write_notes_docx, write_report_pdf
 from helpers import squash, wait_for_indexing
+
+pytestmark = pytest.mark.search_api
 
 
 def upload(client, path):
