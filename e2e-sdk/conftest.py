@@ -59,3 +59,19 @@ def assistant(client):
     return client.beta.assistants.create(
         model=MODEL, name="Helper", instructions="You are terse.", metadata={"suite": "sdk"}
     )
+
+
+@pytest.fixture
+def vector_stores(client):
+    """The vector-stores resource of the SDK line in use: `client.vector_stores` from openai 1.66 on,
+    `client.beta.vector_stores` before (1.65.5, the line the Assistants tutorials used)."""
+    resource = getattr(client, "vector_stores", None)
+    return resource if resource is not None else client.beta.vector_stores
+
+
+@pytest.fixture
+def docs(tmp_path):
+    """The folder the test's documents are written to, apart from the server's data folder."""
+    folder = tmp_path / "docs"
+    folder.mkdir()
+    return folder

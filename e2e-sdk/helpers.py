@@ -1,5 +1,6 @@
 """Small readers shared by the tests: what a user would look at in the SDK's objects."""
 
+import json
 import time
 
 # Every assistant uses the model the scripted server lists, so a server that checks models accepts it.
@@ -51,3 +52,46 @@ def call_script(*calls: tuple[str, str, list[str]]) -> dict:
         "tool_calls": [{"id": id, "name": name, "arguments": pieces} for id, name, pieces in calls],
         "usage": [20, 8],
     }
+
+
+def squash(text: str) -> str:
+    """Text with every run of whitespace made one space: a fact wrapped over two lines of a page still
+    reads as one sentence."""
+    return " ".join(text.split())
+
+
+def wait_for_indexing(vector_stores, vector_store_id: str, timeout: float = 120):
+    """Polls a vector store, as the tutorial does, until none of its files is still in progress; the
+    store as last read."""
+    deadline = time.monotonic() + timeout
+    while True:
+        store = vector_stores.retrieve(vector_store_id)
+        if store.file_counts.in_progress == 0:
+            return store
+        assert time.monotonic() < deadline, (
+            f"vector store {vector_store_id} still has files in progress after {timeout}s: {store.file_counts}"
+        )
+        time.sleep(0.1)
+
+
+def vector_store_file_ids(vector_stores, vector_store_id: str) -> set[str]:
+    return {f.id for f in vector_stores.files.list(vector_store_id=vector_store_id)}
+
+
+# The search tool Hearth offers the model when an assistant has file_search; it takes a list of queries,
+# as the hosted tool's search function did.
+FILE_SEARCH_TOOL = "file_search"
+# Ask for the quoted chunks in a run step's file_search results.
+RESULT_CONTENT = "step_details.tool_calls[*].file_search.results[*].content"
+
+
+def search_script(call_id: str, query: str) -> dict:
+    """A model answer that calls the file-search tool with `query`, its arguments streamed in pieces."""
+    arguments = json.dumps({"queries": [query]})
+    third = max(1, len(arguments) // 3)
+    return call_script((call_id, FILE_SEARCH_TOOL, [arguments[:third], arguments[third : 2 * third], arguments[2 * third :]]))
+
+
+def tool_outputs(body: dict) -> list[str]:
+    """The text of each tool result in a chat-completions request body: what the model was shown."""
+    return [prompt_text(m.get("content")) for m in body["messages"] if m["role"] == "tool"]
