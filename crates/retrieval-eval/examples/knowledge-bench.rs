@@ -12,7 +12,7 @@ use std::time::{Duration, Instant};
 
 use hearth_embed::Embedder;
 use hearth_retrieval_eval::{
-    IngestTiming, LabelledSet, create_vector_store, embed, ingest, peak_memory_bytes,
+    IngestTiming, LabelledSet, attach_file, create_vector_store, embed, ingest, peak_memory_bytes,
     repository_set_dir,
 };
 use hearth_store::{ChunkSearch, NewChunk, Ranking, Store};
@@ -166,7 +166,7 @@ fn time_to_searchable(
         let query = "How do I escape a single quote inside a string literal?";
         let query_vector = embed(embedder, &[query])?.remove(0);
         let hits = store.search_chunks(&ChunkSearch {
-            vector_store_ids: &[VECTOR_STORE],
+            vector_store_ids: &[VECTOR_STORE.to_owned()],
             query,
             query_vector: with_embedding.then_some((hearth_embed::MODEL, query_vector.as_slice())),
             filter: None,
@@ -237,6 +237,7 @@ fn search_latency(
         let started = Instant::now();
         while indexed < checkpoint {
             let file_id = format!("file-{}", indexed / per_file);
+            attach_file(&store, VECTOR_STORE, &file_id, "filler.txt", 0)?;
             let chunks: Vec<NewChunk<'_>> = (0..per_file)
                 .map(|i| NewChunk {
                     index: i as _,
@@ -263,7 +264,7 @@ fn search_latency(
         for (question, vector) in questions.iter().zip(&query_vectors) {
             let started = Instant::now();
             store.search_chunks(&ChunkSearch {
-                vector_store_ids: &[VECTOR_STORE],
+                vector_store_ids: &[VECTOR_STORE.to_owned()],
                 query: question,
                 query_vector: Some((hearth_embed::MODEL, vector.as_slice())),
                 filter: None,

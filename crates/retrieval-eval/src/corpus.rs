@@ -1,9 +1,11 @@
 //! Putting the set's documents into a store the way file search indexes an upload: chunks first
 //! (searchable by keywords at once), then their vectors.
 
+use std::path::Path;
+
 use hearth_embed::Embedder;
 use hearth_store::{NewChunk, Store};
-use hearth_wire::{VectorStore, VectorStoreFile};
+use hearth_wire::{FileObject, VectorStore, VectorStoreFile};
 use serde_json::json;
 
 use crate::dataset::SetDocument;
@@ -30,25 +32,53 @@ pub fn create_vector_store(store: &Store, vector_store_id: &str) -> Result<()> {
     Ok(())
 }
 
-/// Attaches `document` to the vector store as file `file_id` and stores its chunks, so that it is
-/// keyword-searchable; returns how many chunks it has.
-pub fn add_chunks(
+/// Records an upload of `file_bytes` bytes named `name` as file `file_id` and attaches it to the
+/// vector store, as completed (search finds only such files, and only while they are uploaded).
+pub fn attach_file(
     store: &Store,
     vector_store_id: &str,
     file_id: &str,
-    document: &SetDocument,
-) -> Result<usize> {
+    name: &str,
+    file_bytes: usize,
+) -> Result<()> {
+    let upload: FileObject = serde_json::from_value(json!({
+        "id": file_id,
+        "object": "file",
+        "bytes": file_bytes,
+        "created_at": 0,
+        "filename": name,
+        "purpose": "assistants",
+        "status": "processed"
+    }))
+    .expect("a literal file is well formed");
     let file: VectorStoreFile = serde_json::from_value(json!({
         "id": file_id,
         "object": "vector_store.file",
         "created_at": 0,
-        "usage_bytes": document.file_bytes,
+        "usage_bytes": file_bytes,
         "vector_store_id": vector_store_id,
         "status": "completed",
         "last_error": null,
         "chunking_strategy": {"type": "static", "static": {"max_chunk_size_tokens": 800, "chunk_overlap_tokens": 400}}
     }))
     .expect("a literal vector store file is well formed");
+    store.transaction(|tx| {
+        // The path is never read here: the chunks are given, not extracted from it.
+        tx.insert_file(&upload, Path::new(name))?;
+        tx.insert_vector_store_file(&file, None)
+    })?;
+    Ok(())
+}
+
+/// Attaches `document` as file `file_id` (see [`attach_file`]) and stores its chunks, so that it
+/// is keyword-searchable; returns how many chunks it has.
+pub fn add_chunks(
+    store: &Store,
+    vector_store_id: &str,
+    file_id: &str,
+    document: &SetDocument,
+) -> Result<usize> {
+    attach_file(store, vector_store_id, file_id, &document.name, document.file_bytes)?;
     let chunks: Vec<NewChunk<'_>> = document
         .chunks
         .iter()
@@ -62,10 +92,7 @@ pub fn add_chunks(
             tokens: chunk.tokens,
         })
         .collect();
-    store.transaction(|tx| {
-        tx.insert_vector_store_file(&file, None)?;
-        tx.replace_file_chunks(vector_store_id, file_id, &chunks)
-    })?;
+    store.transaction(|tx| tx.replace_file_chunks(vector_store_id, file_id, &chunks))?;
     Ok(chunks.len())
 }
 

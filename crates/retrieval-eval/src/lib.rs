@@ -11,7 +11,7 @@ mod metrics;
 mod pipeline;
 mod quality;
 
-pub use corpus::{add_chunks, create_vector_store, embed, embed_missing, file_id};
+pub use corpus::{add_chunks, attach_file, create_vector_store, embed, embed_missing, file_id};
 pub use dataset::{
     LabelledSet, LocatedQuestion, Question, REPOSITORY_SET, SetDocument, parse_document,
     repository_set_dir,

@@ -63,6 +63,7 @@ pub fn evaluate(
     query_vectors: &[Vec<f32>],
     ranking: Ranking,
 ) -> Result<Scores> {
+    let store_ids = [vector_store_id.to_owned()];
     let mut ranks = Vec::with_capacity(questions.len());
     for (question, vector) in questions.iter().zip(query_vectors) {
         let query_vector = match ranking {
@@ -70,7 +71,7 @@ pub fn evaluate(
             _ => Some((hearth_embed::MODEL, vector.as_slice())),
         };
         let hits = store.search_chunks(&ChunkSearch {
-            vector_store_ids: &[vector_store_id],
+            vector_store_ids: &store_ids,
             query: &question.question.question,
             query_vector,
             filter: None,
