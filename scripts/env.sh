@@ -7,6 +7,9 @@ export PATH="$HOME/.cargo/bin:$PATH"
 # HEARTH_TEST_MODEL.
 export HEARTH_MODEL_CACHE="${HEARTH_MODEL_CACHE:-/var/tmp/hearth-models}"
 export HEARTH_TEST_MODEL="${HEARTH_TEST_MODEL:-$HEARTH_MODEL_CACHE/SmolLM2-135M-Instruct.Q4_1.gguf}"
+# The built-in embedder's verified files (scripts/embedder-model.sh); tests read them from
+# HEARTH_TEST_EMBEDDER.
+export HEARTH_TEST_EMBEDDER="${HEARTH_TEST_EMBEDDER:-$HEARTH_MODEL_CACHE/all-MiniLM-L6-v2}"
 # What every cargo build, check and test run by the scripts selects: the whole workspace, with the
 # app's web assets embedded (what `tauri build` asks for). One selection means one feature resolution,
 # so the app, clippy, the tests and the helper binaries share every compiled crate (llama.cpp's

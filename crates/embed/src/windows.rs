@@ -1,0 +1,98 @@
+//! Splitting a text's word pieces into windows the model can read, and grouping windows into batches.
+
+use std::ops::Range;
+
+/// The model's window in word pieces, [CLS] and [SEP] included (sentence-transformers' max_seq_length).
+pub(crate) const WINDOW_TOKENS: usize = 256;
+/// Word pieces of text per window, leaving room for [CLS] and [SEP].
+pub(crate) const WINDOW_TEXT_TOKENS: usize = WINDOW_TOKENS - 2;
+/// Word pieces two neighbouring windows share, so a sentence cut by a window edge is read whole once.
+pub(crate) const WINDOW_OVERLAP: usize = 32;
+/// Tokens in one batch at most: large enough for efficient matrix products, small enough that a
+/// batch's activations (1536 floats per token in the feed-forward layer) stay within a few MB.
+const MAX_BATCH_TOKENS: usize = 2048;
+
+/// The ranges of a text's word pieces that become windows: one for a short text (also for an empty
+/// one), else windows of [`WINDOW_TEXT_TOKENS`] overlapping by [`WINDOW_OVERLAP`], the last ending at
+/// the text's end.
+pub(crate) fn window_ranges(len: usize) -> Vec<Range<usize>> {
+    let mut ranges = Vec::new();
+    let mut start = 0;
+    loop {
+        let end = (start + WINDOW_TEXT_TOKENS).min(len);
+        ranges.push(start..end);
+        if end == len {
+            return ranges;
+        }
+        start = end - WINDOW_OVERLAP;
+    }
+}
+
+/// Groups window indices into batches of similar length, each within [`MAX_BATCH_TOKENS`] (a single
+/// longer window is a batch of its own) and small enough that `threads` threads all get work.
+pub(crate) fn batches(lengths: &[usize], threads: usize) -> Vec<Vec<usize>> {
+    let total: usize = lengths.iter().sum();
+    let target = (total / threads.max(1)).clamp(WINDOW_TOKENS, MAX_BATCH_TOKENS);
+    let mut order: Vec<usize> = (0..lengths.len()).collect();
+    // Longest first, so the biggest batches start early and the short tail evens out the threads.
+    order.sort_by_key(|&i| std::cmp::Reverse(lengths[i]));
+    let mut batches: Vec<Vec<usize>> = Vec::new();
+    let mut tokens = 0;
+    for i in order {
+        match batches.last_mut() {
+            Some(batch) if tokens + lengths[i] <= target => batch.push(i),
+            _ => {
+                batches.push(vec![i]);
+                tokens = 0;
+            }
+        }
+        tokens += lengths[i];
+    }
+    batches
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn short_and_empty_texts_are_one_window() {
+        assert_eq!(window_ranges(0), vec![0..0]);
+        assert_eq!(
+            window_ranges(WINDOW_TEXT_TOKENS),
+            vec![0..WINDOW_TEXT_TOKENS]
+        );
+    }
+
+    #[test]
+    fn long_texts_are_covered_by_overlapping_windows() {
+        let len = 1000;
+        let ranges = window_ranges(len);
+        assert_eq!(ranges.first().unwrap().start, 0);
+        assert_eq!(ranges.last().unwrap().end, len);
+        for pair in ranges.windows(2) {
+            assert_eq!(
+                pair[0].end - pair[1].start,
+                WINDOW_OVERLAP,
+                "neighbours share the overlap"
+            );
+        }
+        assert!(ranges.iter().all(|r| r.len() <= WINDOW_TEXT_TOKENS));
+    }
+
+    #[test]
+    fn batches_hold_every_window_once_within_the_limit() {
+        let lengths = vec![256, 12, 256, 40, 256, 256, 256, 256, 256, 256, 256, 100];
+        let batches = batches(&lengths, 2);
+        let mut seen: Vec<usize> = batches.iter().flatten().copied().collect();
+        seen.sort();
+        assert_eq!(seen, (0..lengths.len()).collect::<Vec<_>>());
+        for batch in &batches {
+            assert!(
+                batch.len() == 1
+                    || batch.iter().map(|&i| lengths[i]).sum::<usize>() <= MAX_BATCH_TOKENS
+            );
+        }
+        assert!(batches.len() >= 2, "two threads should both get a batch");
+    }
+}
