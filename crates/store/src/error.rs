@@ -28,6 +28,11 @@ pub enum StoreError {
     /// A file's on-disk path is not UTF-8, so it cannot be stored as text.
     #[error("path is not valid UTF-8: {0}")]
     PathNotUtf8(String),
+    /// A caller handed the store something it cannot keep or use (a chunk whose end is before its
+    /// start, a vector of the wrong size, a search without what its ranking needs …); the message
+    /// names what was wrong.
+    #[error("invalid input: {0}")]
+    InvalidInput(String),
 }
 
 /// Result of every store operation.

@@ -1,5 +1,6 @@
 //! Persistence for Hearth in SQLite: the wire objects (assistants, threads, messages, runs, run steps,
-//! files, vector stores), their migrations and the full-text index over message text. It is the local
+//! files, vector stores), their migrations, the full-text index over message text, and the search
+//! index over the chunks of files in vector stores (BM25 and vectors). It is the local
 //! engine's source of truth and, for a remote profile, the offline mirror of what the server returned.
 //!
 //! Every object is stored as its wire JSON next to the columns it is looked up and ordered by, so
@@ -8,10 +9,14 @@
 //! has the same operations.
 
 mod assistants;
+mod attribute_filter;
+mod chunk_search;
+mod chunks;
 mod drafts;
 mod error;
 mod files;
 mod ids;
+mod keywords;
 mod message_window;
 mod messages;
 mod mirror;
@@ -24,9 +29,13 @@ mod steps;
 mod store;
 mod summaries;
 mod threads;
+mod vector_cache;
 mod vector_store_files;
 mod vector_stores;
 
+pub use attribute_filter::filter_matches;
+pub use chunk_search::{ChunkHit, ChunkSearch, MAX_CHUNK_HITS, Ranking};
+pub use chunks::NewChunk;
 pub use error::{Result, StoreError};
 pub use ids::new_id;
 pub use message_window::{MessageAnchor, MessageWindow};

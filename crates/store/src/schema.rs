@@ -5,7 +5,7 @@ use rusqlite::Connection;
 
 use crate::error::{Result, StoreError};
 use crate::{
-    assistants, drafts, files, messages, runs, search, steps, threads, vector_store_files,
+    assistants, chunks, drafts, files, messages, runs, search, steps, threads, vector_store_files,
     vector_stores,
 };
 
@@ -23,6 +23,7 @@ pub(crate) const MIGRATIONS: &[&str] = &[
     vector_store_files::CREATE,
     drafts::CREATE,
     search::PREFIX_AND_OWNER_INDEXES,
+    chunks::CREATE,
 ];
 
 /// The schema version a fully migrated database has.

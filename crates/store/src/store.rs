@@ -9,6 +9,7 @@ use rusqlite::{Connection, TransactionBehavior};
 
 use crate::error::Result;
 use crate::schema;
+use crate::vector_cache::VectorCache;
 
 /// How long a statement waits for another connection's lock (say, a second process on the same
 /// file) before failing with "database is locked".
@@ -29,6 +30,8 @@ const BUSY_TIMEOUT: Duration = Duration::from_secs(5);
 #[derive(Clone)]
 pub struct Store {
     conn: Arc<Mutex<Connection>>,
+    /// Vector stores' vectors in memory; locked only while `conn` is, after it.
+    vectors: Arc<Mutex<VectorCache>>,
 }
 
 /// The operations of the store, inside one transaction (see [`Store::transaction`]) or one read.
@@ -56,6 +59,7 @@ impl Store {
         schema::migrate(&mut conn)?;
         Ok(Self {
             conn: Arc::new(Mutex::new(conn)),
+            vectors: Arc::default(),
         })
     }
 
@@ -132,10 +136,16 @@ impl Store {
         Ok(conn.pragma_query_value(None, "user_version", |row| row.get(0))?)
     }
 
-    fn lock(&self) -> MutexGuard<'_, Connection> {
+    pub(crate) fn lock(&self) -> MutexGuard<'_, Connection> {
         // A panic inside a transaction closure rolls the transaction back as it unwinds, so the
         // connection behind a poisoned lock is still consistent and safe to keep using.
         self.conn.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    /// The in-memory vectors; take [`Store::lock`] first.
+    pub(crate) fn vector_cache(&self) -> MutexGuard<'_, VectorCache> {
+        // A copy cut short by a panic is noticed and read afresh (`StoreVectors::is_whole`).
+        self.vectors.lock().unwrap_or_else(PoisonError::into_inner)
     }
 }
 
