@@ -23,7 +23,11 @@ const VECTOR_STORE: &str = "vs_bench";
 const MB: f64 = 1_000_000.0;
 
 fn main() -> BenchResult<()> {
-    let max_chunks: usize = std::env::args().nth(1).map(|a| a.parse()).transpose()?.unwrap_or(100_000);
+    let max_chunks: usize = std::env::args()
+        .nth(1)
+        .map(|a| a.parse())
+        .transpose()?
+        .unwrap_or(100_000);
     let embedder_dir = std::env::var_os("HEARTH_TEST_EMBEDDER")
         .map(PathBuf::from)
         .ok_or("set HEARTH_TEST_EMBEDDER to the embedder's folder (scripts/embedder-model.sh)")?;
@@ -36,9 +40,20 @@ fn main() -> BenchResult<()> {
     ingest_throughput(&set_dir, &set, &embedder, scratch.path(), &mut rows)?;
     let sample = embedder_rate(&set, &embedder, &mut rows)?;
     time_to_searchable(&set, &embedder, scratch.path(), &mut rows)?;
-    search_latency(&set, &embedder, &sample, scratch.path(), max_chunks, &mut rows)?;
+    search_latency(
+        &set,
+        &embedder,
+        &sample,
+        scratch.path(),
+        max_chunks,
+        &mut rows,
+    )?;
     if let Some(peak) = peak_memory_bytes() {
-        rows.push(["peak memory (VmHWM)".into(), format!("{:.0} MB", peak as f64 / MB), String::new()]);
+        rows.push([
+            "peak memory (VmHWM)".into(),
+            format!("{:.0} MB", peak as f64 / MB),
+            String::new(),
+        ]);
     }
 
     println!("| measure | figure | target |");
@@ -60,7 +75,11 @@ fn new_store(dir: &Path, name: &str) -> BenchResult<(Store, PathBuf)> {
 /// Bytes the store's files take (the database and its write-ahead log).
 fn disk_bytes(path: &Path) -> u64 {
     let wal = PathBuf::from(format!("{}-wal", path.display()));
-    [path.to_path_buf(), wal].iter().filter_map(|p| std::fs::metadata(p).ok()).map(|m| m.len()).sum()
+    [path.to_path_buf(), wal]
+        .iter()
+        .filter_map(|p| std::fs::metadata(p).ok())
+        .map(|m| m.len())
+        .sum()
 }
 
 /// Uploads the set's text documents, then its PDF, each with and without embedding.
@@ -82,7 +101,14 @@ fn ingest_throughput(
                 }
                 let bytes = std::fs::read(set_dir.join("documents").join(&document.name))?;
                 let embedder = with_embedding.then_some(embedder);
-                total.add(&ingest(&store, VECTOR_STORE, &format!("file-{n}"), &document.name, &bytes, embedder)?);
+                total.add(&ingest(
+                    &store,
+                    VECTOR_STORE,
+                    &format!("file-{n}"),
+                    &document.name,
+                    &bytes,
+                    embedder,
+                )?);
             }
             let seconds = total.total().as_secs_f64();
             rows.push([
@@ -114,7 +140,13 @@ fn embedder_rate(
     embedder: &Embedder,
     rows: &mut Vec<[String; 3]>,
 ) -> BenchResult<Vec<Vec<f32>>> {
-    let chunks: Vec<_> = set.documents.iter().flat_map(|d| d.chunks.iter()).filter(|c| c.tokens >= 700).take(64).collect();
+    let chunks: Vec<_> = set
+        .documents
+        .iter()
+        .flat_map(|d| d.chunks.iter())
+        .filter(|c| c.tokens >= 700)
+        .take(64)
+        .collect();
     let texts: Vec<&str> = chunks.iter().map(|c| c.text.as_str()).collect();
     let tokens: usize = chunks.iter().map(|c| c.tokens as usize).sum();
     let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
@@ -124,7 +156,10 @@ fn embedder_rate(
     // About 24 MFLOPs per word piece for this model; word pieces run ~1.3 per o200k token.
     let gflops = tokens as f64 * 1.3 * 24e6 / seconds / 1e9;
     rows.push([
-        format!("built-in embedder, {} chunks of ~800 tokens, {threads} threads", texts.len()),
+        format!(
+            "built-in embedder, {} chunks of ~800 tokens, {threads} threads",
+            texts.len()
+        ),
         format!(
             "{:.2} chunks/s, {:.0} tokens/s (~{:.1} GFLOP/s)",
             texts.len() as f64 / seconds,
@@ -158,11 +193,20 @@ fn time_to_searchable(
     scratch: &Path,
     rows: &mut Vec<[String; 3]>,
 ) -> BenchResult<()> {
-    for (megabytes, with_embedding, target) in [(1, true, "< 60 s on 2 cores"), (10, false, "< 10 s")] {
+    for (megabytes, with_embedding, target) in
+        [(1, true, "< 60 s on 2 cores"), (10, false, "< 10 s")]
+    {
         let text = repeated_text(set, megabytes * 1_000_000);
         let (store, path) = new_store(scratch, &format!("book-{megabytes}"))?;
         let started = Instant::now();
-        let timing = ingest(&store, VECTOR_STORE, "file-book", "book.txt", text.as_bytes(), with_embedding.then_some(embedder))?;
+        let timing = ingest(
+            &store,
+            VECTOR_STORE,
+            "file-book",
+            "book.txt",
+            text.as_bytes(),
+            with_embedding.then_some(embedder),
+        )?;
         let query = "How do I escape a single quote inside a string literal?";
         let query_vector = embed(embedder, &[query])?.remove(0);
         let hits = store.search_chunks(&ChunkSearch {
@@ -172,15 +216,26 @@ fn time_to_searchable(
             filter: None,
             limit: 20,
             score_threshold: 0.0,
-            ranking: if with_embedding { Ranking::Hybrid } else { Ranking::Keyword },
+            ranking: if with_embedding {
+                Ranking::Hybrid
+            } else {
+                Ranking::Keyword
+            },
         })?;
         let elapsed = started.elapsed();
         if hits.is_empty() {
             return Err(format!("the {megabytes} MB index answered nothing").into());
         }
-        let how = if with_embedding { "with the built-in embedder (hybrid)" } else { "for BM25" };
+        let how = if with_embedding {
+            "with the built-in embedder (hybrid)"
+        } else {
+            "for BM25"
+        };
         rows.push([
-            format!("{megabytes} MB of text ({} chunks) searchable {how}", timing.chunks),
+            format!(
+                "{megabytes} MB of text ({} chunks) searchable {how}",
+                timing.chunks
+            ),
             format!(
                 "{:.1} s (parse {:.1}, chunk {:.1}, store {:.1}, embed {:.1})",
                 elapsed.as_secs_f64(),
@@ -193,7 +248,10 @@ fn time_to_searchable(
         ]);
         rows.push([
             format!("bytes on disk per MB of text, {how}"),
-            format!("{:.2} MB", disk_bytes(&path) as f64 / (text.len() as f64 / MB) / MB),
+            format!(
+                "{:.2} MB",
+                disk_bytes(&path) as f64 / (text.len() as f64 / MB) / MB
+            ),
             String::new(),
         ]);
     }
@@ -226,8 +284,17 @@ fn search_latency(
     max_chunks: usize,
     rows: &mut Vec<[String; 3]>,
 ) -> BenchResult<()> {
-    let texts: Vec<&str> = set.documents.iter().flat_map(|d| d.chunks.iter()).map(|c| c.text.as_str()).collect();
-    let questions: Vec<&str> = set.questions.iter().map(|q| q.question.question.as_str()).collect();
+    let texts: Vec<&str> = set
+        .documents
+        .iter()
+        .flat_map(|d| d.chunks.iter())
+        .map(|c| c.text.as_str())
+        .collect();
+    let questions: Vec<&str> = set
+        .questions
+        .iter()
+        .map(|q| q.question.question.as_str())
+        .collect();
     let query_vectors = embed(embedder, &questions)?;
     let (store, path) = new_store(scratch, "latency")?;
     let mut indexed = 0;
@@ -250,12 +317,23 @@ fn search_latency(
                 })
                 .collect();
             store.transaction(|tx| tx.replace_file_chunks(VECTOR_STORE, &file_id, &chunks))?;
-            let missing = store.read(|tx| tx.chunks_missing_vectors(VECTOR_STORE, &file_id, hearth_embed::MODEL))?;
+            let missing = store.read(|tx| {
+                tx.chunks_missing_vectors(VECTOR_STORE, &file_id, hearth_embed::MODEL)
+            })?;
             let vectors: Vec<Vec<f32>> = missing
                 .iter()
-                .map(|(id, _)| perturbed(&sample_vectors[*id as usize % sample_vectors.len()], *id as u64))
+                .map(|(id, _)| {
+                    perturbed(
+                        &sample_vectors[*id as usize % sample_vectors.len()],
+                        *id as u64,
+                    )
+                })
                 .collect();
-            let pairs: Vec<(i64, &[f32])> = missing.iter().zip(&vectors).map(|((id, _), v)| (*id, v.as_slice())).collect();
+            let pairs: Vec<(i64, &[f32])> = missing
+                .iter()
+                .zip(&vectors)
+                .map(|((id, _), v)| (*id, v.as_slice()))
+                .collect();
             store.transaction(|tx| tx.set_chunk_vectors(hearth_embed::MODEL, &pairs))?;
             indexed += per_file;
         }
@@ -275,7 +353,8 @@ fn search_latency(
             times.push(started.elapsed());
         }
         times.sort();
-        let at = |p: f64| times[((times.len() - 1) as f64 * p).round() as usize].as_secs_f64() * 1e3;
+        let at =
+            |p: f64| times[((times.len() - 1) as f64 * p).round() as usize].as_secs_f64() * 1e3;
         rows.push([
             format!("hybrid search at {indexed} chunks ({} queries; index built in {:.0} s, {:.0} MB on disk)", times.len(), fill_time.as_secs_f64(), disk_bytes(&path) as f64 / MB),
             format!("p50 {:.1} ms, p95 {:.1} ms", at(0.5), at(0.95)),

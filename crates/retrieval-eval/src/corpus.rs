@@ -78,7 +78,13 @@ pub fn add_chunks(
     file_id: &str,
     document: &SetDocument,
 ) -> Result<usize> {
-    attach_file(store, vector_store_id, file_id, &document.name, document.file_bytes)?;
+    attach_file(
+        store,
+        vector_store_id,
+        file_id,
+        &document.name,
+        document.file_bytes,
+    )?;
     let chunks: Vec<NewChunk<'_>> = document
         .chunks
         .iter()
@@ -104,13 +110,16 @@ pub fn embed_missing(
     vector_store_id: &str,
     file_id: &str,
 ) -> Result<usize> {
-    let missing =
-        store.read(|tx| tx.chunks_missing_vectors(vector_store_id, file_id, hearth_embed::MODEL))?;
+    let missing = store
+        .read(|tx| tx.chunks_missing_vectors(vector_store_id, file_id, hearth_embed::MODEL))?;
     for batch in missing.chunks(EMBED_BATCH) {
         let texts: Vec<&str> = batch.iter().map(|(_, text)| text.as_str()).collect();
         let vectors = embed(embedder, &texts)?;
-        let rows: Vec<(i64, &[f32])> =
-            batch.iter().zip(&vectors).map(|((id, _), v)| (*id, v.as_slice())).collect();
+        let rows: Vec<(i64, &[f32])> = batch
+            .iter()
+            .zip(&vectors)
+            .map(|((id, _), v)| (*id, v.as_slice()))
+            .collect();
         store.transaction(|tx| tx.set_chunk_vectors(hearth_embed::MODEL, &rows))?;
     }
     Ok(missing.len())
@@ -118,7 +127,9 @@ pub fn embed_missing(
 
 /// Embeds `texts`, one vector each.
 pub fn embed(embedder: &Embedder, texts: &[&str]) -> Result<Vec<Vec<f32>>> {
-    embedder.embed(texts).map_err(|e| EvalError::Embed(e.to_string()))
+    embedder
+        .embed(texts)
+        .map_err(|e| EvalError::Embed(e.to_string()))
 }
 
 /// File id given to the `n`-th document of a set.

@@ -14,7 +14,9 @@ pub const REPOSITORY_SET: &str = "bench/retrieval";
 
 /// Path of the repository's set from a crate of this workspace.
 pub fn repository_set_dir() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..").join(REPOSITORY_SET)
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../..")
+        .join(REPOSITORY_SET)
 }
 
 /// One line of `questions.jsonl`.
@@ -73,7 +75,10 @@ impl LabelledSet {
             .into_iter()
             .map(|question| locate(question, &documents))
             .collect::<Result<Vec<_>>>()?;
-        Ok(Self { documents, questions })
+        Ok(Self {
+            documents,
+            questions,
+        })
     }
 
     /// Total parsed text, in bytes.
@@ -83,7 +88,10 @@ impl LabelledSet {
 }
 
 fn read(path: &Path) -> Result<Vec<u8>> {
-    std::fs::read(path).map_err(|source| EvalError::Read { path: path.to_owned(), source })
+    std::fs::read(path).map_err(|source| EvalError::Read {
+        path: path.to_owned(),
+        source,
+    })
 }
 
 fn read_questions(path: &Path) -> Result<Vec<Question>> {
@@ -102,24 +110,40 @@ fn read_questions(path: &Path) -> Result<Vec<Question>> {
 }
 
 fn read_documents(dir: &Path) -> Result<Vec<SetDocument>> {
-    let listing =
-        std::fs::read_dir(dir).map_err(|source| EvalError::Read { path: dir.to_owned(), source })?;
+    let listing = std::fs::read_dir(dir).map_err(|source| EvalError::Read {
+        path: dir.to_owned(),
+        source,
+    })?;
     let mut paths = listing
         .map(|entry| entry.map(|e| e.path()))
         .collect::<std::io::Result<Vec<_>>>()
-        .map_err(|source| EvalError::Read { path: dir.to_owned(), source })?;
+        .map_err(|source| EvalError::Read {
+            path: dir.to_owned(),
+            source,
+        })?;
     paths.sort();
     paths.iter().map(|path| parse_document(path)).collect()
 }
 
 /// Parses and chunks one file as an upload of it would be.
 pub fn parse_document(path: &Path) -> Result<SetDocument> {
-    let name = path.file_name().unwrap_or_default().to_string_lossy().into_owned();
+    let name = path
+        .file_name()
+        .unwrap_or_default()
+        .to_string_lossy()
+        .into_owned();
     let bytes = read(path)?;
-    let document = hearth_documents::parse(&name, &bytes)
-        .map_err(|e| EvalError::Parse { document: name.clone(), message: e.to_string() })?;
+    let document = hearth_documents::parse(&name, &bytes).map_err(|e| EvalError::Parse {
+        document: name.clone(),
+        message: e.to_string(),
+    })?;
     let chunks = hearth_documents::chunk(&document, ChunkingOptions::AUTO);
-    Ok(SetDocument { name, file_bytes: bytes.len(), document, chunks })
+    Ok(SetDocument {
+        name,
+        file_bytes: bytes.len(),
+        document,
+        chunks,
+    })
 }
 
 fn locate(question: Question, documents: &[SetDocument]) -> Result<LocatedQuestion> {
@@ -131,7 +155,11 @@ fn locate(question: Question, documents: &[SetDocument]) -> Result<LocatedQuesti
         });
     };
     match find_quote(&documents[document].document.text, &question.answer_quote) {
-        (Some(span), 1) => Ok(LocatedQuestion { question, document, span }),
+        (Some(span), 1) => Ok(LocatedQuestion {
+            question,
+            document,
+            span,
+        }),
         (_, count) => Err(EvalError::Quote {
             id: question.id,
             document: question.document,

@@ -35,13 +35,21 @@ pub struct Scores {
 impl Scores {
     /// Share of questions answered within the first [`RECALL_AT`] results.
     pub fn recall_at_5(&self) -> f64 {
-        let hits = self.ranks.iter().filter(|r| r.is_some_and(|r| r <= RECALL_AT)).count();
+        let hits = self
+            .ranks
+            .iter()
+            .filter(|r| r.is_some_and(|r| r <= RECALL_AT))
+            .count();
         hits as f64 / self.ranks.len().max(1) as f64
     }
 
     /// Mean reciprocal rank of the first answering result (0 when none in the first [`DEPTH`]).
     pub fn mrr(&self) -> f64 {
-        let sum: f64 = self.ranks.iter().map(|r| r.map_or(0.0, |r| 1.0 / r as f64)).sum();
+        let sum: f64 = self
+            .ranks
+            .iter()
+            .map(|r| r.map_or(0.0, |r| 1.0 / r as f64))
+            .sum();
         sum / self.ranks.len().max(1) as f64
     }
 }
@@ -80,7 +88,11 @@ pub fn evaluate(
             ranking,
         })?;
         let file = file_id(question.document);
-        ranks.push(hits.iter().position(|hit| answers(hit, &file, question.span)).map(|i| i + 1));
+        ranks.push(
+            hits.iter()
+                .position(|hit| answers(hit, &file, question.span))
+                .map(|i| i + 1),
+        );
     }
     Ok(Scores { ranking, ranks })
 }

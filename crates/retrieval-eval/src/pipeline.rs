@@ -59,8 +59,10 @@ pub fn ingest(
     embedder: Option<&Embedder>,
 ) -> Result<IngestTiming> {
     let started = Instant::now();
-    let document = hearth_documents::parse(name, bytes)
-        .map_err(|e| EvalError::Parse { document: name.to_owned(), message: e.to_string() })?;
+    let document = hearth_documents::parse(name, bytes).map_err(|e| EvalError::Parse {
+        document: name.to_owned(),
+        message: e.to_string(),
+    })?;
     let parse = started.elapsed();
 
     let started = Instant::now();
@@ -68,7 +70,12 @@ pub fn ingest(
     let chunk = started.elapsed();
     let text_bytes = document.text.len();
     let file_bytes = bytes.len();
-    let set_document = SetDocument { name: name.to_owned(), file_bytes, document, chunks };
+    let set_document = SetDocument {
+        name: name.to_owned(),
+        file_bytes,
+        document,
+        chunks,
+    };
 
     let started = Instant::now();
     let chunks = add_chunks(store, vector_store_id, file_id, &set_document)?;
@@ -79,7 +86,15 @@ pub fn ingest(
         embed_missing(store, embedder, vector_store_id, file_id)?;
     }
     let embed = started.elapsed();
-    Ok(IngestTiming { file_bytes, text_bytes, chunks, parse, chunk, store: stored, embed })
+    Ok(IngestTiming {
+        file_bytes,
+        text_bytes,
+        chunks,
+        parse,
+        chunk,
+        store: stored,
+        embed,
+    })
 }
 
 /// The process's peak resident memory in bytes (`VmHWM`), where the system reports it.

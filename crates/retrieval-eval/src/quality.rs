@@ -50,11 +50,29 @@ pub fn run_quality(set_dir: &Path, store_path: &Path, embedder_dir: &Path) -> Re
     }
     let embed_time = started.elapsed();
 
-    let questions: Vec<&str> = set.questions.iter().map(|q| q.question.question.as_str()).collect();
+    let questions: Vec<&str> = set
+        .questions
+        .iter()
+        .map(|q| q.question.question.as_str())
+        .collect();
     let query_vectors = embed(&embedder, &questions)?;
     let scores = RANKINGS
         .iter()
-        .map(|&ranking| evaluate(&store, VECTOR_STORE, &set.questions, &query_vectors, ranking))
+        .map(|&ranking| {
+            evaluate(
+                &store,
+                VECTOR_STORE,
+                &set.questions,
+                &query_vectors,
+                ranking,
+            )
+        })
         .collect::<Result<Vec<_>>>()?;
-    Ok(QualityRun { set, chunks, load_time, embed_time, scores })
+    Ok(QualityRun {
+        set,
+        chunks,
+        load_time,
+        embed_time,
+        scores,
+    })
 }
