@@ -46,15 +46,18 @@ fn embed_tokens(weights: &Weights, windows: &[&[u32]]) -> Array2<f32> {
 fn transformer_layer(layer: &Layer, x: Array2<f32>, windows: &[&[u32]]) -> Array2<f32> {
     let qkv = dense(&x, &layer.qkv);
     let context = attention(&qkv, windows);
-    let mut attended = dense(&context, &layer.attention_out);
-    attended += &x;
-    normalize_rows(&mut attended, &layer.attention_norm);
+    let mut attended = product(&context, &layer.attention_out);
+    add_bias_residual_and_normalize(
+        &mut attended,
+        &layer.attention_out,
+        &x,
+        &layer.attention_norm,
+    );
 
-    let mut intermediate = dense(&attended, &layer.intermediate);
-    intermediate.mapv_inplace(gelu);
-    let mut out = dense(&intermediate, &layer.output);
-    out += &attended;
-    normalize_rows(&mut out, &layer.output_norm);
+    let mut intermediate = product(&attended, &layer.intermediate);
+    add_bias_and_gelu(&mut intermediate, &layer.intermediate);
+    let mut out = product(&intermediate, &layer.output);
+    add_bias_residual_and_normalize(&mut out, &layer.output, &attended, &layer.output_norm);
     out
 }
 
@@ -90,33 +93,88 @@ fn attention(qkv: &Array2<f32>, windows: &[&[u32]]) -> Array2<f32> {
 }
 
 fn dense(x: &Array2<f32>, layer: &Dense) -> Array2<f32> {
-    let mut y = x.dot(&layer.weight);
+    let mut y = product(x, layer);
     y += &layer.bias;
     y
 }
 
-fn normalize_rows(x: &mut Array2<f32>, norm: &Norm) {
-    x.rows_mut()
-        .into_iter()
-        .for_each(|row| layer_norm(row, norm));
+/// `x · weight` without the bias, which the pass after it adds (one pass over the result, not two).
+fn product(x: &Array2<f32>, layer: &Dense) -> Array2<f32> {
+    x.dot(&layer.weight)
+}
+
+/// `y += bias`, then GELU, in one pass over the feed-forward layer's largest matrix (1536 floats a
+/// token: separate passes would each stream it through memory again).
+fn add_bias_and_gelu(y: &mut Array2<f32>, layer: &Dense) {
+    let bias = layer.bias.as_slice().expect("a bias is contiguous");
+    let values = y.as_slice_mut().expect("a product is in standard layout");
+    for row in values.chunks_exact_mut(bias.len()) {
+        for (v, &b) in row.iter_mut().zip(bias) {
+            *v = gelu(*v + b);
+        }
+    }
+}
+
+/// `y = layer_norm(y + bias + residual)`, row by row, each row read while it is still in cache.
+fn add_bias_residual_and_normalize(
+    y: &mut Array2<f32>,
+    layer: &Dense,
+    residual: &Array2<f32>,
+    norm: &Norm,
+) {
+    let bias = layer.bias.as_slice().expect("a bias is contiguous");
+    let residual = residual
+        .as_slice()
+        .expect("activations are in standard layout");
+    let values = y.as_slice_mut().expect("a product is in standard layout");
+    for (row, residual_row) in values
+        .chunks_exact_mut(HIDDEN)
+        .zip(residual.chunks_exact(HIDDEN))
+    {
+        for ((v, &b), &r) in row.iter_mut().zip(bias).zip(residual_row) {
+            *v += b + r;
+        }
+        layer_norm_slice(row, norm);
+    }
 }
 
 fn layer_norm(mut row: ArrayViewMut1<f32>, norm: &Norm) {
+    layer_norm_slice(row.as_slice_mut().expect("rows are contiguous"), norm);
+}
+
+/// Layer norm of one contiguous row: mean and variance in two short passes, then scale and shift.
+fn layer_norm_slice(row: &mut [f32], norm: &Norm) {
+    let gamma = norm.gamma.as_slice().expect("gamma is contiguous");
+    let beta = norm.beta.as_slice().expect("beta is contiguous");
     let n = row.len() as f32;
-    let mean = row.sum() / n;
+    let mean = sum(row) / n;
     let variance = row.iter().map(|v| (v - mean) * (v - mean)).sum::<f32>() / n;
     let inv = 1.0 / (variance + LAYER_NORM_EPS).sqrt();
-    ndarray::Zip::from(&mut row)
-        .and(&norm.gamma)
-        .and(&norm.beta)
-        .for_each(|v, &g, &b| *v = (*v - mean) * inv * g + b);
+    for ((v, &g), &b) in row.iter_mut().zip(gamma).zip(beta) {
+        *v = (*v - mean) * inv * g + b;
+    }
+}
+
+/// A sum over eight running totals, so the additions do not wait on each other and vectorize
+/// (a plain float sum must be added strictly in order).
+fn sum(values: &[f32]) -> f32 {
+    let mut totals = [0.0f32; 8];
+    let chunks = values.chunks_exact(8);
+    let rest = chunks.remainder().iter().sum::<f32>();
+    for chunk in chunks {
+        for (t, &v) in totals.iter_mut().zip(chunk) {
+            *t += v;
+        }
+    }
+    totals.iter().sum::<f32>() + rest
 }
 
 fn softmax(mut row: ArrayViewMut1<f32>) {
-    let max = row.fold(f32::NEG_INFINITY, |m, &v| m.max(v));
-    row.mapv_inplace(|v| exp(v - max));
-    let sum = row.sum();
-    row /= sum;
+    let row = row.as_slice_mut().expect("score rows are contiguous");
+    let max = row.iter().fold(f32::NEG_INFINITY, |m, &v| m.max(v));
+    row.iter_mut().for_each(|v| *v = exp(*v - max));
+    let inv = 1.0 / sum(row);
+    row.iter_mut().for_each(|v| *v *= inv);
 }
 
 /// BERT's exact GELU, x·Φ(x), with Φ from erf.
@@ -183,6 +241,39 @@ mod tests {
                 (fast - exact).abs() <= exact * 1e-6,
                 "exp({x}) should be {exact}, got {fast}"
             );
+        }
+    }
+
+    #[test]
+    fn sum_of_eight_totals_matches_a_plain_sum() {
+        let values: Vec<f32> = (0..19).map(|i| i as f32 * 0.5 - 3.0).collect();
+        assert_eq!(sum(&values), values.iter().sum::<f32>());
+    }
+
+    #[test]
+    fn bias_and_residual_are_added_before_the_norm() {
+        let layer = Dense {
+            weight: Array2::zeros((1, HIDDEN)),
+            bias: ndarray::Array1::from_shape_fn(HIDDEN, |i| (i % 3) as f32),
+        };
+        let norm = Norm {
+            gamma: ndarray::Array1::from_elem(HIDDEN, 2.0),
+            beta: ndarray::Array1::from_elem(HIDDEN, 1.0),
+        };
+        let mut y = Array2::from_shape_fn((2, HIDDEN), |(r, i)| (r * i) as f32 * 0.01);
+        let residual = Array2::from_shape_fn((2, HIDDEN), |(r, i)| ((r + i) % 5) as f32);
+        let mut expected = &y + &layer.bias + &residual;
+        add_bias_residual_and_normalize(&mut y, &layer, &residual, &norm);
+        for (mut row, got) in expected.rows_mut().into_iter().zip(y.rows()) {
+            let mean = row.sum() / HIDDEN as f32;
+            let sd = (row.mapv(|v| (v - mean).powi(2)).sum() / HIDDEN as f32).sqrt();
+            row.mapv_inplace(|v| (v - mean) / sd * 2.0 + 1.0);
+            for (e, g) in row.iter().zip(got) {
+                assert!(
+                    (e - g).abs() < 1e-4,
+                    "normalized value should be {e}, got {g}"
+                );
+            }
         }
     }
 
