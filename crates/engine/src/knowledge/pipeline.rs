@@ -202,7 +202,8 @@ pub(crate) fn search(store: &Store, query: &ChunkQuery<'_>) -> EngineResult<Vec<
 mod tests {
     use super::*;
 
-    const MARKDOWN: &str = "# Café\n\nThe naïve façade of the harbour office.\n\n# Quay\n\nMoorings.";
+    const MARKDOWN: &str =
+        "# Café\n\nThe naïve façade of the harbour office.\n\n# Quay\n\nMoorings.";
 
     #[test]
     fn offsets_count_characters_and_chunks_keep_headings() {
@@ -216,7 +217,10 @@ mod tests {
         let quoted: String = text[first.start as usize..first.end as usize]
             .iter()
             .collect();
-        assert_eq!(quoted, first.text, "character offsets should locate the chunk");
+        assert_eq!(
+            quoted, first.text,
+            "character offsets should locate the chunk"
+        );
         assert_eq!(first.heading.as_deref(), Some("Café"));
     }
 
@@ -230,9 +234,12 @@ mod tests {
 
     #[test]
     fn binary_files_fail_with_their_name() {
-        let error =
-            prepare("photo.png", &[0x89, 0x50, 0xff, 0xfe, 0, 0, 0], StaticChunking::AUTO)
-                .unwrap_err();
+        let error = prepare(
+            "photo.png",
+            &[0x89, 0x50, 0xff, 0xfe, 0, 0, 0],
+            StaticChunking::AUTO,
+        )
+        .unwrap_err();
         assert_eq!(error.code, VectorStoreFileErrorCode::UnsupportedFile);
         assert!(error.message.contains("photo.png"), "{}", error.message);
     }
