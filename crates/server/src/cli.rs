@@ -391,8 +391,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let missing = dir.path().join("no-such-model");
         let error = embedder(None, Some(missing), None, dir.path())
-            .err()
-            .expect("an unusable --embedder-dir should stop the start")
+            .expect_err("an unusable --embedder-dir should stop the start")
             .to_string();
         assert!(
             error.contains("no-such-model") && error.contains("model.safetensors"),
