@@ -6,7 +6,7 @@ use std::path::PathBuf;
 use std::sync::{Arc, Mutex, PoisonError};
 
 use hearth_engine::providers::{ApiKey, Router};
-use hearth_engine::{Engine, EngineConfig};
+use hearth_engine::{BuiltinEmbedder, Embedder, Engine, EngineConfig, builtin_embedder_dir};
 use hearth_store::Store;
 
 use crate::backend::Backend;
@@ -62,6 +62,22 @@ pub struct Hearth {
     downloads: Mutex<HashMap<String, tokio_util::sync::CancellationToken>>,
 }
 
+/// The built-in embedder from `<data_dir>/embedders/all-MiniLM-L6-v2`, where
+/// `scripts/embedder-model.sh` puts it; without it file search ranks by keywords only.
+fn builtin_embedder(data_dir: &std::path::Path) -> Option<Arc<dyn Embedder>> {
+    let dir = builtin_embedder_dir(data_dir);
+    if !dir.exists() {
+        return None;
+    }
+    match BuiltinEmbedder::load(&dir) {
+        Ok(embedder) => Some(Arc::new(embedder)),
+        Err(problem) => {
+            log::warn!("{problem}; file search ranks by keywords only");
+            None
+        }
+    }
+}
+
 impl Hearth {
     /// Opens the store, recovers runs a crash left unfinished and sets up the providers. A
     /// keychain that cannot be read leaves the providers needing keys unset (Settings says why).
@@ -76,6 +92,7 @@ impl Hearth {
         let router = Arc::new(Router::new());
         let config = EngineConfig {
             files_dir: Some(paths.data_dir.join("files")),
+            embedder: builtin_embedder(&paths.data_dir),
             ..EngineConfig::default()
         };
         let engine = Engine::new(store, router.clone(), config);

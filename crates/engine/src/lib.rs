@@ -19,8 +19,8 @@ mod threads;
 pub use engine::{DEFAULT_UPLOAD_LIMIT, Engine, EngineConfig};
 pub use error::{EngineError, EngineResult};
 pub use knowledge::{
-    DEFAULT_SEARCH_RESULTS, Embedder, FileSearchHit, FileSearchQuery, ProviderEmbedder,
-    StagedUpload,
+    BuiltinEmbedder, DEFAULT_SEARCH_RESULTS, Embedder, FileSearchHit, FileSearchQuery,
+    ProviderEmbedder, StagedUpload, builtin_embedder_dir,
 };
 pub use parse::request_body;
 pub use runs::recovery::INTERRUPTED;

@@ -49,6 +49,8 @@ struct Shared {
     scripts: Mutex<VecDeque<Script>>,
     requests: Mutex<Vec<Recorded>>,
     models: Mutex<Vec<(String, Option<u64>)>>,
+    /// When set, `/v1/embeddings` answers this status and message instead of vectors.
+    embeddings_error: Mutex<Option<(u16, String)>>,
     /// Streamed answers the client dropped before they ended.
     disconnects: watch::Sender<usize>,
 }
@@ -83,6 +85,7 @@ impl<W: Wire> Scripted<W> {
             scripts: Mutex::new(scripts.into()),
             requests: Mutex::default(),
             models: Mutex::new(vec![("scripted-model".into(), Some(8192))]),
+            embeddings_error: Mutex::default(),
             disconnects: watch::Sender::new(0),
         });
         let router = Router::new()
@@ -127,6 +130,12 @@ impl<W: Wire> Scripted<W> {
     /// Replaces the model list (`id`, context window).
     pub fn set_models(&self, models: Vec<(String, Option<u64>)>) {
         *lock(&self.shared.models) = models;
+    }
+
+    /// Makes every later `/v1/embeddings` request fail with `status` and `message`, as a provider
+    /// whose embedding model is down does.
+    pub fn fail_embeddings(&self, status: u16, message: impl Into<String>) {
+        *lock(&self.shared.embeddings_error) = Some((status, message.into()));
     }
 
     /// Every request received, oldest first.
@@ -229,6 +238,11 @@ async fn embeddings(
     body: Bytes,
 ) -> Response {
     let body = record(&shared, &uri, &headers, &body);
+    if let Some((status, message)) = lock(&shared.embeddings_error).clone() {
+        let error = serde_json::json!({"error": {"message": message, "type": "server_error"}});
+        let status = StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+        return json_response(status, &error);
+    }
     let inputs: Vec<String> = match &body["input"] {
         Value::String(text) => vec![text.clone()],
         Value::Array(items) => items

@@ -8,7 +8,9 @@ use std::sync::Arc;
 
 use clap::{Parser, ValueEnum};
 use hearth_engine::providers::{ApiKey, Provider, ProviderApi, ProviderConfig};
-use hearth_engine::{Embedder, Engine, EngineConfig, ProviderEmbedder};
+use hearth_engine::{
+    BuiltinEmbedder, Embedder, Engine, EngineConfig, ProviderEmbedder, builtin_embedder_dir,
+};
 use hearth_local::{LocalConfig, LocalProvider, ModelSource};
 use hearth_store::Store;
 use tokio::net::TcpListener;
@@ -48,9 +50,15 @@ pub struct Args {
     #[arg(long, default_value_t = 512)]
     pub upload_limit_mb: u64,
     /// Embed file chunks with this model of the provider's OpenAI-compatible `/v1/embeddings`
-    /// (at --provider-base-url) instead of searching by keyword only.
+    /// (at --provider-base-url) instead of the built-in embedder.
     #[arg(long)]
     pub embeddings_model: Option<String>,
+    /// Folder of the built-in embedder's model (all-MiniLM-L6-v2: model.safetensors and
+    /// tokenizer.json, put there by scripts/embedder-model.sh). Default: the data folder's
+    /// embedders/all-MiniLM-L6-v2 when it exists; with neither this nor --embeddings-model,
+    /// file search ranks by keywords (BM25) only.
+    #[arg(long)]
+    pub embedder_dir: Option<PathBuf>,
     /// Bearer token clients must send.
     #[arg(long, env = "HEARTH_TOKEN", hide_env_values = true)]
     pub token: Option<String>,
@@ -90,6 +98,10 @@ enum StartError {
     ModelWithoutLocal,
     #[error("while checking --model: {0}")]
     Model(String),
+    #[error("--embedder-dir and --embeddings-model choose two different embedders; pass one")]
+    TwoEmbedders,
+    #[error("while loading --embedder-dir: {0}")]
+    Embedder(String),
     #[error("while binding {address}: {source}")]
     Bind {
         address: SocketAddr,
@@ -153,7 +165,12 @@ async fn run(args: Args, token: Token) -> Result<(), StartError> {
     let config = EngineConfig {
         files_dir: Some(data_dir.join("files")),
         upload_limit: args.upload_limit_mb.saturating_mul(1024 * 1024),
-        embedder: embedder(args.embeddings_model, args.provider_base_url.as_deref()),
+        embedder: embedder(
+            args.embeddings_model,
+            args.embedder_dir,
+            args.provider_base_url.as_deref(),
+            &data_dir,
+        )?,
         ..EngineConfig::default()
     };
     let engine = Engine::new(store, provider, config);
@@ -237,16 +254,53 @@ fn provider(kind: ProviderKind, base_url: Option<String>) -> Result<Arc<dyn Prov
     api.build(config).map_err(StartError::Provider)
 }
 
-/// The embedder file search uses; none means search by keyword only, which is logged.
-fn embedder(model: Option<String>, base_url: Option<&str>) -> Option<Arc<dyn Embedder>> {
-    let model = model?;
-    let base_url = base_url.unwrap_or(ProviderApi::OpenAiCompatible.default_base_url());
-    let key = std::env::var(PROVIDER_KEY_ENV)
-        .ok()
-        .filter(|key| !key.is_empty())
-        .map(ApiKey::new);
-    log::info!("file search embeds with {model} at {base_url}");
-    Some(Arc::new(ProviderEmbedder::new(base_url, key, model)))
+/// The embedder file search uses: the provider's model when one is named, else the built-in one
+/// from `embedder_dir` (or the data folder's, when present); none means search by keyword only,
+/// which the engine logs. A named folder that cannot be loaded stops the start; the default
+/// folder's problem is logged and search falls back to keywords.
+fn embedder(
+    model: Option<String>,
+    embedder_dir: Option<PathBuf>,
+    base_url: Option<&str>,
+    data_dir: &Path,
+) -> Result<Option<Arc<dyn Embedder>>, StartError> {
+    if let Some(model) = model {
+        if embedder_dir.is_some() {
+            return Err(StartError::TwoEmbedders);
+        }
+        let base_url = base_url.unwrap_or(ProviderApi::OpenAiCompatible.default_base_url());
+        let key = std::env::var(PROVIDER_KEY_ENV)
+            .ok()
+            .filter(|key| !key.is_empty())
+            .map(ApiKey::new);
+        log::info!("file search embeds with {model} at {base_url}");
+        return Ok(Some(Arc::new(ProviderEmbedder::new(base_url, key, model))));
+    }
+    if let Some(dir) = embedder_dir {
+        let builtin = BuiltinEmbedder::load(&dir).map_err(StartError::Embedder)?;
+        log::info!(
+            "file search embeds with the built-in embedder from {}",
+            dir.display()
+        );
+        return Ok(Some(Arc::new(builtin)));
+    }
+    let dir = builtin_embedder_dir(data_dir);
+    if !dir.exists() {
+        return Ok(None);
+    }
+    match BuiltinEmbedder::load(&dir) {
+        Ok(builtin) => {
+            log::info!(
+                "file search embeds with the built-in embedder from {}",
+                dir.display()
+            );
+            Ok(Some(Arc::new(builtin)))
+        }
+        Err(problem) => {
+            log::warn!("{problem}; file search ranks by keywords only");
+            Ok(None)
+        }
+    }
 }
 
 /// Resolves on SIGINT (Ctrl-C) or, on Unix, SIGTERM.
@@ -295,8 +349,9 @@ mod tests {
         );
         assert!(
             args.embeddings_model.is_none(),
-            "search is by keyword unless told otherwise"
+            "the provider's embeddings are used only when named"
         );
+        assert!(args.embedder_dir.is_none());
     }
 
     #[test]
@@ -329,6 +384,26 @@ mod tests {
         .unwrap();
         assert_eq!(args.provider, ProviderKind::Local);
         assert_eq!(args.model, Some(PathBuf::from("/models/m.gguf")));
+    }
+
+    #[test]
+    fn a_named_embedder_folder_that_cannot_be_loaded_stops_the_start() {
+        let dir = tempfile::tempdir().unwrap();
+        let missing = dir.path().join("no-such-model");
+        let error = embedder(None, Some(missing), None, dir.path())
+            .expect_err("an unusable --embedder-dir should stop the start")
+            .to_string();
+        assert!(
+            error.contains("no-such-model") && error.contains("model.safetensors"),
+            "the error should name the folder and the missing file: {error}"
+        );
+    }
+
+    #[test]
+    fn without_an_embedder_search_is_by_keyword() {
+        let dir = tempfile::tempdir().unwrap();
+        let chosen = embedder(None, None, None, dir.path()).unwrap();
+        assert!(chosen.is_none(), "no model folder in the data folder");
     }
 
     #[test]

@@ -2,6 +2,8 @@
 //! provider's OpenAI-compatible `/v1/embeddings` is the other kind.
 
 use std::fmt;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use async_trait::async_trait;
 use hearth_http::ApiKey;
@@ -107,5 +109,54 @@ impl Embedder for ProviderEmbedder {
         }
         parsed.data.sort_by_key(|item| item.index);
         Ok(parsed.data.into_iter().map(|item| item.embedding).collect())
+    }
+}
+
+/// Where the built-in embedder's model files are kept in a data folder.
+pub fn builtin_embedder_dir(data_dir: &Path) -> PathBuf {
+    data_dir.join("embedders").join(hearth_embed::MODEL)
+}
+
+/// The built-in embedder: all-MiniLM-L6-v2 run in this process on the CPU, offline.
+pub struct BuiltinEmbedder {
+    model: Arc<hearth_embed::Embedder>,
+}
+
+impl BuiltinEmbedder {
+    /// Loads `model.safetensors` and `tokenizer.json` from `dir`; the error names the folder and
+    /// what is missing or wrong.
+    pub fn load(dir: &Path) -> Result<Self, String> {
+        let model = hearth_embed::Embedder::load(dir).map_err(|error| {
+            format!(
+                "the built-in embedder could not be loaded from {}: {error}",
+                dir.display()
+            )
+        })?;
+        Ok(Self {
+            model: Arc::new(model),
+        })
+    }
+}
+
+#[async_trait]
+impl Embedder for BuiltinEmbedder {
+    fn model(&self) -> &str {
+        hearth_embed::MODEL
+    }
+
+    fn dimensions(&self) -> Option<usize> {
+        Some(hearth_embed::DIMENSIONS)
+    }
+
+    async fn embed(&self, texts: &[String]) -> Result<Vec<Vec<f32>>, String> {
+        let model = self.model.clone();
+        let texts = texts.to_vec();
+        // Seconds of matrix work for a batch of chunks: off the async threads.
+        tokio::task::spawn_blocking(move || {
+            let texts: Vec<&str> = texts.iter().map(String::as_str).collect();
+            model.embed(&texts).map_err(|error| error.to_string())
+        })
+        .await
+        .map_err(|error| format!("the built-in embedder stopped: {error}"))?
     }
 }

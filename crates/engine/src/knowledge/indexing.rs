@@ -2,6 +2,8 @@
 //! keyword from then on) and embedded, a few files at a time, then marked `completed` or `failed`.
 //! A file whose store, batch or attachment went away meanwhile is left alone.
 
+use std::time::Duration;
+
 use hearth_wire::{
     ChunkingStrategy, StaticChunking, VectorStoreFile, VectorStoreFileError,
     VectorStoreFileErrorCode, VectorStoreFileStatus,
@@ -12,8 +14,15 @@ use super::pipeline::{self, PreparedChunk};
 use crate::engine::Engine;
 use crate::error::{EngineError, EngineResult};
 
-/// How many chunks go to the embedder in one call.
-const EMBED_BATCH: usize = 32;
+/// How many chunks go to the embedder in one call; each batch's vectors are stored before the
+/// next starts, so a big file makes progress a few seconds at a time.
+const EMBED_BATCH: usize = 16;
+
+/// How long parsing a file may take before it fails: a minute, and 20 s more per MB (the slowest
+/// reader, PDF, does about 0.25 MB/s on one core). A crafted PDF can make the reader loop.
+fn parse_time_limit(bytes: u64) -> Duration {
+    Duration::from_secs(60 + 20 * bytes.div_ceil(1024 * 1024))
+}
 
 /// Why indexing a file stopped early.
 enum Stop {
@@ -100,22 +109,35 @@ impl Engine {
         })?;
         let sizes = sizes_of(&attachment);
         let filename = file.filename.clone();
-        let chunks = tokio::task::spawn_blocking(move || {
+        let parsing = tokio::task::spawn_blocking(move || {
             let bytes = std::fs::read(&path).map_err(|error| {
                 server_error(format!(
                     "{filename}: the stored bytes could not be read: {error}"
                 ))
             })?;
             pipeline::prepare(&filename, &bytes, sizes)
-        })
-        .await
-        .map_err(|error| {
-            Stop::Failed(server_error(format!(
-                "{}: parsing stopped: {error}",
-                file.filename
-            )))
-        })?
-        .map_err(Stop::Failed)?;
+        });
+        let limit = parse_time_limit(file.bytes);
+        // On a timeout the reader's thread is abandoned; the file fails and the worker moves on.
+        let chunks = tokio::time::timeout(limit, parsing)
+            .await
+            .map_err(|_| {
+                Stop::Failed(VectorStoreFileError {
+                    code: VectorStoreFileErrorCode::InvalidFile,
+                    message: format!(
+                        "The file '{}' could not be read within {} s; it may be damaged or built to stall readers.",
+                        file.filename,
+                        limit.as_secs()
+                    ),
+                })
+            })?
+            .map_err(|error| {
+                Stop::Failed(server_error(format!(
+                    "{}: parsing stopped: {error}",
+                    file.filename
+                )))
+            })?
+            .map_err(Stop::Failed)?;
         self.write_chunks(vector_store_id, file_id, &chunks)?;
         self.embed_file(vector_store_id, file_id).await
     }

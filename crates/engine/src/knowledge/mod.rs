@@ -23,7 +23,7 @@ use hearth_wire::{
 use tokio::sync::{Notify, Semaphore};
 
 pub use blobs::StagedUpload;
-pub use embedder::{Embedder, ProviderEmbedder};
+pub use embedder::{BuiltinEmbedder, Embedder, ProviderEmbedder, builtin_embedder_dir};
 pub use search::DEFAULT_SEARCH_RESULTS;
 
 use crate::engine::{Engine, EngineConfig};

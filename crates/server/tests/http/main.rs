@@ -5,6 +5,7 @@
 mod support;
 
 mod auth;
+mod documents;
 mod errors;
 mod files;
 mod lists;

@@ -125,7 +125,10 @@ async fn a_bad_file_fails_alone_with_its_name_and_reason() {
         .upload_ok("good.txt", b"Plain words that index fine.")
         .await;
     let bad = server
-        .upload_ok("scan.bin", &[0xff, 0xfe, 0x00, 0x9c, 0x80])
+        .upload_ok(
+            "scan.bin",
+            b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR\0\0\0\x10\0\0\0\x10\x08\x06",
+        )
         .await;
     let store = server
         .post_ok("/v1/vector_stores", &json!({"name": "mixed"}))
