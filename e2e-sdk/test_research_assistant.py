@@ -137,7 +137,10 @@ class CitationRecorder(AssistantEventHandler):
         self.deltas.append(delta)
 
     def on_tool_call_done(self, tool_call):
-        self.tool_calls.append(tool_call)
+        # The SDK's handler reports the current tool call as done again at every later step end and at
+        # the run's end (it never forgets it), so one call arrives here several times: keep each once.
+        if all(seen.id != tool_call.id for seen in self.tool_calls):
+            self.tool_calls.append(tool_call)
 
     def on_message_done(self, message):
         self.messages.append(message)
