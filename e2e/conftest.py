@@ -14,6 +14,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
+import urllib3
 from selenium import webdriver
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.options import ArgOptions
@@ -67,6 +68,21 @@ def wait_for_port(port: int, process: subprocess.Popen, timeout: float = 30) -> 
     raise AssertionError(f"tauri-driver did not listen on port {port} within {timeout}s")
 
 
+def new_session(port: int, options: ArgOptions) -> webdriver.Remote:
+    """Opens the WebDriver session, which starts the app. The single-instance plugin's D-Bus name can
+    outlive the previous instance's process by a moment; a launch in that moment hands over and quits
+    at once, and WebKitWebDriver then drops the session request unanswered. That case gets one more
+    try after a pause; any other failure, or a second drop, fails the test."""
+    executor = f"http://127.0.0.1:{port}"
+    try:
+        return webdriver.Remote(command_executor=executor, options=options)
+    except urllib3.exceptions.ProtocolError as error:
+        print(f"warning: the session request was dropped ({error}); trying once more", file=sys.stderr)
+        wait_for_app_to_exit()
+        time.sleep(2)
+        return webdriver.Remote(command_executor=executor, options=options)
+
+
 class Home:
     """One installation's folders: what survives between launches of the app."""
 
@@ -99,7 +115,7 @@ class Home:
             wait_for_port(native_port, driver_process)
             options = ArgOptions()
             options.set_capability("tauri:options", {"application": app_binary()})
-            driver = webdriver.Remote(command_executor=f"http://127.0.0.1:{port}", options=options)
+            driver = new_session(port, options)
             WebDriverWait(driver, 30).until(lambda d: d.find_elements(By.CSS_SELECTOR, "[data-testid=sidebar]"))
             try:
                 yield driver
