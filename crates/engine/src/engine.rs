@@ -9,6 +9,7 @@ use hearth_store::Store;
 use hearth_wire::UnixTime;
 use tokio_util::sync::CancellationToken;
 
+use crate::code::{CodeInterpreterSettings, CodeSessions};
 use crate::knowledge::{Embedder, Knowledge};
 use crate::providers::{ModelInfo, Provider};
 
@@ -35,6 +36,9 @@ pub struct EngineConfig {
     pub indexing_workers: usize,
     /// How long a file_search waits for files still being indexed before it searches what is there.
     pub file_search_wait: Duration,
+    /// Where the code interpreter's Python runtime and sessions live; without it, runs with
+    /// code_interpreter fail with a message saying so.
+    pub code_interpreter: Option<CodeInterpreterSettings>,
 }
 
 /// The hosted API's upload limit: 512 MB.
@@ -51,6 +55,7 @@ impl Default for EngineConfig {
             embedder: None,
             indexing_workers: 2,
             file_search_wait: Duration::from_secs(60),
+            code_interpreter: None,
         }
     }
 }
@@ -71,6 +76,8 @@ pub(crate) struct Inner {
     models: tokio::sync::Mutex<Option<(Instant, Vec<ModelInfo>)>>,
     /// Files, vector stores and their indexing.
     pub(crate) knowledge: Knowledge,
+    /// The code interpreter's sessions, one per thread.
+    pub(crate) code: CodeSessions,
 }
 
 impl Engine {
@@ -79,6 +86,7 @@ impl Engine {
         Self {
             inner: Arc::new(Inner {
                 knowledge: Knowledge::new(&config),
+                code: CodeSessions::new(config.code_interpreter.clone()),
                 store,
                 provider,
                 config,

@@ -5,6 +5,7 @@
 pub mod providers;
 
 mod assistants;
+mod code;
 mod engine;
 mod error;
 mod knowledge;
@@ -16,8 +17,10 @@ mod resources;
 mod runs;
 mod threads;
 
+pub use code::CodeInterpreterSettings;
 pub use engine::{DEFAULT_UPLOAD_LIMIT, Engine, EngineConfig};
 pub use error::{EngineError, EngineResult};
+pub use hearth_interpreter::Limits as CodeLimits;
 pub use knowledge::{
     BuiltinEmbedder, DEFAULT_SEARCH_RESULTS, Embedder, FileSearchHit, FileSearchQuery,
     ProviderEmbedder, StagedUpload, builtin_embedder_dir,

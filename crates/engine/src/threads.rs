@@ -69,6 +69,12 @@ impl Engine {
         if !self.store().delete_thread(thread_id)? {
             return Err(EngineError::not_found("thread", thread_id));
         }
+        // The thread's Python session (and its files) go too, without making the caller wait.
+        if let Ok(runtime) = tokio::runtime::Handle::try_current() {
+            let engine = self.clone();
+            let thread_id = thread_id.to_owned();
+            runtime.spawn(async move { engine.end_code_session(&thread_id).await });
+        }
         Ok(ThreadDeleted::new(thread_id))
     }
 }

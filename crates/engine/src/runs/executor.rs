@@ -9,21 +9,24 @@ use std::collections::HashMap;
 use futures_util::StreamExt;
 use hearth_store::new_id;
 use hearth_wire::{
-    Annotation, AnnotationDelta, FileCitationDelta, FileRef, FileSearchCall, FileSearchResult,
-    FunctionCall, FunctionCallDelta, IdPrefix, Message, MessageContent, MessageCreation,
-    MessageDelta, MessageDeltaBody, MessageDeltaContent, MessageRole, MessageStatus, MessageTag,
-    RequiredAction, Run, RunErrorCode, RunFunctionCall, RunIncompleteReason, RunLastError,
-    RunStatus, RunStep, RunStepDelta, RunStepDeltaBody, RunStepStatus, RunStepTag, RunStepType,
-    RunToolCall, StepDetails, StepDetailsDelta, StreamEvent, TextContent, TextDelta,
-    ToolCall as StepToolCall, ToolCallDelta, Usage,
+    Annotation, AnnotationDelta, CodeInterpreterCall, CodeInterpreterCallDelta, FileCitationDelta,
+    FilePathDelta, FileRef, FileSearchCall, FileSearchResult, FunctionCall, FunctionCallDelta,
+    IdPrefix, ImageFile, ImageFileDelta, Message, MessageContent, MessageCreation, MessageDelta,
+    MessageDeltaBody, MessageDeltaContent, MessageRole, MessageStatus, MessageTag, RequiredAction,
+    Run, RunErrorCode, RunFunctionCall, RunIncompleteReason, RunLastError, RunStatus, RunStep,
+    RunStepDelta, RunStepDeltaBody, RunStepStatus, RunStepTag, RunStepType, RunToolCall,
+    StepDetails, StepDetailsDelta, StreamEvent, TextContent, TextDelta, ToolCall as StepToolCall,
+    ToolCallDelta, Usage,
 };
 use tokio::sync::mpsc::UnboundedSender;
 use tokio_util::sync::CancellationToken;
 
 use super::citations::{CitationScanner, Released, Sources};
+use super::code_interpreter::{self, CodeCall};
 use super::ending::{Ending, close};
 use super::file_search;
-use super::prompt::{self, History, PromptError, SearchMemo};
+use super::prompt::{self, History, PromptError, ToolMemo};
+use crate::code::{CodeFailure, CodeUnavailable};
 use crate::engine::{Engine, now};
 use crate::error::{EngineError, EngineResult};
 use crate::providers::{ChatEvent, FinishReason, ProviderError};
@@ -76,6 +79,15 @@ pub(super) struct PendingCall {
     pub(super) arguments: String,
     /// For a file_search call: its number in the run, and its results once it ran.
     pub(super) search: Option<(u32, Option<Vec<FileSearchResult>>)>,
+    /// For a code_interpreter call: its code as streamed so far, and its outputs once it ran.
+    pub(super) code: Option<CodeCall>,
+}
+
+impl PendingCall {
+    /// A function call, which the client answers.
+    fn is_function(&self) -> bool {
+        self.search.is_none() && self.code.is_none()
+    }
 }
 
 struct Executor {
@@ -94,10 +106,17 @@ struct Executor {
     scanner: CitationScanner,
     /// The search results this run's markers may name.
     sources: Sources,
-    /// File_search calls made by this executor, by call id.
-    searches: HashMap<String, SearchMemo>,
+    /// File_search and code_interpreter calls made by this executor, by call id.
+    memos: HashMap<String, ToolMemo>,
     /// File_search calls in the run's steps before this provider call.
     searches_before: u32,
+    /// Whether the model is offered code_interpreter in this provider call.
+    code_offered: bool,
+    /// Images the code drew, waiting for the next message (its `image_file` parts).
+    pending_images: Vec<String>,
+    /// Files the code wrote in this run, by their name under `/mnt/data`: what a
+    /// `sandbox:/mnt/data/…` link in the answer points at.
+    sandbox_files: HashMap<String, String>,
 }
 
 enum Turn {
@@ -132,8 +151,11 @@ impl Executor {
             },
             scanner: CitationScanner::default(),
             sources: Sources::new(),
-            searches: HashMap::new(),
+            memos: HashMap::new(),
             searches_before: 0,
+            code_offered: false,
+            pending_images: Vec::new(),
+            sandbox_files: HashMap::new(),
         }
     }
 
@@ -153,12 +175,26 @@ impl Executor {
         self.searches_before = file_search::search_calls(&run_steps).len() as u32;
         let context_window = self.engine.context_window(&self.run.model).await;
         let used = self.run.usage.map_or(0, |usage| usage.completion_tokens);
+        let code_files = if code_interpreter::enabled(&self.run) {
+            Some(
+                self.engine
+                    .code_files(&self.run)?
+                    .into_iter()
+                    .map(|file| file.name)
+                    .collect::<Vec<_>>(),
+            )
+        } else {
+            None
+        };
+        self.code_offered = code_files.is_some()
+            && code_interpreter::code_calls(&run_steps) < code_interpreter::MAX_CALLS_PER_RUN;
         let request = match prompt::build(
             &self.run,
             History {
                 messages: &history_messages,
                 run_steps: &run_steps,
-                searches: &self.searches,
+                memos: &self.memos,
+                code_files: code_files.as_deref(),
             },
             context_window,
             used,
@@ -225,7 +261,8 @@ impl Executor {
         Ok(Next::Stop)
     }
 
-    /// The model called tools: searches run now; function calls wait for the client's outputs.
+    /// The model called tools: searches and code run now; function calls wait for the client's
+    /// outputs.
     async fn after_calls(&mut self) -> EngineResult<Next> {
         if self.calls.iter().any(|call| call.search.is_some()) {
             let searched = tokio::select! {
@@ -241,22 +278,131 @@ impl Executor {
                     continue;
                 };
                 file_search::add_sources(&mut self.sources, *number, results);
-                self.searches.insert(
+                self.memos.insert(
                     call.id.clone(),
-                    SearchMemo {
+                    ToolMemo {
                         arguments: call.arguments.clone(),
                         output,
                     },
                 );
             }
         }
-        if self.calls.iter().any(|call| call.search.is_none()) {
+        for position in 0..self.calls.len() {
+            if self.calls[position].code.is_some()
+                && let Some(stop) = self.run_code_call(position).await?
+            {
+                return Ok(stop);
+            }
+        }
+        if self.calls.iter().any(PendingCall::is_function) {
             self.show_search_results()?;
             self.wait_for_outputs()?;
             return Ok(Next::Stop);
         }
-        self.complete_search_step()?;
+        self.complete_tool_step()?;
         Ok(Next::CallAgain)
+    }
+
+    /// Runs the code of call `position` in the thread's session and records what it did: the
+    /// step's outputs (streamed), its images for the next message, its files for links. `Some`
+    /// when the run ends instead (cancelled, or no sandbox to run code in).
+    async fn run_code_call(&mut self, position: usize) -> EngineResult<Option<Next>> {
+        let call = &self.calls[position];
+        let parsed = code_interpreter::parse_code(&call.arguments);
+        let code = match &parsed {
+            Ok(code) => code.clone(),
+            Err(_) => call
+                .code
+                .as_ref()
+                .map(|code| code.input.clone())
+                .unwrap_or_default(),
+        };
+        self.finish_code_input(position, &code)?;
+        let (outputs, images, files) = match parsed {
+            Err(problem) => (
+                vec![hearth_wire::CodeInterpreterOutput::Logs { logs: problem }],
+                Vec::new(),
+                Vec::new(),
+            ),
+            Ok(code) => {
+                let files = self.engine.code_files(&self.run)?;
+                let result = self
+                    .engine
+                    .run_code(&self.run, &files, &code, &self.cancel)
+                    .await;
+                match result {
+                    Ok(result) if result.cancelled => {
+                        return self.stop(Ending::Cancelled).map(Some);
+                    }
+                    Ok(result) => (result.outputs, result.images, result.files),
+                    Err(CodeFailure::Unavailable(CodeUnavailable(message))) => {
+                        return self
+                            .stop(Ending::Failed(RunLastError {
+                                code: RunErrorCode::ServerError,
+                                message,
+                            }))
+                            .map(Some);
+                    }
+                    Err(CodeFailure::Engine(error)) => return Err(error),
+                }
+            }
+        };
+        let names: Vec<String> = files.iter().map(|(name, _)| name.clone()).collect();
+        let output = code_interpreter::tool_output(&outputs, &names);
+        self.sandbox_files.extend(files);
+        self.pending_images.extend(images);
+        let call = &mut self.calls[position];
+        self.memos.insert(
+            call.id.clone(),
+            ToolMemo {
+                arguments: call.arguments.clone(),
+                output,
+            },
+        );
+        let deltas = outputs
+            .iter()
+            .enumerate()
+            .filter_map(|(index, output)| code_interpreter::output_delta(index as u32, output))
+            .collect();
+        if let Some(code) = &mut call.code {
+            code.outputs = Some(outputs);
+        }
+        self.save_tool_step(Some(ToolCallDelta::CodeInterpreter {
+            index: position as u32,
+            id: None,
+            code_interpreter: Some(CodeInterpreterCallDelta {
+                input: None,
+                outputs: Some(deltas),
+            }),
+        }))?;
+        Ok(None)
+    }
+
+    /// Streams what is left of a call's code once its arguments are complete (a model that sent
+    /// the code bare, not as JSON, streamed none of it).
+    fn finish_code_input(&mut self, position: usize, code: &str) -> EngineResult<()> {
+        let Some(state) = &mut self.calls[position].code else {
+            return Ok(());
+        };
+        let rest = code.strip_prefix(state.input.as_str()).map(str::to_owned);
+        let delta = match rest {
+            Some(rest) if rest.is_empty() => return Ok(()),
+            Some(rest) => rest,
+            // The streamed prefix and the parsed code disagree: the step keeps the parsed code.
+            None => {
+                state.input = code.to_owned();
+                return self.save_tool_step(None);
+            }
+        };
+        state.input = code.to_owned();
+        self.save_tool_step(Some(ToolCallDelta::CodeInterpreter {
+            index: position as u32,
+            id: None,
+            code_interpreter: Some(CodeInterpreterCallDelta {
+                input: Some(delta),
+                outputs: None,
+            }),
+        }))
     }
 
     /// Saves the searches' results into the tool step, which stays open for the function calls.
@@ -269,15 +415,16 @@ impl Executor {
         Ok(())
     }
 
-    /// A step of searches only is done once they ran; the next provider call starts afresh.
-    fn complete_search_step(&mut self) -> EngineResult<()> {
+    /// A step of searches and code only is done once they ran; the next provider call starts
+    /// afresh.
+    fn complete_tool_step(&mut self) -> EngineResult<()> {
         let usage = self.record_usage();
         let mut step = self.tool_step.take().expect("calls have their step");
         step.step_details = step_details(&self.calls, &self.run);
         step.status = RunStepStatus::Completed;
         step.completed_at = Some(now());
         step.usage = Some(usage);
-        // Synced: the searches happened, and the run's answer builds on them.
+        // Synced: the searches and the code ran, and the run's answer builds on them.
         self.engine
             .store()
             .transaction(|tx| tx.update_run_step(&step))?;
@@ -341,7 +488,8 @@ impl Executor {
     /// Text held back as a possible citation marker is released when the message ends.
     fn flush_text(&mut self) -> EngineResult<()> {
         let released = self.scanner.finish();
-        self.append_text(released)
+        self.append_text(released)?;
+        self.annotate_sandbox_links()
     }
 
     /// Appends released text (and the citations in it) to the message and streams it.
@@ -354,20 +502,23 @@ impl Executor {
             .message
             .as_mut()
             .expect("ensure_message made the message");
-        let first = !matches!(message.content.first(), Some(MessageContent::Text { .. }));
-        if first {
-            message.content.insert(
-                0,
-                MessageContent::Text {
-                    text: TextContent {
-                        value: String::new(),
-                        annotations: Vec::new(),
-                    },
+        // The text part follows the images the code drew, if any.
+        let existing = message
+            .content
+            .iter()
+            .position(|part| matches!(part, MessageContent::Text { .. }));
+        let first = existing.is_none();
+        let index = existing.unwrap_or_else(|| {
+            message.content.push(MessageContent::Text {
+                text: TextContent {
+                    value: String::new(),
+                    annotations: Vec::new(),
                 },
-            );
-        }
-        let Some(MessageContent::Text { text: content }) = message.content.first_mut() else {
-            unreachable!("the first part is text");
+            });
+            message.content.len() - 1
+        });
+        let MessageContent::Text { text: content } = &mut message.content[index] else {
+            unreachable!("the part at `index` is text");
         };
         content.value.push_str(&released.text);
         let mut annotation_deltas = Vec::new();
@@ -402,7 +553,7 @@ impl Executor {
             delta: MessageDeltaBody {
                 role: None,
                 content: Some(vec![MessageDeltaContent::Text {
-                    index: 0,
+                    index: index as u32,
                     text: Some(TextDelta {
                         value: Some(released.text),
                         // The first fragment of a part carries its container (SDK rule 5).
@@ -460,6 +611,107 @@ impl Executor {
             .send(StreamEvent::MessageInProgress(message.clone()));
         self.message = Some(message);
         self.message_step = Some(step);
+        self.add_pending_images()
+    }
+
+    /// The images the code drew since the last message open this one, as `image_file` parts.
+    fn add_pending_images(&mut self) -> EngineResult<()> {
+        if self.pending_images.is_empty() {
+            return Ok(());
+        }
+        let message = self.message.as_mut().expect("the message exists");
+        let mut deltas = Vec::new();
+        for file_id in self.pending_images.drain(..) {
+            deltas.push(MessageDeltaContent::ImageFile {
+                index: message.content.len() as u32,
+                image_file: Some(ImageFileDelta {
+                    file_id: Some(file_id.clone()),
+                    detail: None,
+                }),
+            });
+            message.content.push(MessageContent::ImageFile {
+                image_file: ImageFile {
+                    file_id,
+                    detail: None,
+                },
+            });
+        }
+        self.engine
+            .store()
+            .transaction_unsynced(|tx| tx.update_message(message))?;
+        self.events.send(StreamEvent::MessageDelta(MessageDelta {
+            id: message.id.clone(),
+            object: Default::default(),
+            delta: MessageDeltaBody {
+                role: None,
+                content: Some(deltas),
+            },
+        }));
+        Ok(())
+    }
+
+    /// Links to files the code wrote (`sandbox:/mnt/data/…`) become `file_path` annotations once
+    /// the message's text is complete.
+    fn annotate_sandbox_links(&mut self) -> EngineResult<()> {
+        if self.sandbox_files.is_empty() {
+            return Ok(());
+        }
+        let Some(message) = self.message.as_mut() else {
+            return Ok(());
+        };
+        let Some(index) = message
+            .content
+            .iter()
+            .position(|part| matches!(part, MessageContent::Text { .. }))
+        else {
+            return Ok(());
+        };
+        let MessageContent::Text { text: content } = &mut message.content[index] else {
+            unreachable!("the part at `index` is text");
+        };
+        let mut deltas = Vec::new();
+        for link in code_interpreter::sandbox_links(&content.value) {
+            let Some(file_id) = self.sandbox_files.get(&link.name) else {
+                continue;
+            };
+            deltas.push(AnnotationDelta::FilePath {
+                index: content.annotations.len() as u32,
+                text: Some(link.text.clone()),
+                file_path: Some(FilePathDelta {
+                    file_id: Some(file_id.clone()),
+                }),
+                start_index: Some(link.start),
+                end_index: Some(link.end),
+            });
+            content.annotations.push(Annotation::FilePath {
+                text: link.text,
+                file_path: FileRef {
+                    file_id: file_id.clone(),
+                },
+                start_index: link.start,
+                end_index: link.end,
+            });
+        }
+        if deltas.is_empty() {
+            return Ok(());
+        }
+        self.engine
+            .store()
+            .transaction_unsynced(|tx| tx.update_message(message))?;
+        self.events.send(StreamEvent::MessageDelta(MessageDelta {
+            id: message.id.clone(),
+            object: Default::default(),
+            delta: MessageDeltaBody {
+                role: None,
+                content: Some(vec![MessageDeltaContent::Text {
+                    index: index as u32,
+                    text: Some(TextDelta {
+                        value: None,
+                        annotations: Some(deltas),
+                    }),
+                }]),
+            },
+        }));
         Ok(())
     }
 
@@ -508,17 +760,28 @@ impl Executor {
                 .count();
             (self.searches_before + earlier as u32, None)
         });
+        let is_code = !is_search && name == code_interpreter::TOOL_NAME && self.code_offered;
         let call = PendingCall {
             id: new_id(IdPrefix::ToolCall.as_str()),
             name,
             arguments: String::new(),
             search,
+            code: is_code.then(CodeCall::default),
         };
         let delta = if is_search {
             ToolCallDelta::FileSearch {
                 index: position as u32,
                 id: Some(call.id.clone()),
                 file_search: Default::default(),
+            }
+        } else if is_code {
+            ToolCallDelta::CodeInterpreter {
+                index: position as u32,
+                id: Some(call.id.clone()),
+                code_interpreter: Some(CodeInterpreterCallDelta {
+                    input: Some(String::new()),
+                    outputs: Some(Vec::new()),
+                }),
             }
         } else {
             ToolCallDelta::Function {
@@ -544,16 +807,38 @@ impl Executor {
         };
         let call = &mut self.calls[position];
         call.arguments.push_str(&fragment);
-        // A search's queries are Hearth's business, as hosted: its step shows only the results.
-        let delta = call.search.is_none().then_some(ToolCallDelta::Function {
-            index: position as u32,
-            id: None,
-            function: Some(FunctionCallDelta {
-                name: None,
-                arguments: Some(fragment),
-                output: None,
-            }),
-        });
+        let delta = if let Some(code) = &mut call.code {
+            // The step streams the code itself, decoded from the JSON arguments as they arrive.
+            let decoded = code_interpreter::partial_code(&call.arguments);
+            match decoded.strip_prefix(code.input.as_str()) {
+                Some(new) if !new.is_empty() => {
+                    let new = new.to_owned();
+                    code.input = decoded;
+                    Some(ToolCallDelta::CodeInterpreter {
+                        index: position as u32,
+                        id: None,
+                        code_interpreter: Some(CodeInterpreterCallDelta {
+                            input: Some(new),
+                            outputs: None,
+                        }),
+                    })
+                }
+                _ => None,
+            }
+        } else if call.search.is_some() {
+            // A search's queries are Hearth's business, as hosted: its step shows only the results.
+            None
+        } else {
+            Some(ToolCallDelta::Function {
+                index: position as u32,
+                id: None,
+                function: Some(FunctionCallDelta {
+                    name: None,
+                    arguments: Some(fragment),
+                    output: None,
+                }),
+            })
+        };
         self.save_tool_step(delta)
     }
 
@@ -586,7 +871,7 @@ impl Executor {
         let tool_calls = self
             .calls
             .iter()
-            .filter(|call| call.search.is_none())
+            .filter(|call| call.is_function())
             .map(|call| RunToolCall {
                 id: call.id.clone(),
                 kind: Default::default(),
@@ -722,15 +1007,22 @@ fn step_details(calls: &[PendingCall], run: &Run) -> StepDetails {
     StepDetails::ToolCalls {
         tool_calls: calls
             .iter()
-            .map(|call| match &call.search {
-                Some((_, results)) => StepToolCall::FileSearch {
+            .map(|call| match (&call.search, &call.code) {
+                (Some((_, results)), _) => StepToolCall::FileSearch {
                     id: call.id.clone(),
                     file_search: FileSearchCall {
                         ranking_options: ranking.clone(),
                         results: results.clone(),
                     },
                 },
-                None => StepToolCall::Function {
+                (None, Some(code)) => StepToolCall::CodeInterpreter {
+                    id: call.id.clone(),
+                    code_interpreter: CodeInterpreterCall {
+                        input: code.input.clone(),
+                        outputs: code.outputs.clone().unwrap_or_default(),
+                    },
+                },
+                (None, None) => StepToolCall::Function {
                     id: call.id.clone(),
                     function: FunctionCall {
                         name: call.name.clone(),

@@ -2,6 +2,7 @@
 //! outputs; and their steps.
 
 mod citations;
+mod code_interpreter;
 mod ending;
 mod executor;
 mod expiry;

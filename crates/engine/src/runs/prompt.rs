@@ -9,6 +9,7 @@ use hearth_wire::{
 
 use std::collections::HashMap;
 
+use super::code_interpreter::{self, MAX_CALLS_PER_RUN};
 use super::file_search::{self, MAX_SEARCHES_PER_RUN};
 use crate::providers::{ChatMessage, ChatRequest, ToolCall, ToolChoice};
 
@@ -31,14 +32,16 @@ pub(crate) enum PromptError {
 pub(crate) struct History<'a> {
     pub messages: &'a [hearth_wire::Message],
     pub run_steps: &'a [RunStep],
-    /// What this executor remembers of its file_search calls (the steps do not keep the model's
-    /// arguments), by call id.
-    pub searches: &'a HashMap<String, SearchMemo>,
+    /// What this executor remembers of its file_search and code_interpreter calls (the steps do
+    /// not keep the model's arguments or all it was told), by call id.
+    pub memos: &'a HashMap<String, ToolMemo>,
+    /// With code_interpreter on, the names of the files its session holds; `None` when off.
+    pub code_files: Option<&'a [String]>,
 }
 
-/// A file_search call as the model made it and the text it got back.
+/// A file_search or code_interpreter call as the model made it and the text it got back.
 #[derive(Debug, Clone)]
-pub(crate) struct SearchMemo {
+pub(crate) struct ToolMemo {
     pub arguments: String,
     pub output: String,
 }
@@ -53,16 +56,19 @@ pub(crate) fn build(
     let search = file_search::settings(run);
     let searches_made = file_search::search_calls(history.run_steps).len();
     let offer_search = search.is_some() && searches_made < MAX_SEARCHES_PER_RUN;
-    let system = match (run.instructions.is_empty(), search.is_some()) {
-        (true, false) => None,
-        (false, false) => Some(run.instructions.clone()),
-        (true, true) => Some(file_search::INSTRUCTIONS.to_owned()),
-        (false, true) => Some(format!(
-            "{}\n\n{}",
-            run.instructions,
-            file_search::INSTRUCTIONS
-        )),
-    };
+    let code_made = code_interpreter::code_calls(history.run_steps);
+    let offer_code = history.code_files.is_some() && code_made < MAX_CALLS_PER_RUN;
+    let mut system_parts: Vec<String> = Vec::new();
+    if !run.instructions.is_empty() {
+        system_parts.push(run.instructions.clone());
+    }
+    if search.is_some() {
+        system_parts.push(file_search::INSTRUCTIONS.to_owned());
+    }
+    if let Some(files) = history.code_files {
+        system_parts.push(code_interpreter::instructions(files));
+    }
+    let system = (!system_parts.is_empty()).then(|| system_parts.join("\n\n"));
     let mut turns: Vec<ChatMessage> = history.messages.iter().filter_map(message_turn).collect();
 
     if let Some(strategy) = &run.truncation_strategy
@@ -75,7 +81,7 @@ pub(crate) fn build(
         }
     }
 
-    let tool_turns = tool_turns(history.run_steps, history.searches);
+    let tool_turns = tool_turns(history.run_steps, history.memos);
     let fixed: u64 = system.as_deref().map_or(0, estimate_tokens)
         + tool_turns.iter().map(turn_tokens).sum::<u64>();
     let max_output = remaining_completion(run, completion_used);
@@ -100,20 +106,29 @@ pub(crate) fn build(
         .iter()
         .filter_map(|tool| match tool {
             AssistantTool::Function { function } => Some(function.clone()),
-            // code_interpreter is stored with the run but not executed yet, so the model is not
-            // offered it: it must never believe it used it.
             _ => None,
         })
         .collect::<Vec<_>>();
     if offer_search {
         tools.push(file_search::tool_definition());
     }
+    if offer_code {
+        tools.push(code_interpreter::tool_definition());
+    }
 
     Ok(ChatRequest {
         model: run.model.clone(),
         system,
         messages: turns,
-        tool_choice: tool_choice(run.tool_choice.as_ref(), offer_search, searches_made > 0),
+        tool_choice: tool_choice(
+            run.tool_choice.as_ref(),
+            Offered {
+                search: offer_search,
+                searched: searches_made > 0,
+                code: offer_code,
+                coded: code_made > 0,
+            },
+        ),
         parallel_tool_calls: (!tools.is_empty()).then_some(run.parallel_tool_calls),
         tools,
         temperature: run.temperature,
@@ -153,7 +168,7 @@ fn message_turn(message: &hearth_wire::Message) -> Option<ChatMessage> {
 
 /// This run's tool calls that have outputs (function outputs the client submitted, searches
 /// Hearth ran), as assistant tool calls followed by their results.
-fn tool_turns(steps: &[RunStep], searches: &HashMap<String, SearchMemo>) -> Vec<ChatMessage> {
+fn tool_turns(steps: &[RunStep], memos: &HashMap<String, ToolMemo>) -> Vec<ChatMessage> {
     let mut turns = Vec::new();
     let mut search_number = 0u32;
     for step in steps {
@@ -182,13 +197,32 @@ fn tool_turns(steps: &[RunStep], searches: &HashMap<String, SearchMemo>) -> Vec<
                     };
                     // A resumed run has no memo of calls an earlier executor made; their output
                     // is rebuilt from the stored results, which number the markers the same way.
-                    let (arguments, output) = match searches.get(id) {
+                    let (arguments, output) = match memos.get(id) {
                         Some(memo) => (memo.arguments.clone(), memo.output.clone()),
                         None => ("{}".to_owned(), file_search::tool_output(number, found)),
                     };
                     calls.push(ToolCall {
                         id: id.clone(),
                         name: file_search::TOOL_NAME.to_owned(),
+                        arguments,
+                    });
+                    results.push(ChatMessage::tool_result(id.clone(), output));
+                }
+                StepToolCall::CodeInterpreter {
+                    id,
+                    code_interpreter: call,
+                } => {
+                    // A resumed run rebuilds what the model was told from the stored step.
+                    let (arguments, output) = match memos.get(id) {
+                        Some(memo) => (memo.arguments.clone(), memo.output.clone()),
+                        None => (
+                            serde_json::json!({ "code": call.input }).to_string(),
+                            code_interpreter::tool_output(&call.outputs, &[]),
+                        ),
+                    };
+                    calls.push(ToolCall {
+                        id: id.clone(),
+                        name: code_interpreter::TOOL_NAME.to_owned(),
                         arguments,
                     });
                     results.push(ChatMessage::tool_result(id.clone(), output));
@@ -221,21 +255,41 @@ fn turn_tokens(turn: &ChatMessage) -> u64 {
     }
 }
 
-/// The provider's tool choice. A choice that forces a search applies until the run has searched:
-/// forcing it again after every result would never let the model answer.
-fn tool_choice(choice: Option<&WireToolChoice>, offer_search: bool, searched: bool) -> ToolChoice {
+/// Which built-in tools a provider call offers, and whether the run has used them already.
+#[derive(Debug, Clone, Copy)]
+struct Offered {
+    search: bool,
+    searched: bool,
+    code: bool,
+    coded: bool,
+}
+
+/// The provider's tool choice. A choice that forces a built-in tool applies until the run has used
+/// it: forcing it again after every result would never let the model answer.
+fn tool_choice(choice: Option<&WireToolChoice>, offered: Offered) -> ToolChoice {
     match choice {
         None | Some(WireToolChoice::Mode(ToolChoiceMode::Auto)) => ToolChoice::Auto,
         Some(WireToolChoice::Mode(ToolChoiceMode::None)) => ToolChoice::None,
-        Some(WireToolChoice::Mode(ToolChoiceMode::Required)) if searched => ToolChoice::Auto,
+        Some(WireToolChoice::Mode(ToolChoiceMode::Required))
+            if offered.searched || offered.coded =>
+        {
+            ToolChoice::Auto
+        }
         Some(WireToolChoice::Mode(ToolChoiceMode::Required)) => ToolChoice::Required,
         Some(WireToolChoice::Named(NamedToolChoice::Function { function })) => {
             ToolChoice::Function(function.name.clone())
         }
-        Some(WireToolChoice::Named(NamedToolChoice::FileSearch)) if offer_search && !searched => {
+        Some(WireToolChoice::Named(NamedToolChoice::FileSearch))
+            if offered.search && !offered.searched =>
+        {
             ToolChoice::Function(file_search::TOOL_NAME.to_owned())
         }
-        // code_interpreter is not offered, unknown modes: let the model decide.
+        Some(WireToolChoice::Named(NamedToolChoice::CodeInterpreter))
+            if offered.code && !offered.coded =>
+        {
+            ToolChoice::Function(code_interpreter::TOOL_NAME.to_owned())
+        }
+        // A built-in tool not offered (or used already), unknown modes: let the model decide.
         Some(_) => ToolChoice::Auto,
     }
 }
