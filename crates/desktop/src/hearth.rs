@@ -6,7 +6,9 @@ use std::path::PathBuf;
 use std::sync::{Arc, Mutex, PoisonError};
 
 use hearth_engine::providers::{ApiKey, Router};
-use hearth_engine::{BuiltinEmbedder, Embedder, Engine, EngineConfig, builtin_embedder_dir};
+use hearth_engine::{
+    BuiltinEmbedder, CodeInterpreterSettings, Embedder, Engine, EngineConfig, builtin_embedder_dir,
+};
 use hearth_store::Store;
 
 use crate::backend::Backend;
@@ -93,6 +95,7 @@ impl Hearth {
         let config = EngineConfig {
             files_dir: Some(paths.data_dir.join("files")),
             embedder: builtin_embedder(&paths.data_dir),
+            code_interpreter: Some(CodeInterpreterSettings::in_data_dir(&paths.data_dir)),
             ..EngineConfig::default()
         };
         let engine = Engine::new(store, router.clone(), config);

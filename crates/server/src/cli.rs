@@ -5,11 +5,13 @@ use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::sync::Arc;
+use std::time::Duration;
 
 use clap::{Parser, ValueEnum};
 use hearth_engine::providers::{ApiKey, Provider, ProviderApi, ProviderConfig};
 use hearth_engine::{
-    BuiltinEmbedder, Embedder, Engine, EngineConfig, ProviderEmbedder, builtin_embedder_dir,
+    BuiltinEmbedder, CodeInterpreterSettings, Embedder, Engine, EngineConfig, ProviderEmbedder,
+    builtin_embedder_dir,
 };
 use hearth_local::{LocalConfig, LocalProvider, ModelSource};
 use hearth_store::Store;
@@ -59,6 +61,19 @@ pub struct Args {
     /// file search ranks by keywords (BM25) only.
     #[arg(long)]
     pub embedder_dir: Option<PathBuf>,
+    /// Folder of the code interpreter's Python runtime (put there by the app's Settings or by
+    /// scripts/python-runtime.sh). Default: the data folder's `python`.
+    #[arg(long)]
+    pub python_runtime: Option<PathBuf>,
+    /// Wall time a code_interpreter call may take, in seconds.
+    #[arg(long, default_value_t = 120)]
+    pub code_timeout_secs: u64,
+    /// Memory a code_interpreter session may use, in megabytes.
+    #[arg(long, default_value_t = 2048)]
+    pub code_memory_mb: u64,
+    /// Minutes an unused code_interpreter session lives before it ends.
+    #[arg(long, default_value_t = 10)]
+    pub code_idle_minutes: u64,
     /// Bearer token clients must send.
     #[arg(long, env = "HEARTH_TOKEN", hide_env_values = true)]
     pub token: Option<String>,
@@ -171,6 +186,13 @@ async fn run(args: Args, token: Token) -> Result<(), StartError> {
             args.provider_base_url.as_deref(),
             &data_dir,
         )?,
+        code_interpreter: Some(code_interpreter_settings(
+            &data_dir,
+            args.python_runtime,
+            args.code_timeout_secs,
+            args.code_memory_mb,
+            args.code_idle_minutes,
+        )),
         ..EngineConfig::default()
     };
     let engine = Engine::new(store, provider, config);
@@ -188,14 +210,35 @@ async fn run(args: Args, token: Token) -> Result<(), StartError> {
     log::info!("database at {}", db_path.display());
     // Scripts wait for exactly this line on stdout.
     println!("hearth-server listening on http://{address}");
-    crate::serve(
-        engine,
+    let served = crate::serve(
+        engine.clone(),
         ServerConfig::new(token),
         listener,
         shutdown_signal(),
     )
-    .await
-    .map_err(StartError::Serve)
+    .await;
+    // No Python session outlives the server.
+    engine.end_code_sessions().await;
+    served.map_err(StartError::Serve)
+}
+
+/// The code interpreter's folders (the runtime and the sessions, in the data folder unless
+/// given) and its limits from the flags.
+fn code_interpreter_settings(
+    data_dir: &Path,
+    runtime: Option<PathBuf>,
+    timeout_secs: u64,
+    memory_mb: u64,
+    idle_minutes: u64,
+) -> CodeInterpreterSettings {
+    let mut settings = CodeInterpreterSettings::in_data_dir(data_dir);
+    if let Some(runtime) = runtime {
+        settings.runtime_dir = runtime;
+    }
+    settings.limits.wall_time = Duration::from_secs(timeout_secs.max(1));
+    settings.limits.memory_bytes = memory_mb.max(64).saturating_mul(1024 * 1024);
+    settings.idle_timeout = Duration::from_secs(idle_minutes.max(1) * 60);
+    settings
 }
 
 /// The built-in llama.cpp provider, serving `model` or the models in the data folder. Problems
