@@ -137,6 +137,10 @@ class HearthServer:
             "--provider", "openai",
             "--provider-base-url", self.provider.base_url,
         ]
+        # The code interpreter's Python runtime, as scripts/python-runtime.sh caches it for the tests.
+        runtime = os.environ.get("HEARTH_TEST_PYTHON_RUNTIME")
+        if runtime:
+            args += ["--python-runtime", runtime]
         self.process = Process(args, env, self.log)
         line = self.process.wait_for_line("hearth-server listening on ")
         self.url = line.split()[-1].rstrip("/")
