@@ -65,6 +65,13 @@ pub fn run() {
             {
                 // Runs in progress end `cancelled` instead of being left for recovery.
                 hearth.engine().cancel_all();
+                // Python sessions end with the app (their sandboxes would die with it anyway; this
+                // also removes their folders).
+                let engine = hearth.engine().clone();
+                tauri::async_runtime::block_on(async move {
+                    let ending = engine.end_code_sessions();
+                    let _ = tokio::time::timeout(std::time::Duration::from_secs(3), ending).await;
+                });
             }
         });
 }

@@ -4,6 +4,7 @@
 
 pub mod app;
 pub mod assistants;
+pub mod code;
 pub mod models;
 pub mod profiles;
 pub mod providers;

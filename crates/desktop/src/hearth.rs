@@ -18,11 +18,13 @@ use crate::providers::{self, KeyUse, LocalModels, ProviderName, ProviderStatus};
 use crate::remote::RemoteBackend;
 use crate::settings::{EMBEDDED_PROFILE, RemoteProfile, Settings, check_base_url};
 
+mod code_runtime;
 mod connection;
 mod model_groups;
 mod models;
 mod threads;
 
+pub use code_runtime::{CodeRuntimeProgress, CodeRuntimeView, PACKAGE_INDEX_ENV};
 pub use connection::Connection;
 pub use model_groups::ModelGroup;
 pub use models::{DownloadProgressView, LocalModelList, LocalModelView};
@@ -62,6 +64,8 @@ pub struct Hearth {
     remotes: Mutex<HashMap<String, Arc<RemoteBackend>>>,
     /// Model downloads under way, by file name, to cancel them.
     downloads: Mutex<HashMap<String, tokio_util::sync::CancellationToken>>,
+    /// The code interpreter's runtime being set up, to cancel it.
+    runtime_install: Mutex<Option<tokio_util::sync::CancellationToken>>,
 }
 
 /// The built-in embedder from `<data_dir>/embedders/all-MiniLM-L6-v2`, where
@@ -113,6 +117,7 @@ impl Hearth {
             embedded: EmbeddedBackend::new(engine),
             remotes: Mutex::new(HashMap::new()),
             downloads: Mutex::new(HashMap::new()),
+            runtime_install: Mutex::new(None),
         };
         if let Err(error) = hearth.reload_providers() {
             log::warn!("providers not set up: {error}");

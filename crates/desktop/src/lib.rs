@@ -16,8 +16,8 @@ pub use backend::{Backend, RunEvents};
 pub use embedded::EmbeddedBackend;
 pub use error::{AppError, BackendError, ErrorCode};
 pub use hearth::{
-    Connection, DownloadProgressView, Hearth, LocalModelList, LocalModelView, ModelGroup, Paths,
-    ProfileInfo,
+    CodeRuntimeProgress, CodeRuntimeView, Connection, DownloadProgressView, Hearth, LocalModelList,
+    LocalModelView, ModelGroup, PACKAGE_INDEX_ENV, Paths, ProfileInfo,
 };
 pub use hearth_store::{MessageAnchor, MessageHit, MessageWindow, ThreadSummary};
 pub use run_event::RunEvent;

@@ -9,6 +9,8 @@ import {
   type AppError,
   type AppInfo,
   type Assistant,
+  type CodeRuntimeProgress,
+  type CodeRuntimeView,
   type Connection,
   type CreateAssistantRequest,
   type DownloadProgressView,
@@ -104,6 +106,16 @@ export const downloadLocalModel = (
   return unwrap(commands.downloadLocalModel(url, fileName, sha256, progress));
 };
 export const cancelLocalDownload = (fileName: string): Promise<boolean> => commands.cancelLocalDownload(fileName);
+
+// ----- the code interpreter's Python runtime -----
+
+export const codeRuntimeStatus = (): Promise<CodeRuntimeView> => unwrap(commands.codeRuntimeStatus());
+export const installCodeRuntime = (onProgress: (progress: CodeRuntimeProgress) => void): Promise<CodeRuntimeView> => {
+  const progress = new Channel<CodeRuntimeProgress>();
+  progress.onmessage = onProgress;
+  return unwrap(commands.installCodeRuntime(progress));
+};
+export const cancelCodeRuntimeInstall = (): Promise<boolean> => commands.cancelCodeRuntimeInstall();
 
 /** Asks for a GGUF file with the system's open-file dialog; `null` when the person cancels. */
 export async function chooseModelFile(): Promise<string | null> {

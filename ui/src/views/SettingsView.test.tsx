@@ -12,6 +12,7 @@ vi.mock("../ipc", async (importOriginal) => {
     listProfiles: vi.fn(),
     detectOllama: vi.fn(),
     listLocalModels: vi.fn(),
+    codeRuntimeStatus: vi.fn(),
     onFilesDropped: vi.fn(),
     addRemoteProfile: vi.fn(),
     setProviderKey: vi.fn(),
@@ -46,6 +47,13 @@ describe("SettingsView errors", () => {
     ]);
     mocked.detectOllama.mockResolvedValue(false);
     mocked.listLocalModels.mockResolvedValue({ folder: "/models", models: [] });
+    mocked.codeRuntimeStatus.mockResolvedValue({
+      ready: true,
+      problem: null,
+      pythonVersion: "3.11",
+      packages: ["numpy 2.4.6"],
+      folder: "/d/python",
+    });
     mocked.onFilesDropped.mockReturnValue(() => undefined);
   });
 

@@ -15,6 +15,7 @@ import {
   type ProfileInfo,
   type ProviderStatus,
 } from "../ipc";
+import { CodeRuntimeSection } from "./CodeRuntimeSection";
 import { LocalModelsSection } from "./LocalModelsSection";
 import { ProviderCard } from "./ProviderCard";
 import { RemoteProfileForm } from "./RemoteProfileForm";
@@ -83,6 +84,8 @@ export function SettingsView({ onProfilesChanged }: { onProfilesChanged: () => v
       </div>
 
       <LocalModelsSection />
+
+      <CodeRuntimeSection />
 
       <h2>Profiles</h2>
       <p className="muted">
