@@ -6,6 +6,7 @@ use std::io;
 use std::path::{Path, PathBuf};
 use std::time::SystemTime;
 
+use crate::sandbox::{Containment, give_to_sandbox};
 use crate::{InputFile, InterpreterError, OutputFile};
 
 /// The most files a snapshot looks at; a call that makes more is only reported for these.
@@ -13,31 +14,35 @@ const MOST_FILES: usize = 10_000;
 
 /// Copies the request's files that the folder does not hold yet. They are copied, never linked:
 /// the code may change them, and a link would change the original.
-pub(crate) fn place_inputs(data: &Path, files: &[InputFile]) -> Result<(), InterpreterError> {
+pub(crate) fn place_inputs(
+    data: &Path,
+    files: &[InputFile],
+    containment: &Containment,
+) -> Result<(), InterpreterError> {
     for file in files {
         check_name(&file.name)?;
         let target = data.join(&file.name);
         if target.symlink_metadata().is_ok() {
             continue;
         }
-        std::fs::copy(&file.path, &target).map_err(|source| InterpreterError::Io {
-            doing: format!(
-                "place {} in /mnt/data as {:?}",
-                file.path.display(),
-                file.name
-            ),
-            source,
-        })?;
+        std::fs::copy(&file.path, &target)
+            .and_then(|_| give_to_sandbox(&target, containment))
+            .map_err(|source| InterpreterError::Io {
+                doing: format!(
+                    "place {} in /mnt/data as {:?}",
+                    file.path.display(),
+                    file.name
+                ),
+                source,
+            })?;
     }
     Ok(())
 }
 
 /// A name under `/mnt/data` must be a plain file name: no folders, no way out of the folder.
 fn check_name(name: &str) -> Result<(), InterpreterError> {
-    let plain = !name.is_empty()
-        && name != "."
-        && name != ".."
-        && !name.contains(['/', '\\', '\0']);
+    let plain =
+        !name.is_empty() && name != "." && name != ".." && !name.contains(['/', '\\', '\0']);
     if plain {
         return Ok(());
     }

@@ -19,6 +19,7 @@ import resource
 import signal
 import struct
 import sys
+import time
 import traceback
 
 _KERNEL_PID = os.getpid()
@@ -130,19 +131,31 @@ def _run(code):
             print(repr(value))
 
 
+def _others():
+    """The sandbox's processes other than its init (pid 1) and this kernel."""
+    own = {"1", str(os.getpid())}
+    return [name for name in os.listdir("/proc") if name.isdigit() and name not in own]
+
+
 def _end_strays():
-    """Ends every process the call left behind (the kernel is the only one meant to outlive a call)."""
-    try:
-        os.kill(-1, signal.SIGKILL)
-    except OSError:
-        pass
-    while True:
+    """Ends every process the call left behind (the kernel is the only one meant to outlive a
+    call), and waits until they are gone, so none is left when the call returns."""
+    for _ in range(200):
         try:
-            pid, _ = os.waitpid(-1, os.WNOHANG)
-        except ChildProcessError:
-            break
-        if pid == 0:
-            break
+            # In the sandbox's pid namespace, -1 reaches all of its processes but init and us.
+            os.kill(-1, signal.SIGKILL)
+        except OSError:
+            pass
+        while True:
+            try:
+                pid, _ = os.waitpid(-1, os.WNOHANG)
+            except ChildProcessError:
+                break
+            if pid == 0:
+                break
+        if not _others():
+            return
+        time.sleep(0.005)
 
 
 def _limit_cpu(seconds):

@@ -54,7 +54,9 @@ impl Registry {
     /// The shared set-up, made at the first check or call; a failure is not kept, so fixing the
     /// system and trying again works.
     pub(crate) async fn setup(&self) -> Result<&Setup, InterpreterError> {
-        self.setup.get_or_try_init(|| Setup::new(&self.config)).await
+        self.setup
+            .get_or_try_init(|| Setup::new(&self.config))
+            .await
     }
 
     pub(crate) async fn execute(
@@ -82,7 +84,8 @@ impl Registry {
                 *session = Some(started);
             }
             let running = session.as_mut().expect("a session was just put in place");
-            let execution = run_call(running, &this.config, &request, cancel, &slot.ended).await;
+            let execution =
+                run_call(running, &this.config, setup, &request, cancel, &slot.ended).await;
             let ended = matches!(&execution,
                 Ok(e) if !matches!(e.outcome, Outcome::Completed | Outcome::Raised));
             if ended {
@@ -140,7 +143,9 @@ impl Registry {
                         *registry.spare.lock().await = Some(session);
                     }
                     Ok(session) => session.end().await,
-                    Err(error) => log::warn!("the interpreter's spare session did not start: {error}"),
+                    Err(error) => {
+                        log::warn!("the interpreter's spare session did not start: {error}")
+                    }
                 }
             }
             registry.spare_starting.store(false, Ordering::SeqCst);
@@ -184,7 +189,10 @@ impl Registry {
             };
             {
                 let mut sessions = self.sessions.lock().expect("not poisoned");
-                if sessions.get(&key).is_some_and(|kept| Arc::ptr_eq(kept, &slot)) {
+                if sessions
+                    .get(&key)
+                    .is_some_and(|kept| Arc::ptr_eq(kept, &slot))
+                {
                     sessions.remove(&key);
                 }
             }
@@ -233,12 +241,13 @@ async fn end_slot(slot: &Slot) {
 async fn run_call(
     session: &mut Session,
     config: &InterpreterConfig,
+    setup: &Setup,
     request: &ExecuteRequest<'_>,
     cancel: &CancellationToken,
     ended: &CancellationToken,
 ) -> Result<Execution, InterpreterError> {
     let data = session.paths.data.clone();
-    files::place_inputs(&data, request.files)?;
+    files::place_inputs(&data, request.files, &setup.containment)?;
     let before = Snapshot::take(&data);
     let result = session
         .call(request.code, &config.limits, cancel, ended)

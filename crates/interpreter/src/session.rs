@@ -185,8 +185,14 @@ impl Session {
                     Some(Message::Ready) => {}
                     None => kernel_gone = true,
                 },
-                () = &mut deadline => return self.stop(logs, Stop::WallTime(limits.wall_time)).await,
-                () = either(cancel, ended) => return self.stop(logs, Stop::Cancelled).await,
+                () = &mut deadline => {
+                    scanner.flush(&mut logs);
+                    return self.stop(logs, Stop::WallTime(limits.wall_time)).await;
+                }
+                () = either(cancel, ended) => {
+                    scanner.flush(&mut logs);
+                    return self.stop(logs, Stop::Cancelled).await;
+                }
             }
         }
         if kernel_gone {
@@ -300,9 +306,12 @@ fn describe_exit(status: &std::process::ExitStatus) -> String {
     {
         use std::os::unix::process::ExitStatusExt;
         // bubblewrap reports a child killed by a signal as 128 + the signal.
-        let signal = status
-            .signal()
-            .or_else(|| status.code().filter(|code| *code > 128).map(|code| code - 128));
+        let signal = status.signal().or_else(|| {
+            status
+                .code()
+                .filter(|code| *code > 128)
+                .map(|code| code - 128)
+        });
         if let Some(signal) = signal {
             return match signal {
                 libc::SIGXCPU => CPU_LIMIT.into(),

@@ -34,12 +34,13 @@ impl Setup {
     pub(crate) async fn new(config: &InterpreterConfig) -> Result<Setup, InterpreterError> {
         check_runtime(config)?;
         let containment = sandbox::containment()?;
-        sandbox::probe(config).await?;
+        sandbox::probe(config, &containment).await?;
         let io = |doing: String| move |source| InterpreterError::Io { doing, source };
         std::fs::create_dir_all(&config.work_dir)
             .map_err(io(format!("create {}", config.work_dir.display())))?;
-        remove_leftovers(&config.work_dir);
-        let run = config.work_dir.join(format!(
+        let root = sandbox::sessions_root(&config.work_dir, &containment)?;
+        remove_leftovers(&root);
+        let run = root.join(format!(
             "{RUN_PREFIX}{}-{}",
             std::process::id(),
             std::time::SystemTime::now()
@@ -49,7 +50,11 @@ impl Setup {
         ));
         std::fs::create_dir(&run).map_err(io(format!("create {}", run.display())))?;
         let lock = File::create(run.join(LOCK))
-            .and_then(|file| file.try_lock().map(|()| file).map_err(std::io::Error::other))
+            .and_then(|file| {
+                file.try_lock()
+                    .map(|()| file)
+                    .map_err(std::io::Error::other)
+            })
             .map_err(io(format!("lock {}", run.display())))?;
         let write = |name: &str, text: &str| {
             let path = run.join(name);
@@ -62,7 +67,7 @@ impl Setup {
             passwd: write("passwd", "sandbox:x:1000:1000:sandbox:/tmp:/bin/sh\n")?,
             group: write("group", "sandbox:x:1000:\n")?,
             nsswitch: write("nsswitch.conf", "passwd: files\ngroup: files\n")?,
-            font_cache: config.work_dir.join("matplotlib-cache"),
+            font_cache: root.join("matplotlib-cache"),
             run,
             _lock: lock,
             next_session: AtomicU64::new(0),
@@ -95,6 +100,14 @@ impl Setup {
             })?;
         }
         copy_files(&self.font_cache, &matplotlib);
+        for folder in [&paths.data, &paths.tmp] {
+            sandbox::give_to_sandbox(folder, &self.containment).map_err(|source| {
+                InterpreterError::Io {
+                    doing: format!("give {} to the sandbox's user", folder.display()),
+                    source,
+                }
+            })?;
+        }
         Ok(paths)
     }
 
@@ -150,8 +163,8 @@ fn remove_leftovers(work_dir: &Path) {
         if !entry.file_name().to_string_lossy().starts_with(RUN_PREFIX) {
             continue;
         }
-        let alive = File::open(entry.path().join(LOCK))
-            .is_ok_and(|lock| lock.try_lock_shared().is_err());
+        let alive =
+            File::open(entry.path().join(LOCK)).is_ok_and(|lock| lock.try_lock_shared().is_err());
         if !alive {
             log::info!(
                 "removing the code interpreter's leftover folder {}",

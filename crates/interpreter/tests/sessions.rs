@@ -78,7 +78,11 @@ async fn files_placed_in_mnt_data_are_read_and_files_written_come_back() {
     assert_eq!(first.outcome, Outcome::Completed, "logs: {}", first.logs);
     assert_eq!(first.logs, "42\n");
     let names: Vec<&str> = first.files.iter().map(|f| f.name.as_str()).collect();
-    assert_eq!(names, ["summary.csv"], "only the file the code wrote comes back");
+    assert_eq!(
+        names,
+        ["summary.csv"],
+        "only the file the code wrote comes back"
+    );
     assert_eq!(
         std::fs::read_to_string(&first.files[0].path).unwrap(),
         "total\n42\n"
@@ -113,7 +117,9 @@ async fn files_placed_in_mnt_data_are_read_and_files_written_come_back() {
             &tokio_util::sync::CancellationToken::new(),
         )
         .await;
-    let message = refused.expect_err("a name with '..' is refused").to_string();
+    let message = refused
+        .expect_err("a name with '..' is refused")
+        .to_string();
     assert!(message.contains("../escape.csv"), "{message}");
     interpreter.shutdown().await;
 }
@@ -140,7 +146,11 @@ async fn long_output_is_cut_with_a_note_saying_how_much() {
         "the end of the output (the traceback) is kept: {}",
         execution.logs
     );
-    assert!(execution.logs.len() < 4096 + 300, "{}", execution.logs.len());
+    assert!(
+        execution.logs.len() < 4096 + 300,
+        "{}",
+        execution.logs.len()
+    );
     interpreter.shutdown().await;
 }
 
@@ -195,7 +205,12 @@ async fn an_idle_session_ends_and_the_next_call_starts_fresh_with_the_files_back
 async fn ending_a_session_stops_its_processes_and_removes_its_folder() {
     let folders = Folders::new();
     let interpreter = Interpreter::new(plain_config(&folders));
-    let execution = run(&interpreter, "t", "open('/mnt/data/out.txt', 'w').write('x')").await;
+    let execution = run(
+        &interpreter,
+        "t",
+        "open('/mnt/data/out.txt', 'w').write('x')",
+    )
+    .await;
     let written = execution.files[0].path.clone();
     assert!(written.exists());
     interpreter.end("t").await;
@@ -251,7 +266,12 @@ async fn a_spare_session_is_kept_ready_for_the_next_thread() {
         }
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
-    let second = run(&interpreter, "second", "import numpy\nprint('a' in globals(), numpy.arange(4).sum())").await;
+    let second = run(
+        &interpreter,
+        "second",
+        "import numpy\nprint('a' in globals(), numpy.arange(4).sum())",
+    )
+    .await;
     assert_eq!(second.logs, "False 6\n");
     interpreter.shutdown().await;
     assert_no_process_left(&folders.work_dir(), Duration::from_secs(2)).await;

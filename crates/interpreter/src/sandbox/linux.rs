@@ -9,15 +9,28 @@ use std::process::Stdio;
 
 use tokio::process::Command;
 
-use super::{SessionPaths, SANDBOX_KERNEL, SANDBOX_SITE_PACKAGES};
+use super::{SANDBOX_KERNEL, SANDBOX_SITE_PACKAGES, SessionPaths};
 use crate::{InterpreterConfig, InterpreterError, Limits};
 
-/// How the number of a session's processes is held down.
+/// The unprivileged user and group the sandbox runs as when Hearth runs as root (`nobody`).
+const UNPRIVILEGED: u32 = 65534;
+
+/// Who the sandbox runs as, and how the number of its processes is held down.
 #[derive(Debug, Clone)]
-pub(crate) enum Containment {
-    /// `RLIMIT_NPROC`, which the kernel does not apply to root: for a regular user.
+pub(crate) struct Containment {
+    /// As root, the sandbox is started as this unprivileged user: bubblewrap maps the user inside
+    /// to the one that started it, and a sandbox whose user is root outside could write root's
+    /// files in `/proc/sys`.
+    pub(crate) run_as: Option<u32>,
+    pids: Pids,
+}
+
+#[derive(Debug, Clone)]
+enum Pids {
+    /// `RLIMIT_NPROC`, which the kernel does not apply to root, counted from the processes the
+    /// user already has.
     Nproc,
-    /// A `pids` control group per session, under this folder: for root.
+    /// A `pids` control group per session, under this folder.
     Cgroup(PathBuf),
 }
 
@@ -97,9 +110,15 @@ fn is_root() -> bool {
 const CGROUP_PREFIX: &str = "hearth-interpreter-";
 
 /// Decides how processes are contained here; as root that needs a writable `pids` control group.
+/// Decides who the sandbox runs as and how its processes are counted. A regular user's sandbox
+/// runs as that user under `RLIMIT_NPROC`. Root's runs as `nobody`, in a `pids` control group when
+/// one can be made (its count is the session's alone), else under `RLIMIT_NPROC` for `nobody`.
 pub(crate) fn containment() -> Result<Containment, InterpreterError> {
     if !is_root() {
-        return Ok(Containment::Nproc);
+        return Ok(Containment {
+            run_as: None,
+            pids: Pids::Nproc,
+        });
     }
     for root in cgroup_roots() {
         let probe = root.join(format!("{CGROUP_PREFIX}probe-{}", std::process::id()));
@@ -108,19 +127,89 @@ pub(crate) fn containment() -> Result<Containment, InterpreterError> {
             let _ = std::fs::remove_dir(&probe);
             if usable {
                 remove_stale_cgroups(&root);
-                return Ok(Containment::Cgroup(root));
+                return Ok(Containment {
+                    run_as: Some(UNPRIVILEGED),
+                    pids: Pids::Cgroup(root),
+                });
             }
         }
     }
-    Err(InterpreterError::SandboxUnavailable(
-        "Hearth runs as root here, and the kernel does not limit root's processes by \
-         RLIMIT_NPROC, so the code interpreter contains a session's processes with a `pids` \
-         control group, but it cannot create one (neither /sys/fs/cgroup/pids nor a cgroup v2 \
-         folder with the pids controller is writable). Run Hearth as a regular user, or make \
-         the pids control group writable (mount the cgroup v1 `pids` controller, or delegate \
-         `pids` in cgroup v2)."
-            .into(),
-    ))
+    Ok(Containment {
+        run_as: Some(UNPRIVILEGED),
+        pids: Pids::Nproc,
+    })
+}
+
+/// Whether the unprivileged user can reach `path` (every folder on the way lets others in):
+/// bubblewrap, started as that user, opens what it mounts with its rights.
+pub(crate) fn reachable_by_others(path: &Path) -> bool {
+    use std::os::unix::fs::PermissionsExt;
+    let Ok(path) = path.canonicalize() else {
+        return false;
+    };
+    path.ancestors().all(|folder| {
+        folder
+            .metadata()
+            .is_ok_and(|meta| meta.permissions().mode() & 0o001 != 0)
+    })
+}
+
+/// Where the sessions' folders go: the work folder, unless the sandbox runs as `nobody` and
+/// cannot reach it (root's home is closed to others); then a folder of root's in the temporary
+/// folder that others may pass through but not list.
+pub(crate) fn sessions_root(
+    work_dir: &Path,
+    containment: &Containment,
+) -> Result<PathBuf, InterpreterError> {
+    use std::os::unix::fs::{MetadataExt, PermissionsExt};
+    let _ = std::fs::create_dir_all(work_dir);
+    if containment.run_as.is_none() || reachable_by_others(work_dir) {
+        return Ok(work_dir.to_path_buf());
+    }
+    let root = std::env::temp_dir().join("hearth-interpreter-root");
+    let _ = std::fs::create_dir(&root);
+    let meta = root
+        .symlink_metadata()
+        .map_err(|source| InterpreterError::Io {
+            doing: format!("create {}", root.display()),
+            source,
+        })?;
+    if !meta.is_dir() || meta.uid() != 0 {
+        return Err(InterpreterError::SandboxUnavailable(format!(
+            "{} is not a folder of root's; remove it so the code interpreter can make its own.",
+            root.display()
+        )));
+    }
+    std::fs::set_permissions(&root, std::fs::Permissions::from_mode(0o711)).map_err(|source| {
+        InterpreterError::Io {
+            doing: format!("set the permissions of {}", root.display()),
+            source,
+        }
+    })?;
+    if reachable_by_others(&root) {
+        Ok(root)
+    } else {
+        Err(InterpreterError::SandboxUnavailable(format!(
+            "Hearth runs as root, so the code interpreter's sandbox runs as `nobody`, which can \
+             reach neither {} nor {}.",
+            work_dir.display(),
+            root.display()
+        )))
+    }
+}
+
+/// Gives a folder (and what is in it) to the user the sandbox runs as, so the code can write it.
+pub(crate) fn give_to_sandbox(path: &Path, containment: &Containment) -> std::io::Result<()> {
+    let Some(uid) = containment.run_as else {
+        return Ok(());
+    };
+    std::os::unix::fs::lchown(path, Some(uid), Some(uid))?;
+    if path.symlink_metadata()?.is_dir() {
+        for entry in std::fs::read_dir(path)? {
+            give_to_sandbox(&entry?.path(), containment)?;
+        }
+    }
+    Ok(())
 }
 
 /// Where a `pids` group can be made: cgroup v1's controller, then our own cgroup v2 folder.
@@ -156,24 +245,41 @@ fn remove_stale_cgroups(root: &Path) {
 }
 
 /// Runs a trivial program in the sandbox to see whether bubblewrap works here.
-pub(crate) async fn probe(config: &InterpreterConfig) -> Result<(), InterpreterError> {
+pub(crate) async fn probe(
+    config: &InterpreterConfig,
+    containment: &Containment,
+) -> Result<(), InterpreterError> {
+    if containment.run_as.is_some() && !reachable_by_others(&config.site_packages) {
+        return Err(InterpreterError::SandboxUnavailable(format!(
+            "Hearth runs as root here, so the code interpreter's sandbox runs as the \
+             unprivileged user `nobody`, which cannot reach the Python runtime's packages at {}. \
+             Keep the runtime in a folder every user may pass through (for example under \
+             /var/tmp or /opt), or run Hearth as a regular user.",
+            config.site_packages.display()
+        )));
+    }
     let mut args = base_args(config);
     args.extend(
-        ["--uid", "1000", "--gid", "1000", "--"]
+        ["--uid", "1000", "--gid", "1000", "--ro-bind"]
             .into_iter()
             .map(OsString::from),
     );
+    args.extend([
+        config.site_packages.clone().into(),
+        SANDBOX_SITE_PACKAGES.into(),
+    ]);
+    args.push("--".into());
     args.push(config.python.clone().into());
     args.extend(["-c", "pass"].into_iter().map(OsString::from));
-    let output = Command::new(&config.bwrap)
+    let mut command = Command::new(&config.bwrap);
+    command
         .args(args)
         .stdin(Stdio::null())
         .stdout(Stdio::null())
         .stderr(Stdio::piped())
-        .kill_on_drop(true)
-        .output()
-        .await;
-    match output {
+        .kill_on_drop(true);
+    set_limits_before_exec(&mut command, &config.limits, None, None, containment.run_as);
+    match command.output().await {
         Err(error) => Err(bwrap_not_runnable(&config.bwrap, &error)),
         Ok(output) if output.status.success() => Ok(()),
         Ok(output) => Err(explain_failure(&String::from_utf8_lossy(&output.stderr))),
@@ -251,7 +357,11 @@ fn base_args(config: &InterpreterConfig) -> Vec<OsString> {
         }
     }
     if let Some(prefix) = python_prefix_outside_usr(&config.python) {
-        args.extend([OsString::from("--ro-bind"), prefix.clone().into(), prefix.into()]);
+        args.extend([
+            OsString::from("--ro-bind"),
+            prefix.clone().into(),
+            prefix.into(),
+        ]);
     }
     // Only what Python and its libraries read: the loader's cache, the time zone, fonts.
     for file in [
@@ -309,8 +419,18 @@ pub(crate) fn command(
     };
     bind(&mut args, "--ro-bind", &paths.passwd, "/etc/passwd");
     bind(&mut args, "--ro-bind", &paths.group, "/etc/group");
-    bind(&mut args, "--ro-bind", &paths.nsswitch, "/etc/nsswitch.conf");
-    bind(&mut args, "--ro-bind", &config.site_packages, SANDBOX_SITE_PACKAGES);
+    bind(
+        &mut args,
+        "--ro-bind",
+        &paths.nsswitch,
+        "/etc/nsswitch.conf",
+    );
+    bind(
+        &mut args,
+        "--ro-bind",
+        &config.site_packages,
+        SANDBOX_SITE_PACKAGES,
+    );
     bind(&mut args, "--ro-bind", &paths.kernel, SANDBOX_KERNEL);
     // /tmp is a folder of the session's on disk rather than a tmpfs: a tmpfs would take its size
     // from the host's memory, outside the session's memory limit.
@@ -318,6 +438,7 @@ pub(crate) fn command(
     // A tmpfs first: the mount point for the data folder cannot be made on the read-only root.
     args.extend(["--tmpfs", "/mnt"].into_iter().map(OsString::from));
     bind(&mut args, "--bind", &paths.data, "/mnt/data");
+    args.extend(["--remount-ro", "/mnt"].into_iter().map(OsString::from));
     args.extend(
         [
             "--remount-ro",
@@ -340,9 +461,9 @@ pub(crate) fn command(
     args.push(config.python.clone().into());
     args.extend(["-B", "-s", SANDBOX_KERNEL].into_iter().map(OsString::from));
 
-    let cgroup = match containment {
-        Containment::Nproc => None,
-        Containment::Cgroup(root) => Some(make_cgroup(root, &config.limits)?),
+    let cgroup = match &containment.pids {
+        Pids::Nproc => None,
+        Pids::Cgroup(root) => Some(make_cgroup(root, &config.limits)?),
     };
     let mut command = Command::new(&config.bwrap);
     command
@@ -357,11 +478,20 @@ pub(crate) fn command(
         Some(group) => Some(open_procs(group)?),
         None => None,
     };
-    let nproc = match containment {
-        Containment::Nproc => Some(processes_of_this_user() + u64::from(config.limits.processes)),
-        Containment::Cgroup(_) => None,
+    let nproc = match &containment.pids {
+        Pids::Nproc => {
+            let user = containment.run_as.unwrap_or_else(current_uid);
+            Some(processes_of(user) + u64::from(config.limits.processes) + 2)
+        }
+        Pids::Cgroup(_) => None,
     };
-    set_limits_before_exec(&mut command, &config.limits, nproc, join);
+    set_limits_before_exec(
+        &mut command,
+        &config.limits,
+        nproc,
+        join,
+        containment.run_as,
+    );
     Ok((command, cgroup))
 }
 
@@ -395,10 +525,14 @@ fn open_procs(group: &Cgroup) -> Result<OwnedFd, InterpreterError> {
         })
 }
 
-/// Tasks (threads included, as `RLIMIT_NPROC` counts them) of the user Hearth runs as.
-fn processes_of_this_user() -> u64 {
-    #[allow(unsafe_code)] // getuid(2) has no safe binding in std; it cannot fail.
-    let uid = unsafe { libc::getuid() }.to_string();
+#[allow(unsafe_code)] // getuid(2) has no safe binding in std; it cannot fail.
+fn current_uid() -> u32 {
+    unsafe { libc::getuid() }
+}
+
+/// Tasks (threads included, as `RLIMIT_NPROC` counts them) of a user.
+fn processes_of(uid: u32) -> u64 {
+    let uid = uid.to_string();
     let Ok(entries) = std::fs::read_dir("/proc") else {
         return 0;
     };
@@ -423,20 +557,22 @@ fn processes_of_this_user() -> u64 {
 }
 
 /// Sets the limits in the child between fork and exec, so they bind bubblewrap and everything
-/// it starts; and, as root, moves the child into its control group before it can fork.
+/// it starts; as root, moves the child into its control group before it can fork, and then
+/// gives up root for the unprivileged user.
 fn set_limits_before_exec(
     command: &mut Command,
     limits: &Limits,
     nproc: Option<u64>,
     join: Option<OwnedFd>,
+    run_as: Option<u32>,
 ) {
     let mut rlimits: Vec<(libc::__rlimit_resource_t, u64, u64)> = vec![
+        (libc::RLIMIT_AS, limits.memory_bytes, limits.memory_bytes),
         (
-            libc::RLIMIT_AS,
-            limits.memory_bytes,
-            limits.memory_bytes,
+            libc::RLIMIT_FSIZE,
+            limits.file_size_bytes,
+            limits.file_size_bytes,
         ),
-        (libc::RLIMIT_FSIZE, limits.file_size_bytes, limits.file_size_bytes),
         (libc::RLIMIT_CORE, 0, 0),
         (libc::RLIMIT_NOFILE, 1024, 1024),
         // The kernel script sets the soft CPU limit to each call's budget, so the hard one stays
@@ -452,7 +588,8 @@ fn set_limits_before_exec(
     }
     #[allow(unsafe_code)]
     // SAFETY: between fork and exec only async-signal-safe calls are allowed: the closure
-    // calls getpid, write and setrlimit, and formats the pid into a stack buffer (no allocation).
+    // calls getpid, write, setrlimit, setgroups, setgid and setuid, and formats the pid into a
+    // stack buffer (no allocation).
     unsafe {
         command.pre_exec(move || {
             if let Some(procs) = &join {
@@ -478,6 +615,14 @@ fn set_limits_before_exec(
                     rlim_max: hard,
                 };
                 if libc::setrlimit(resource, &limit) != 0 {
+                    return Err(std::io::Error::last_os_error());
+                }
+            }
+            if let Some(id) = run_as {
+                if libc::setgroups(0, std::ptr::null()) != 0
+                    || libc::setgid(id) != 0
+                    || libc::setuid(id) != 0
+                {
                     return Err(std::io::Error::last_os_error());
                 }
             }

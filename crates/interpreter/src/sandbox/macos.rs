@@ -32,7 +32,10 @@ pub(crate) fn containment() -> Result<Containment, InterpreterError> {
     Ok(Containment::Nproc)
 }
 
-pub(crate) async fn probe(config: &InterpreterConfig) -> Result<(), InterpreterError> {
+pub(crate) async fn probe(
+    config: &InterpreterConfig,
+    _containment: &Containment,
+) -> Result<(), InterpreterError> {
     let status = Command::new(SANDBOX_EXEC)
         .args(["-p", "(version 1)(allow default)(deny network*)"])
         .arg(&config.python)
@@ -103,10 +106,18 @@ pub(crate) fn command(
 
 fn set_limits_before_exec(command: &mut Command, limits: &Limits) {
     let rlimits = [
-        (libc::RLIMIT_FSIZE, limits.file_size_bytes, limits.file_size_bytes),
+        (
+            libc::RLIMIT_FSIZE,
+            limits.file_size_bytes,
+            limits.file_size_bytes,
+        ),
         (libc::RLIMIT_CORE, 0, 0),
         (libc::RLIMIT_NOFILE, 1024, 1024),
-        (libc::RLIMIT_CPU, limits.cpu_time.as_secs().max(1), libc::RLIM_INFINITY),
+        (
+            libc::RLIMIT_CPU,
+            limits.cpu_time.as_secs().max(1),
+            libc::RLIM_INFINITY,
+        ),
         (libc::RLIMIT_DATA, limits.memory_bytes, limits.memory_bytes),
     ];
     #[allow(unsafe_code)]
@@ -114,11 +125,30 @@ fn set_limits_before_exec(command: &mut Command, limits: &Limits) {
     unsafe {
         command.pre_exec(move || {
             for &(resource, soft, hard) in &rlimits {
-                let limit = libc::rlimit { rlim_cur: soft, rlim_max: hard };
+                let limit = libc::rlimit {
+                    rlim_cur: soft,
+                    rlim_max: hard,
+                };
                 // A limit macOS refuses (RLIMIT_DATA on some versions) is not fatal; the profile is.
                 libc::setrlimit(resource, &limit);
             }
             Ok(())
         });
     }
+}
+
+/// The sessions' folders go under the work folder.
+pub(crate) fn sessions_root(
+    work_dir: &std::path::Path,
+    _containment: &Containment,
+) -> Result<std::path::PathBuf, InterpreterError> {
+    Ok(work_dir.to_path_buf())
+}
+
+/// The sandbox runs as Hearth's own user: its folders need no other owner.
+pub(crate) fn give_to_sandbox(
+    _path: &std::path::Path,
+    _containment: &Containment,
+) -> std::io::Result<()> {
+    Ok(())
 }

@@ -6,17 +6,25 @@ use std::path::PathBuf;
 #[cfg(target_os = "linux")]
 mod linux;
 #[cfg(target_os = "linux")]
-pub(crate) use linux::{command, containment, explain_failure as start_failure, probe, Cgroup, Containment};
+pub(crate) use linux::{
+    Cgroup, Containment, command, containment, explain_failure as start_failure, give_to_sandbox,
+    probe, sessions_root,
+};
 
 #[cfg(target_os = "macos")]
 mod macos;
 #[cfg(target_os = "macos")]
-pub(crate) use macos::{command, containment, probe, start_failure, Cgroup, Containment, PROFILE as MACOS_PROFILE};
+pub(crate) use macos::{
+    Cgroup, Containment, PROFILE as MACOS_PROFILE, command, containment, give_to_sandbox, probe,
+    sessions_root, start_failure,
+};
 
 #[cfg(not(any(target_os = "linux", target_os = "macos")))]
 mod unsupported;
 #[cfg(not(any(target_os = "linux", target_os = "macos")))]
-pub(crate) use unsupported::{command, containment, probe, start_failure, Cgroup, Containment};
+pub(crate) use unsupported::{
+    Cgroup, Containment, command, containment, give_to_sandbox, probe, sessions_root, start_failure,
+};
 
 /// Where the runtime's packages appear inside the sandbox (on `sys.path` through `PYTHONPATH`).
 pub(crate) const SANDBOX_SITE_PACKAGES: &str = "/opt/hearth/site-packages";

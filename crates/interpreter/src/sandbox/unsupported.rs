@@ -23,7 +23,10 @@ pub(crate) fn containment() -> Result<Containment, InterpreterError> {
     Err(InterpreterError::Unsupported(NOT_YET.into()))
 }
 
-pub(crate) async fn probe(_config: &InterpreterConfig) -> Result<(), InterpreterError> {
+pub(crate) async fn probe(
+    _config: &InterpreterConfig,
+    _containment: &Containment,
+) -> Result<(), InterpreterError> {
     Err(InterpreterError::Unsupported(NOT_YET.into()))
 }
 
@@ -37,4 +40,20 @@ pub(crate) fn command(
 
 pub(crate) fn start_failure(_stderr: &str) -> InterpreterError {
     InterpreterError::Unsupported(NOT_YET.into())
+}
+
+/// The sessions' folders go under the work folder.
+pub(crate) fn sessions_root(
+    work_dir: &std::path::Path,
+    _containment: &Containment,
+) -> Result<std::path::PathBuf, InterpreterError> {
+    Ok(work_dir.to_path_buf())
+}
+
+/// The sandbox runs as Hearth's own user: its folders need no other owner.
+pub(crate) fn give_to_sandbox(
+    _path: &std::path::Path,
+    _containment: &Containment,
+) -> std::io::Result<()> {
+    Ok(())
 }

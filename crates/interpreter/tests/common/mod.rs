@@ -22,9 +22,14 @@ pub struct Folders {
 
 impl Folders {
     pub fn new() -> Self {
-        Self {
-            root: tempfile::tempdir().expect("a temporary folder"),
-        }
+        use std::os::unix::fs::PermissionsExt;
+        // Open to others as a data folder in a home is not: as root the sandbox runs as
+        // `nobody`, and the tests find its processes by this folder's path.
+        let root = tempfile::Builder::new()
+            .permissions(std::fs::Permissions::from_mode(0o755))
+            .tempdir()
+            .expect("a temporary folder");
+        Self { root }
     }
 
     /// The stand-in for Hearth's data folder.
@@ -61,10 +66,12 @@ pub fn plain_config(folders: &Folders) -> InterpreterConfig {
 
 /// The Python runtime with numpy, pandas and matplotlib, as the runtime script installs it.
 pub fn runtime_config(folders: &Folders) -> InterpreterConfig {
-    let runtime = std::env::var_os("HEARTH_TEST_PYTHON_RUNTIME").map(PathBuf::from).expect(
-        "HEARTH_TEST_PYTHON_RUNTIME must name the Python runtime folder (runtime.json and \
+    let runtime = std::env::var_os("HEARTH_TEST_PYTHON_RUNTIME")
+        .map(PathBuf::from)
+        .expect(
+            "HEARTH_TEST_PYTHON_RUNTIME must name the Python runtime folder (runtime.json and \
          site-packages); scripts/env.sh sets it and the test command installs the runtime",
-    );
+        );
     let manifest = std::fs::read(runtime.join("runtime.json")).unwrap_or_else(|e| {
         panic!(
             "the Python runtime at {} has no runtime.json ({e}): install it first",
@@ -160,7 +167,10 @@ pub async fn assert_no_process_left(work_dir: &Path, within: Duration) {
                 .iter()
                 .map(|pid| {
                     let cmdline = std::fs::read(format!("/proc/{pid}/cmdline")).unwrap_or_default();
-                    format!("{pid}: {}", String::from_utf8_lossy(&cmdline).replace('\0', " "))
+                    format!(
+                        "{pid}: {}",
+                        String::from_utf8_lossy(&cmdline).replace('\0', " ")
+                    )
                 })
                 .collect();
             panic!("the sandbox's processes should be gone, but these are left: {described:#?}");
@@ -174,7 +184,11 @@ pub async fn wait_for_process(work_dir: &Path, marker: &str) {
     for _ in 0..500 {
         let found = sandbox_processes(work_dir).into_iter().any(|pid| {
             std::fs::read(format!("/proc/{pid}/cmdline"))
-                .map(|c| String::from_utf8_lossy(&c).replace('\0', " ").contains(marker))
+                .map(|c| {
+                    String::from_utf8_lossy(&c)
+                        .replace('\0', " ")
+                        .contains(marker)
+                })
                 .unwrap_or(false)
         });
         if found {
