@@ -135,15 +135,15 @@ fn stamp(meta: &std::fs::Metadata) -> Stamp {
 
 /// Removes a folder and everything in it, even files the sandbox made read-only.
 pub(crate) fn remove_all(path: &Path) {
-    if let Err(error) = std::fs::remove_dir_all(path) {
-        if error.kind() != io::ErrorKind::NotFound {
-            make_writable(path);
-            if let Err(error) = std::fs::remove_dir_all(path) {
-                log::warn!(
-                    "could not remove the interpreter folder {}: {error}",
-                    path.display()
-                );
-            }
+    if let Err(error) = std::fs::remove_dir_all(path)
+        && error.kind() != io::ErrorKind::NotFound
+    {
+        make_writable(path);
+        if let Err(error) = std::fs::remove_dir_all(path) {
+            log::warn!(
+                "could not remove the interpreter folder {}: {error}",
+                path.display()
+            );
         }
     }
 }

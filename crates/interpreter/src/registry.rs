@@ -88,10 +88,8 @@ impl Registry {
                 run_call(running, &this.config, setup, &request, cancel, &slot.ended).await;
             let ended = matches!(&execution,
                 Ok(e) if !matches!(e.outcome, Outcome::Completed | Outcome::Raised));
-            if ended {
-                if let Some(finished) = session.take() {
-                    finished.end().await;
-                }
+            if ended && let Some(finished) = session.take() {
+                finished.end().await;
             }
             *slot.last_used.lock().expect("not poisoned") = Instant::now();
             return execution;
@@ -119,10 +117,10 @@ impl Registry {
         let session = match spare.as_mut().map(Session::is_alive) {
             Some(true) => spare.expect("the spare was just seen"),
             alive => {
-                if alive == Some(false) {
-                    if let Some(dead) = spare {
-                        dead.end().await;
-                    }
+                if alive == Some(false)
+                    && let Some(dead) = spare
+                {
+                    dead.end().await;
                 }
                 Session::start(&this.config, setup, &setup.containment).await?
             }

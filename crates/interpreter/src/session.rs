@@ -174,7 +174,7 @@ impl Session {
             () = either(cancel, ended) => return self.stop(logs, Stop::Cancelled).await,
         };
         kernel_gone |= broken;
-        while !kernel_gone && !(answer.is_some() && logs_complete) {
+        while !(kernel_gone || answer.is_some() && logs_complete) {
             tokio::select! {
                 chunk = self.output.recv(), if !logs_complete => match chunk {
                     Some(chunk) => logs_complete = scanner.feed(&chunk, &mut logs),

@@ -618,13 +618,12 @@ fn set_limits_before_exec(
                     return Err(std::io::Error::last_os_error());
                 }
             }
-            if let Some(id) = run_as {
-                if libc::setgroups(0, std::ptr::null()) != 0
+            if let Some(id) = run_as
+                && (libc::setgroups(0, std::ptr::null()) != 0
                     || libc::setgid(id) != 0
-                    || libc::setuid(id) != 0
-                {
-                    return Err(std::io::Error::last_os_error());
-                }
+                    || libc::setuid(id) != 0)
+            {
+                return Err(std::io::Error::last_os_error());
             }
             Ok(())
         });
