@@ -7,7 +7,15 @@
 //! runs out of time, or it is cancelled; the next call then starts a fresh session with the files back
 //! in place.
 
+mod files;
+mod logs;
+mod registry;
+mod sandbox;
+mod session;
+mod setup;
+
 use std::path::PathBuf;
+use std::sync::Arc;
 use std::time::Duration;
 
 use tokio_util::sync::CancellationToken;
@@ -24,6 +32,36 @@ pub struct InterpreterConfig {
     /// How long a session may sit unused before it ends (default 10 minutes).
     pub idle_timeout: Duration,
     pub limits: Limits,
+    /// The bubblewrap program (Linux); by default the `bwrap` found on `PATH`.
+    pub bwrap: PathBuf,
+    /// Keep one sandboxed Python started and its libraries imported, ready for the next new
+    /// session, so a new thread's first call does not wait for the start (default true).
+    pub spare_session: bool,
+}
+
+impl InterpreterConfig {
+    /// A configuration with the default limits, idle time and bubblewrap.
+    pub fn new(python: PathBuf, site_packages: PathBuf, work_dir: PathBuf) -> Self {
+        Self {
+            python,
+            site_packages,
+            work_dir,
+            idle_timeout: Duration::from_secs(10 * 60),
+            limits: Limits::default(),
+            bwrap: Self::default_bwrap(),
+            spare_session: true,
+        }
+    }
+
+    /// The `bwrap` on `PATH`, or `/usr/bin/bwrap` when none is (the check then says it is missing).
+    pub fn default_bwrap() -> PathBuf {
+        std::env::var_os("PATH")
+            .iter()
+            .flat_map(std::env::split_paths)
+            .map(|folder| folder.join("bwrap"))
+            .find(|candidate| candidate.is_file())
+            .unwrap_or_else(|| PathBuf::from("/usr/bin/bwrap"))
+    }
 }
 
 /// What one call, and the session it runs in, may use.
@@ -132,42 +170,45 @@ pub enum InterpreterError {
     },
 }
 
-/// The code interpreter: its sessions, one per key.
+/// The code interpreter: its sessions, one per key. Clones share the sessions.
 #[derive(Debug, Clone)]
 pub struct Interpreter {
-    config: InterpreterConfig,
+    inner: Arc<registry::Registry>,
 }
 
 impl Interpreter {
+    /// An interpreter with no session yet; nothing starts until the first check or call.
     pub fn new(config: InterpreterConfig) -> Self {
-        Self { config }
+        Self {
+            inner: Arc::new(registry::Registry::new(config)),
+        }
     }
 
     pub fn config(&self) -> &InterpreterConfig {
-        &self.config
+        self.inner.config()
     }
 
     /// Whether code can run here; the error says what is wrong and how to fix it.
     pub async fn check(&self) -> Result<(), InterpreterError> {
-        Err(InterpreterError::Unsupported(
-            "the code interpreter is not built yet".into(),
-        ))
+        self.inner.setup().await.map(|_| ())
     }
 
     /// Runs one call in its session, starting the session if it has none.
     pub async fn execute(
         &self,
-        _request: ExecuteRequest<'_>,
-        _cancel: &CancellationToken,
+        request: ExecuteRequest<'_>,
+        cancel: &CancellationToken,
     ) -> Result<Execution, InterpreterError> {
-        Err(InterpreterError::Unsupported(
-            "the code interpreter is not built yet".into(),
-        ))
+        registry::Registry::execute(&self.inner, request, cancel).await
     }
 
     /// Ends a session now (its thread was deleted); nothing if it has none.
-    pub async fn end(&self, _session: &str) {}
+    pub async fn end(&self, session: &str) {
+        self.inner.end(session).await;
+    }
 
     /// Ends every session (the app or server is closing).
-    pub async fn shutdown(&self) {}
+    pub async fn shutdown(&self) {
+        self.inner.shutdown().await;
+    }
 }
