@@ -91,13 +91,14 @@ impl CodeSessions {
                 )));
             }
         };
-        let interpreter = Interpreter::new(InterpreterConfig {
-            python: ready.python,
-            site_packages: ready.site_packages,
-            work_dir: settings.sessions_dir.clone(),
-            idle_timeout: settings.idle_timeout,
-            limits: settings.limits.clone(),
-        });
+        let mut config = InterpreterConfig::new(
+            ready.python,
+            ready.site_packages,
+            settings.sessions_dir.clone(),
+        );
+        config.idle_timeout = settings.idle_timeout;
+        config.limits = settings.limits.clone();
+        let interpreter = Interpreter::new(config);
         *slot = Some(interpreter.clone());
         Ok(interpreter)
     }
