@@ -4,7 +4,6 @@
 //! A failed or cancelled (dropped) install leaves the old folder as it was and no temporary one.
 
 use std::path::{Path, PathBuf};
-use std::time::Duration;
 
 use serde::Serialize;
 
@@ -156,16 +155,11 @@ impl Runtime {
         let site_packages = staging.path().join(SITE_PACKAGES_DIR);
         std::fs::create_dir(&site_packages).map_err(io_error("creating", &site_packages))?;
 
-        let http = reqwest::Client::builder()
-            .connect_timeout(Duration::from_secs(30))
-            .read_timeout(Duration::from_secs(60))
-            .user_agent(concat!("hearth/", env!("CARGO_PKG_VERSION")))
-            .build()
-            .map_err(|e| InstallError::Index {
-                package: packages[0].name.clone(),
-                version: packages[0].version.clone(),
-                message: e.to_string(),
-            })?;
+        let http = crate::http::client().map_err(|e| InstallError::Index {
+            package: packages[0].name.clone(),
+            version: packages[0].version.clone(),
+            message: e.to_string(),
+        })?;
 
         let mut chosen = Vec::with_capacity(packages.len());
         for package in &packages {

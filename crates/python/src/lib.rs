@@ -7,6 +7,7 @@
 //! - `runtime.json`: `{"python", "python_version", "lock_sha256", "packages"}`, written last.
 
 mod download;
+mod http;
 mod index;
 mod install;
 mod lock;
