@@ -4,6 +4,7 @@
 //! A failed or cancelled (dropped) install leaves the old folder as it was and no temporary one.
 
 use std::path::{Path, PathBuf};
+use std::sync::Mutex;
 
 use serde::Serialize;
 
@@ -102,6 +103,9 @@ pub enum InstallError {
     /// Byte-compiling failed.
     #[error("byte-compiling the packages with {} failed: {message}", python.display())]
     Compile { python: PathBuf, message: String },
+    /// Another install of the same folder is running in this process.
+    #[error("the Python runtime at {} is already being set up", dir.display())]
+    AlreadyRunning { dir: PathBuf },
     /// A file operation failed.
     #[error("{action} {}: {source}", path.display())]
     Io {
@@ -151,6 +155,7 @@ impl Runtime {
         progress: impl Fn(InstallProgress) + Send + Sync,
     ) -> Result<ReadyRuntime, InstallError> {
         let packages = parse_lock(lock)?;
+        let _running = RunningInstall::claim(&self.dir)?;
         let staging = self.make_staging()?;
         let site_packages = staging.path().join(SITE_PACKAGES_DIR);
         std::fs::create_dir(&site_packages).map_err(io_error("creating", &site_packages))?;
@@ -316,6 +321,34 @@ impl Runtime {
                 source: std::io::Error::other("the runtime folder needs a parent folder"),
             }),
         }
+    }
+}
+
+/// The folders being installed by this process: a second install of one would remove the first's
+/// temporary folder as a leftover.
+static RUNNING: Mutex<Vec<PathBuf>> = Mutex::new(Vec::new());
+
+/// This process's claim on installing one folder, given up when dropped.
+struct RunningInstall {
+    dir: PathBuf,
+}
+
+impl RunningInstall {
+    fn claim(dir: &Path) -> Result<Self, InstallError> {
+        let dir = std::path::absolute(dir).unwrap_or_else(|_| dir.to_path_buf());
+        let mut running = RUNNING.lock().unwrap_or_else(|e| e.into_inner());
+        if running.contains(&dir) {
+            return Err(InstallError::AlreadyRunning { dir });
+        }
+        running.push(dir.clone());
+        Ok(Self { dir })
+    }
+}
+
+impl Drop for RunningInstall {
+    fn drop(&mut self) {
+        let mut running = RUNNING.lock().unwrap_or_else(|e| e.into_inner());
+        running.retain(|d| d != &self.dir);
     }
 }
 

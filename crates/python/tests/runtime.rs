@@ -250,16 +250,7 @@ async fn a_wrong_hash_is_refused_and_the_previous_runtime_stays() {
 async fn a_download_cut_midway_fails_cleanly() {
     let index = Index::start().await;
     // Incompressible contents, so the wheel is large and the cut falls inside it.
-    let mut state = 0x9E37_79B9_7F4A_7C15u64;
-    let noise: Vec<u8> = (0..2_000_000)
-        .map(|_| {
-            state ^= state << 13;
-            state ^= state >> 7;
-            state ^= state << 17;
-            (state >> 32) as u8
-        })
-        .collect();
-    let (name, bytes) = wheel("hearth-big", "1.0", &[("hearth_big/data.bin", &noise)]);
+    let (name, bytes) = wheel("hearth-big", "1.0", &[("hearth_big/data.bin", &noise())]);
     assert!(bytes.len() > 1_000_000, "the wheel should be large");
     let half = bytes.len() / 2;
     index.release(
@@ -291,6 +282,70 @@ async fn a_download_cut_midway_fails_cleanly() {
     );
     assert!(err.to_string().contains("broke after"), "{err}");
     assert!(events.iter().all(|e| e.step != InstallStep::Done));
+}
+
+#[tokio::test]
+async fn a_cancelled_install_leaves_the_previous_runtime_and_no_temporary_folder() {
+    let demo = demo().await;
+    let data = tempfile::tempdir().unwrap();
+    let runtime = Runtime::new(data.path().join("python"));
+    install(&runtime, &demo.lock, &demo.index).await.0.unwrap();
+
+    let (name, bytes) = wheel("hearth-slow", "1.0", &[("hearth_slow/data.bin", &noise())]);
+    let half = bytes.len() / 2;
+    demo.index.release(
+        "hearth-slow",
+        "1.0",
+        &[(
+            listed(&name, &bytes),
+            Served::StallAfter(bytes.clone(), half),
+        )],
+        false,
+    );
+    let lock = format!(
+        "{}{}",
+        demo.lock,
+        lock_line("hearth-slow", "1.0", &[&support::sha256(&bytes)])
+    );
+    let (arrived, mut watch) = tokio::sync::watch::channel(0u64);
+    let python = python();
+    let source = PackageSource::new(&demo.index.base);
+    let mut stalled = Box::pin(
+        runtime.install_from_lock(&lock, &python, &source, move |p| {
+            let _ = arrived.send(p.downloaded_bytes);
+        }),
+    );
+    tokio::select! {
+        result = &mut stalled => panic!("the stalled install should not end: {result:?}"),
+        _ = watch.wait_for(|&b| b >= (demo.sizes + half as u64 / 2)) => {}
+    }
+    assert!(
+        others(data.path(), "python")
+            .iter()
+            .any(|n| n.starts_with(".python.installing-")),
+        "the install should be building in a temporary sibling folder"
+    );
+    let err = install(&runtime, &demo.lock, &demo.index)
+        .await
+        .0
+        .unwrap_err();
+    assert!(
+        matches!(err, InstallError::AlreadyRunning { .. }),
+        "{err:?}"
+    );
+
+    drop(stalled);
+    assert_eq!(
+        others(data.path(), "python"),
+        Vec::<String>::new(),
+        "cancelling should remove the temporary folder"
+    );
+    let RuntimeState::Ready(state) = runtime.state_for_lock(&demo.lock) else {
+        panic!("the previous runtime should still be ready");
+    };
+    assert!(!state.site_packages.join("hearth_slow").exists());
+    // Cancelling gave up the claim on the folder: the next install runs.
+    install(&runtime, &demo.lock, &demo.index).await.0.unwrap();
 }
 
 #[tokio::test]
@@ -498,6 +553,19 @@ print(int(frame['sales'].sum()))";
         bytes.starts_with(b"\x89PNG\r\n\x1a\n") && bytes.len() > 1000,
         "the chart should be a PNG"
     );
+}
+
+/// 2 MB that deflate cannot shrink, so a wheel holding them is large.
+fn noise() -> Vec<u8> {
+    let mut state = 0x9E37_79B9_7F4A_7C15u64;
+    (0..2_000_000)
+        .map(|_| {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            (state >> 32) as u8
+        })
+        .collect()
 }
 
 fn make_executable(path: &Path) {

@@ -18,6 +18,8 @@ pub enum Served {
     Bytes(Vec<u8>),
     /// Announces the whole length, sends this many bytes, then breaks the connection.
     CutAfter(Vec<u8>, usize),
+    /// Announces the whole length, sends this many bytes, then nothing more, ever.
+    StallAfter(Vec<u8>, usize),
 }
 
 /// A wheel as the index lists it.
@@ -107,6 +109,15 @@ async fn serve(State(routes): State<Routes>, uri: Uri) -> Response {
                 Err(std::io::Error::other("the connection broke"))
             });
             let body = Body::from_stream(futures_util::stream::iter([first]).chain(broken));
+            ([(header::CONTENT_LENGTH, total.to_string())], body).into_response()
+        }
+        Some(Served::StallAfter(bytes, at)) => {
+            use futures_util::StreamExt;
+            let total = bytes.len();
+            let first: Result<Bytes, std::io::Error> = Ok(Bytes::from(bytes[..at].to_vec()));
+            let body = Body::from_stream(
+                futures_util::stream::iter([first]).chain(futures_util::stream::pending()),
+            );
             ([(header::CONTENT_LENGTH, total.to_string())], body).into_response()
         }
     }
