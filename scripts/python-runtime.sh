@@ -22,6 +22,12 @@ cache_dir="$HEARTH_MODEL_CACHE/python-runtime"
 
 say() { printf '\033[1m==> %s\033[0m\n' "$*"; }
 
+# The lock holds manylinux wheels only.
+if [ "$(uname -s)" != Linux ]; then
+  say "the code interpreter's Python runtime is available on Linux only for now; not set up"
+  exit 0
+fi
+
 [ -x "$python" ] || {
   echo "$python is missing: install the Debian/Ubuntu package python3 (apt-get install python3)." >&2
   exit 1
@@ -94,15 +100,21 @@ PY
   rm -rf "$cache_dir.old"
 fi
 
-# A finished copy goes into place by one rename; the old folder is removed only afterwards.
+# A finished copy goes into place by one rename; the old folder is removed only afterwards. The
+# temporary folders are named as the app's own installs name theirs, so either removes the other's
+# leftovers.
 if ! cmp -s "$cache_dir/runtime.json" "$dest_dir/runtime.json" 2>/dev/null || ! current "$dest_dir"; then
-  mkdir -p "$(dirname "$dest_dir")"
-  staging="$(mktemp -d "$dest_dir.new.XXXXXX")"
+  parent="$(dirname "$dest_dir")"
+  temporary="$parent/.$(basename "$dest_dir").installing-"
+  mkdir -p "$parent"
+  staging="$(mktemp -d "${temporary}XXXXXX")"
   cp -R "$cache_dir/." "$staging/"
-  rm -rf "$dest_dir.old"
-  [ -e "$dest_dir" ] && mv "$dest_dir" "$dest_dir.old"
+  # Readable by the sandbox's user too, whichever that is (mktemp makes the folder private).
+  chmod 755 "$staging"
+  rm -rf "${temporary}old-$$"
+  [ -e "$dest_dir" ] && mv "$dest_dir" "${temporary}old-$$"
   mv "$staging" "$dest_dir"
-  rm -rf "$dest_dir.old"
+  rm -rf "${temporary}old-$$"
   say "Python runtime placed in $dest_dir"
 fi
 exit 0

@@ -256,6 +256,7 @@ impl Runtime {
                 .collect(),
         };
         write_manifest(staging.path(), &manifest).map_err(io_error("writing", staging.path()))?;
+        make_readable(staging.path()).map_err(io_error("opening up", staging.path()))?;
         let finished = staging.keep();
         let dir = self.dir.clone();
         tokio::task::spawn_blocking(move || replace_folder(&finished, &dir))
@@ -445,6 +446,19 @@ async fn compile(python: &Python, site_packages: &Path) -> Result<(), InstallErr
         python: python.path.clone(),
         message: format!("it exited with {}: {tail}", output.status),
     })
+}
+
+/// Lets every user read the folder (a temporary folder starts private), since the sandbox may run
+/// the code as another user than Hearth's.
+#[cfg(unix)]
+fn make_readable(dir: &Path) -> std::io::Result<()> {
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::set_permissions(dir, std::fs::Permissions::from_mode(0o755))
+}
+
+#[cfg(not(unix))]
+fn make_readable(_dir: &Path) -> std::io::Result<()> {
+    Ok(())
 }
 
 /// Puts the finished folder `new` at `dir`: the old folder is renamed aside, the new one renamed

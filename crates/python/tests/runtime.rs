@@ -175,6 +175,18 @@ async fn an_install_is_ready_and_its_modules_import() {
         !state.site_packages.join("hearthdemo-tool").exists(),
         "a wheel's scripts are not installed"
     );
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(runtime.dir())
+            .unwrap()
+            .permissions()
+            .mode();
+        assert_eq!(
+            mode & 0o755,
+            0o755,
+            "the sandbox's user should be able to read it"
+        );
+    }
     let manifest = read_manifest(runtime.dir()).unwrap().unwrap();
     assert_eq!(manifest.lock_sha256, hearth_python::lock_sha256(&demo.lock));
     assert_eq!(
