@@ -10,6 +10,9 @@ export HEARTH_TEST_MODEL="${HEARTH_TEST_MODEL:-$HEARTH_MODEL_CACHE/SmolLM2-135M-
 # The built-in embedder's verified files (scripts/embedder-model.sh); tests read them from
 # HEARTH_TEST_EMBEDDER.
 export HEARTH_TEST_EMBEDDER="${HEARTH_TEST_EMBEDDER:-$HEARTH_MODEL_CACHE/all-MiniLM-L6-v2}"
+# The code interpreter's Python runtime, installed and verified (scripts/python-runtime.sh); tests
+# read it from HEARTH_TEST_PYTHON_RUNTIME.
+export HEARTH_TEST_PYTHON_RUNTIME="${HEARTH_TEST_PYTHON_RUNTIME:-$HEARTH_MODEL_CACHE/python-runtime}"
 # What every cargo build, check and test run by the scripts selects: the whole workspace, with the
 # app's web assets embedded (what `tauri build` asks for). One selection means one feature resolution,
 # so the app, clippy, the tests and the helper binaries share every compiled crate (llama.cpp's

@@ -14,10 +14,11 @@ say() { printf '\033[1m==> %s\033[0m\n' "$*"; }
 install_debian_packages() {
   local pkgs=(libwebkit2gtk-4.1-dev build-essential curl wget file libxdo-dev libssl-dev
     libayatana-appindicator3-dev librsvg2-dev pkg-config
-    cmake clang libclang-dev)  # llama.cpp, built from the llama-cpp-sys-2 crate's sources
+    cmake clang libclang-dev  # llama.cpp, built from the llama-cpp-sys-2 crate's sources
+    bubblewrap python3 python3-venv)  # the code interpreter's sandbox and Python (and pip for its packages)
   if [ "$want_test" = 1 ]; then
     pkgs+=(xvfb xauth webkit2gtk-driver dbus dbus-x11 gnome-keyring libsecret-tools keyutils
-      xdotool imagemagick python3-venv)
+      xdotool imagemagick)
   fi
   local missing=()
   for p in "${pkgs[@]}"; do
@@ -70,3 +71,10 @@ scripts/default-model.sh
 # The built-in embedder's model (all-MiniLM-L6-v2) for file search, the same way: into the app's
 # embedders folder and the cache the tests read it from.
 scripts/embedder-model.sh
+# The code interpreter's Python runtime (numpy, pandas, matplotlib, ... for the system's Python),
+# the same way: into the app's python folder and the cache the tests read it from. The tests need
+# it; the app runs without it (Settings shows why the code interpreter is unavailable).
+if ! scripts/python-runtime.sh; then
+  [ "$want_test" = 1 ] && exit 1
+  say "the code interpreter stays unavailable until scripts/python-runtime.sh succeeds (see above)"
+fi
