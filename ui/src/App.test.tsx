@@ -15,6 +15,7 @@ vi.mock("./ipc", async (importOriginal) => {
     listProviders: vi.fn(),
     detectOllama: vi.fn(),
     listLocalModels: vi.fn(),
+    codeRuntimeStatus: vi.fn(),
     onFilesDropped: vi.fn(),
     listModels: vi.fn(),
     getDraft: vi.fn(),
@@ -37,6 +38,13 @@ describe("App", () => {
     mocked.listProviders.mockResolvedValue([]);
     mocked.detectOllama.mockResolvedValue(false);
     mocked.listLocalModels.mockResolvedValue({ folder: "/models", models: [] });
+    mocked.codeRuntimeStatus.mockResolvedValue({
+      ready: false,
+      problem: "the Python runtime is not set up",
+      pythonVersion: null,
+      packages: [],
+      folder: "/d/python",
+    });
     mocked.onFilesDropped.mockReturnValue(() => undefined);
     mocked.listModels.mockResolvedValue([]);
     mocked.getDraft.mockResolvedValue(null);

@@ -45,6 +45,12 @@ export const commands = {
 	cancelLocalDownload: (fileName: string) => __TAURI_INVOKE<boolean>("cancel_local_download", { fileName }),
 	/**  Deletes a model file. */
 	removeLocalModel: (id: string) => typedError<null, AppError>(__TAURI_INVOKE("remove_local_model", { id })),
+	/**  Whether the code interpreter's runtime is ready, and what it holds. */
+	codeRuntimeStatus: () => typedError<CodeRuntimeView, AppError>(__TAURI_INVOKE("code_runtime_status")),
+	/**  Downloads and sets up the runtime (the person clicked Set up); progress arrives on `on_progress`. */
+	installCodeRuntime: (onProgress: Channel<CodeRuntimeProgress>) => typedError<CodeRuntimeView, AppError>(__TAURI_INVOKE("install_code_runtime", { onProgress })),
+	/**  Stops a set-up under way, changing nothing; `false` when none is. */
+	cancelCodeRuntimeInstall: () => __TAURI_INVOKE<boolean>("cancel_code_runtime_install"),
 	/**  Every assistant of the profile, newest first. */
 	listAssistants: () => typedError<Assistant[], AppError>(__TAURI_INVOKE("list_assistants")),
 	/**  Creates an assistant; the engine checks each field by the server's rules. */
@@ -181,6 +187,30 @@ export type CodeInterpreterOutputDelta = ({ type: "logs"; index: number; logs?: 
 export type CodeInterpreterResources = {
 	/**  Up to 20 file ids. */
 	file_ids?: string[],
+};
+
+/**  How far a set-up is, for the progress bar. */
+export type CodeRuntimeProgress = {
+	/**  What is being done, in words. */
+	step: string,
+	/**  Bytes downloaded so far. */
+	downloaded: number,
+	/**  Bytes to download in all (0 until known). */
+	total: number,
+};
+
+/**  The runtime's state for Settings. */
+export type CodeRuntimeView = {
+	/**  Whether code can run (the runtime is set up for this system's Python). */
+	ready: boolean,
+	/**  What is missing, in words, when it is not ready. */
+	problem: string | null,
+	/**  The Python version it runs, when ready. */
+	pythonVersion: string | null,
+	/**  `name version` of each installed package, when ready. */
+	packages: string[],
+	/**  The runtime folder. */
+	folder: string,
 };
 
 /**  The profile in use's link to its server. */

@@ -61,7 +61,7 @@ export function CodeRuntimeSection() {
       {runtime && !runtime.ready && !installing && (
         <div className="hint-box" data-testid="code-runtime-missing">
           <p>{runtime.problem}</p>
-          <p className="muted">Setting it up downloads about 110 MB of Python packages from PyPI, once.</p>
+          <p className="muted">Setting it up downloads about 90 MB of Python packages from PyPI, once (about 400 MB on disk).</p>
           <button type="button" onClick={() => void install()} data-testid="code-runtime-install">
             Set up
           </button>
