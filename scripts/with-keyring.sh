@@ -4,6 +4,9 @@
 set -euo pipefail
 scratch=$(mktemp -d)
 trap 'rm -rf "$scratch"' EXIT
+# Others may pass through (not list) the scratch folder, the temporary folder of the tests: run as
+# root, the code interpreter's sandbox runs as `nobody`, which must reach its session folders.
+chmod 711 "$scratch"
 for d in data config cache state runtime; do mkdir -p "$scratch/$d"; done
 chmod 700 "$scratch/runtime"
 export XDG_DATA_HOME="$scratch/data" XDG_CONFIG_HOME="$scratch/config" XDG_CACHE_HOME="$scratch/cache"

@@ -783,3 +783,78 @@ async fn start_up_closes_runs_a_crash_left_open_and_keeps_their_text() {
         .create_message(&thread_id, CreateMessageRequest::user("Again"))
         .unwrap();
 }
+
+/// A provider whose first call panics (a bug somewhere under the run); later calls go to `inner`.
+#[derive(Debug)]
+struct PanicsOnce {
+    inner: OpenAiCompatible,
+    panicked: std::sync::atomic::AtomicBool,
+}
+
+#[async_trait::async_trait]
+impl hearth_engine::providers::Provider for PanicsOnce {
+    async fn stream_chat(
+        &self,
+        request: &hearth_engine::providers::ChatRequest,
+    ) -> Result<hearth_engine::providers::ChatStream, hearth_engine::providers::ProviderError> {
+        if !self
+            .panicked
+            .swap(true, std::sync::atomic::Ordering::SeqCst)
+        {
+            panic!("a bug inside the run");
+        }
+        self.inner.stream_chat(request).await
+    }
+
+    async fn list_models(
+        &self,
+    ) -> Result<Vec<hearth_engine::providers::ModelInfo>, hearth_engine::providers::ProviderError>
+    {
+        self.inner.list_models().await
+    }
+}
+
+#[tokio::test]
+async fn a_panic_inside_a_run_fails_it_and_leaves_the_thread_usable() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::open(dir.path().join("hearth.db")).unwrap();
+    let server = ScriptedOpenAi::start(vec![Script::text(["Back again."])]).await;
+    let inner =
+        OpenAiCompatible::new(ProviderConfig::new(server.base_url()).max_retries(0)).unwrap();
+    let provider = PanicsOnce {
+        inner,
+        panicked: std::sync::atomic::AtomicBool::new(false),
+    };
+    let engine = Engine::new(store, Arc::new(provider), EngineConfig::default());
+    let assistant = engine.create_assistant(assistant_request()).unwrap();
+    let thread = engine
+        .create_thread(CreateThreadRequest::default())
+        .unwrap();
+    engine
+        .create_message(&thread.id, CreateMessageRequest::user("Hello?"))
+        .unwrap();
+    let run_request = || CreateRunRequest {
+        assistant_id: assistant.id.clone(),
+        ..Default::default()
+    };
+
+    let events = collect(engine.create_run(&thread.id, run_request()).unwrap()).await;
+    let failed = final_run(&events);
+    assert_eq!(failed.status, RunStatus::Failed);
+    let error = failed.last_error.expect("a failed run says why");
+    assert_eq!(error.code, hearth_wire::RunErrorCode::ServerError);
+    assert!(
+        error.message.contains("internal error"),
+        "{}",
+        error.message
+    );
+    assert_eq!(
+        engine.get_run(&thread.id, &failed.id).unwrap().status,
+        RunStatus::Failed,
+        "the stored run is closed too"
+    );
+
+    // The thread is not left locked by a run stuck in progress: the next run answers.
+    let events = collect(engine.create_run(&thread.id, run_request()).unwrap()).await;
+    assert_eq!(final_run(&events).status, RunStatus::Completed);
+}

@@ -20,6 +20,8 @@ pub(crate) struct Registry {
     sessions: Mutex<HashMap<String, Arc<Slot>>>,
     spare: tokio::sync::Mutex<Option<Session>>,
     spare_starting: AtomicBool,
+    /// The task starting the next spare, so a shutdown can stop it (and its sandbox) at once.
+    spare_task: Mutex<Option<tokio::task::JoinHandle<()>>>,
     reaper_started: AtomicBool,
     closed: AtomicBool,
 }
@@ -42,6 +44,7 @@ impl Registry {
             sessions: Mutex::new(HashMap::new()),
             spare: tokio::sync::Mutex::new(None),
             spare_starting: AtomicBool::new(false),
+            spare_task: Mutex::new(None),
             reaper_started: AtomicBool::new(false),
             closed: AtomicBool::new(false),
         }
@@ -134,7 +137,7 @@ impl Registry {
             return;
         }
         let registry = Arc::clone(this);
-        tokio::spawn(async move {
+        let task = tokio::spawn(async move {
             if let Ok(setup) = registry.setup().await {
                 match Session::start(&registry.config, setup, &setup.containment).await {
                     Ok(session) if !registry.closed.load(Ordering::SeqCst) => {
@@ -148,6 +151,7 @@ impl Registry {
             }
             registry.spare_starting.store(false, Ordering::SeqCst);
         });
+        *this.spare_task.lock().expect("not poisoned") = Some(task);
     }
 
     fn start_reaper(this: &Arc<Self>) {
@@ -220,6 +224,12 @@ impl Registry {
             .collect();
         for slot in slots {
             end_slot(&slot).await;
+        }
+        // A spare still starting is stopped: dropping its start kills its sandbox.
+        let starting = self.spare_task.lock().expect("not poisoned").take();
+        if let Some(task) = starting {
+            task.abort();
+            let _ = task.await;
         }
         if let Some(spare) = self.spare.lock().await.take() {
             spare.end().await;

@@ -63,13 +63,59 @@ pub(crate) fn spawn(engine: Engine, run: Run, events: Events) {
     let cancel = engine.track(&run.id);
     tokio::spawn(async move {
         let run_id = run.id.clone();
-        let mut executor = Executor::new(engine.clone(), run, events.clone(), cancel);
-        if let Err(error) = executor.execute().await {
-            executor.fail_internal(&error);
+        let thread_id = run.thread_id.clone();
+        // The executor runs in a task of its own so that a panic inside it (a bug) is seen here
+        // and ends the run, instead of leaving it `in_progress` and its thread locked.
+        let executing = tokio::spawn({
+            let engine = engine.clone();
+            let events = events.clone();
+            async move {
+                let mut executor = Executor::new(engine, run, events, cancel);
+                if let Err(error) = executor.execute().await {
+                    executor.fail_internal(&error);
+                }
+            }
+        });
+        if let Err(failure) = executing.await
+            && failure.is_panic()
+        {
+            log::error!(
+                "run {run_id} stopped on an internal error (a panic); it is closed as failed"
+            );
+            fail_after_panic(&engine, &thread_id, &run_id, &events);
         }
         engine.untrack(&run_id);
         events.send(StreamEvent::Done);
     });
+}
+
+/// Closes a run whose executor panicked, unless it ended before the panic.
+fn fail_after_panic(engine: &Engine, thread_id: &str, run_id: &str, events: &Events) {
+    let closed = engine.store().transaction(|tx| {
+        let Some(mut run) = tx.get_run(thread_id, run_id)? else {
+            return Ok(Vec::new());
+        };
+        if run.status.is_terminal() {
+            return Ok(Vec::new());
+        }
+        let ending = if run.status == RunStatus::Cancelling {
+            Ending::Cancelled
+        } else {
+            Ending::Failed(RunLastError {
+                code: RunErrorCode::ServerError,
+                message: "Hearth hit an internal error while running this run and stopped it. Your messages are kept; start the run again.".into(),
+            })
+        };
+        close(tx, &mut run, ending)
+    });
+    match closed {
+        Ok(closed) => {
+            for event in closed {
+                events.send(event);
+            }
+        }
+        Err(error) => log::error!("run {run_id} could not be closed after a panic: {error}"),
+    }
 }
 
 /// A tool call being streamed: our `call_` id, its name and the arguments so far.
