@@ -60,7 +60,8 @@ impl QuantizedWeight {
                 if max > 0.0 { max / 127.0 } else { 1.0 }
             })
             .collect();
-        let q = |k: usize, j: usize| (weight[[k, j]] / scales[j]).round().clamp(-127.0, 127.0) as i8;
+        let q =
+            |k: usize, j: usize| (weight[[k, j]] / scales[j]).round().clamp(-127.0, 127.0) as i8;
         let scaled_sums = (0..outputs)
             .map(|j| (0..inputs).map(|k| i32::from(q(k, j))).sum::<i32>() as f32 * scales[j])
             .collect();
@@ -193,7 +194,8 @@ fn scalar_products(a: &QuantizedRows, weight: &QuantizedWeight, y: &mut [f32]) {
                         * i32::from(weight.packed[base + t]);
                 }
             }
-            *out = sum as f32 * a.steps[i] * weight.scales[j] + a.minimums[i] * weight.scaled_sums[j];
+            *out =
+                sum as f32 * a.steps[i] * weight.scales[j] + a.minimums[i] * weight.scaled_sums[j];
         }
     }
 }
@@ -349,7 +351,10 @@ mod tests {
         scalar_products(&q, &weight, &mut plain);
         for (f, p) in fast.iter().zip(&plain) {
             // Same integer sums; only the float rounding of the scaling may differ.
-            assert!((f - p).abs() <= 1e-5 * p.abs().max(1.0), "kernel {f} vs plain {p}");
+            assert!(
+                (f - p).abs() <= 1e-5 * p.abs().max(1.0),
+                "kernel {f} vs plain {p}"
+            );
         }
     }
 
@@ -367,7 +372,10 @@ mod tests {
             norm += e * e;
         }
         let relative = (error / norm).sqrt();
-        assert!(relative < 0.02, "relative error {relative} should be under 2%");
+        assert!(
+            relative < 0.02,
+            "relative error {relative} should be under 2%"
+        );
     }
 
     #[test]
@@ -404,20 +412,34 @@ mod timing {
     use super::*;
     #[test]
     fn xtime() {
-        let w = Array2::from_shape_fn((384, 1536), |(i, j)| ((i * 7 + j * 3) % 11) as f32 * 0.1 - 0.5);
+        let w = Array2::from_shape_fn((384, 1536), |(i, j)| {
+            ((i * 7 + j * 3) % 11) as f32 * 0.1 - 0.5
+        });
         let x = Array2::from_shape_fn((2048, 384), |(i, j)| ((i * 5 + j) % 13) as f32 * 0.1);
         let q = QuantizedWeight::new(w.view());
         let flops = 2.0 * 2048.0 * 384.0 * 1536.0 * 10.0;
         let t = std::time::Instant::now();
-        for _ in 0..10 { std::hint::black_box(x.dot(&w)); }
+        for _ in 0..10 {
+            std::hint::black_box(x.dot(&w));
+        }
         eprintln!("f32 {:.1} GFLOP/s", flops / t.elapsed().as_secs_f64() / 1e9);
         let t = std::time::Instant::now();
-        for _ in 0..10 { std::hint::black_box(product(&x, &q)); }
-        eprintln!("int8 {:.1} GFLOP/s", flops / t.elapsed().as_secs_f64() / 1e9);
+        for _ in 0..10 {
+            std::hint::black_box(product(&x, &q));
+        }
+        eprintln!(
+            "int8 {:.1} GFLOP/s",
+            flops / t.elapsed().as_secs_f64() / 1e9
+        );
         let qr = quantize_rows(&x);
         let mut sums = vec![0f32; 2048 * 1536];
         let t = std::time::Instant::now();
-        for _ in 0..10 { products_into(&qr, &q, &mut sums); }
-        eprintln!("int8 kernel only {:.1} GFLOP/s", flops / t.elapsed().as_secs_f64() / 1e9);
+        for _ in 0..10 {
+            products_into(&qr, &q, &mut sums);
+        }
+        eprintln!(
+            "int8 kernel only {:.1} GFLOP/s",
+            flops / t.elapsed().as_secs_f64() / 1e9
+        );
     }
 }

@@ -283,7 +283,8 @@ impl Embedder {
                         let from = tokens.start.max(range.start);
                         let to = tokens.end.min(range.end);
                         // Rows in the window: [CLS] comes first.
-                        (from < to).then(|| (*passage, from - range.start + 1..to - range.start + 1))
+                        (from < to)
+                            .then(|| (*passage, from - range.start + 1..to - range.start + 1))
                     })
                     .collect();
                 RunWindow {

@@ -97,11 +97,7 @@ mod tests {
         let chars: Vec<char> = whole.chars().collect();
         let cut = |from: usize, to: usize| chars[from..to].iter().collect::<String>();
         let (a, b, c) = (cut(0, 20), cut(10, 35), cut(30, chars.len()));
-        let runs = join(&[
-            passage(&b, 10),
-            passage(&a, 0),
-            passage(&c, 30),
-        ]);
+        let runs = join(&[passage(&b, 10), passage(&a, 0), passage(&c, 30)]);
         assert_eq!(runs.len(), 1, "overlapping passages share one run");
         let run = &runs[0];
         assert_eq!(run.text, whole);
@@ -113,11 +109,7 @@ mod tests {
 
     #[test]
     fn touching_and_contained_passages_join() {
-        let runs = join(&[
-            passage("alpha ", 0),
-            passage("beta", 6),
-            passage("ph", 2),
-        ]);
+        let runs = join(&[passage("alpha ", 0), passage("beta", 6), passage("ph", 2)]);
         assert_eq!(runs.len(), 1);
         assert_eq!(runs[0].text, "alpha beta");
         assert_eq!(runs[0].members[1], (2, 2..4));
@@ -130,7 +122,11 @@ mod tests {
             passage("three", 20),
             passage("xxree four", 23),
         ]);
-        assert_eq!(runs.len(), 3, "a gap and a text that does not match both split: {runs:?}");
+        assert_eq!(
+            runs.len(),
+            3,
+            "a gap and a text that does not match both split: {runs:?}"
+        );
         assert_eq!(runs[2].text, "xxree four");
     }
 }
