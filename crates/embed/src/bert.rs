@@ -6,13 +6,20 @@ use ndarray::{Array2, ArrayViewMut1, Axis, s};
 
 use crate::weights::{Dense, HEAD_SIZE, HEADS, HIDDEN, LAYER_NORM_EPS, Layer, Norm, Weights};
 
-/// Runs the model over `windows` (word piece ids, each with its [CLS] and [SEP]) and returns each
-/// window's mean-pooled last hidden state, unnormalized, in order.
-pub(crate) fn pooled_windows(weights: &Weights, windows: &[&[u32]]) -> Vec<Vec<f32>> {
+/// Runs the model over `windows` (word piece ids, each with its [CLS] and [SEP]) and returns the
+/// last hidden state of every token, one row each, the windows one after another.
+pub(crate) fn hidden_states(weights: &Weights, windows: &[&[u32]]) -> Array2<f32> {
     let mut x = embed_tokens(weights, windows);
     for layer in &weights.layers {
         x = transformer_layer(layer, x, windows);
     }
+    x
+}
+
+/// Runs the model over `windows` and returns each window's mean-pooled last hidden state,
+/// unnormalized, in order.
+pub(crate) fn pooled_windows(weights: &Weights, windows: &[&[u32]]) -> Vec<Vec<f32>> {
+    let x = hidden_states(weights, windows);
     let mut start = 0;
     windows
         .iter()
@@ -98,9 +105,13 @@ fn dense(x: &Array2<f32>, layer: &Dense) -> Array2<f32> {
     y
 }
 
-/// `x · weight` without the bias, which the pass after it adds (one pass over the result, not two).
+/// `x · weight` without the bias, which the pass after it adds (one pass over the result, not two);
+/// in 8-bit integers when the layer has been quantized.
 fn product(x: &Array2<f32>, layer: &Dense) -> Array2<f32> {
-    x.dot(&layer.weight)
+    match &layer.quantized {
+        Some(quantized) => crate::int8::product(x, quantized),
+        None => x.dot(&layer.weight),
+    }
 }
 
 /// `y += bias`, then GELU, in one pass over the feed-forward layer's largest matrix (1536 floats a
@@ -255,6 +266,7 @@ mod tests {
         let layer = Dense {
             weight: Array2::zeros((1, HIDDEN)),
             bias: ndarray::Array1::from_shape_fn(HIDDEN, |i| (i % 3) as f32),
+            quantized: None,
         };
         let norm = Norm {
             gamma: ndarray::Array1::from_elem(HIDDEN, 2.0),

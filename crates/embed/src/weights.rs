@@ -6,6 +6,7 @@ use ndarray::{Array1, Array2};
 use safetensors::{Dtype, SafeTensors};
 
 use crate::EmbedError;
+use crate::int8::QuantizedWeight;
 
 pub(crate) const HIDDEN: usize = 384;
 pub(crate) const HEADS: usize = 12;
@@ -26,6 +27,18 @@ pub(crate) struct Norm {
 pub(crate) struct Dense {
     pub weight: Array2<f32>,
     pub bias: Array1<f32>,
+    /// The weight in 8 bits, when products run in integers.
+    pub quantized: Option<QuantizedWeight>,
+}
+
+impl Dense {
+    fn new(weight: Array2<f32>, bias: Array1<f32>) -> Self {
+        Self {
+            weight,
+            bias,
+            quantized: None,
+        }
+    }
 }
 
 /// One transformer layer.
@@ -76,6 +89,20 @@ impl Weights {
             embedding_norm: reader.norm("embeddings.LayerNorm")?,
             layers,
         })
+    }
+
+    /// Makes every dense layer's products run in 8-bit integers.
+    pub fn quantize(&mut self) {
+        for layer in &mut self.layers {
+            for dense in [
+                &mut layer.qkv,
+                &mut layer.attention_out,
+                &mut layer.intermediate,
+                &mut layer.output,
+            ] {
+                dense.quantized = Some(QuantizedWeight::new(dense.weight.view()));
+            }
+        }
     }
 
     /// How many word pieces the embedding table knows.
@@ -138,10 +165,10 @@ impl<F: Fn(String) -> EmbedError> Reader<'_, F> {
     /// A linear layer; the file stores weights output × input, the forward pass wants input × output.
     fn dense(&self, prefix: &str, inputs: usize, outputs: usize) -> Result<Dense, EmbedError> {
         let weight = self.matrix(&format!("{prefix}.weight"), &[outputs, inputs])?;
-        Ok(Dense {
-            weight: weight.t().as_standard_layout().into_owned(),
-            bias: self.vector(&format!("{prefix}.bias"), outputs)?,
-        })
+        Ok(Dense::new(
+            weight.t().as_standard_layout().into_owned(),
+            self.vector(&format!("{prefix}.bias"), outputs)?,
+        ))
     }
 
     fn layer(&self, index: usize) -> Result<Layer, EmbedError> {
@@ -149,18 +176,18 @@ impl<F: Fn(String) -> EmbedError> Reader<'_, F> {
         let [q, k, v] = ["query", "key", "value"]
             .map(|part| self.dense(&format!("{p}.attention.self.{part}"), HIDDEN, HIDDEN));
         let (q, k, v) = (q?, k?, v?);
-        let qkv = Dense {
-            weight: ndarray::concatenate(
+        let qkv = Dense::new(
+            ndarray::concatenate(
                 ndarray::Axis(1),
                 &[q.weight.view(), k.weight.view(), v.weight.view()],
             )
             .expect("Q, K and V weights share their input size"),
-            bias: ndarray::concatenate(
+            ndarray::concatenate(
                 ndarray::Axis(0),
                 &[q.bias.view(), k.bias.view(), v.bias.view()],
             )
             .expect("biases are vectors"),
-        };
+        );
         Ok(Layer {
             qkv,
             attention_out: self.dense(&format!("{p}.attention.output.dense"), HIDDEN, HIDDEN)?,

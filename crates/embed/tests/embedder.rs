@@ -3,19 +3,31 @@
 use std::path::PathBuf;
 use std::sync::OnceLock;
 
-use hearth_embed::{DIMENSIONS, Embedder};
+use hearth_embed::{DIMENSIONS, Embedder, Passage, Products};
 use serde_json::Value;
 
+fn load(products: Products) -> Embedder {
+    let dir = std::env::var_os("HEARTH_TEST_EMBEDDER").map(PathBuf::from).expect(
+        "HEARTH_TEST_EMBEDDER is not set: source scripts/env.sh and run scripts/embedder-model.sh to put the model in place",
+    );
+    Embedder::load_with(&dir, products).unwrap_or_else(|e| {
+        panic!(
+            "could not load the embedder from {} ({e}): run scripts/embedder-model.sh",
+            dir.display()
+        )
+    })
+}
+
+/// The embedder as the engine loads it: integer products where the CPU has AVX2.
 fn embedder() -> &'static Embedder {
     static EMBEDDER: OnceLock<Embedder> = OnceLock::new();
-    EMBEDDER.get_or_init(|| {
-        let dir = std::env::var_os("HEARTH_TEST_EMBEDDER").map(PathBuf::from).expect(
-            "HEARTH_TEST_EMBEDDER is not set: source scripts/env.sh and run scripts/embedder-model.sh to put the model in place",
-        );
-        Embedder::load(&dir).unwrap_or_else(|e| {
-            panic!("could not load the embedder from {} ({e}): run scripts/embedder-model.sh", dir.display())
-        })
-    })
+    EMBEDDER.get_or_init(|| load(Products::Int8))
+}
+
+/// The embedder with f32 products everywhere.
+fn f32_embedder() -> &'static Embedder {
+    static EMBEDDER: OnceLock<Embedder> = OnceLock::new();
+    EMBEDDER.get_or_init(|| load(Products::F32))
 }
 
 fn cosine(a: &[f32], b: &[f32]) -> f32 {
@@ -30,7 +42,29 @@ fn embed_one(text: &str) -> Vec<f32> {
 }
 
 #[test]
-fn vectors_match_an_independent_implementation() {
+fn f32_vectors_match_an_independent_implementation_closely() {
+    assert_eq!(f32_embedder().products(), Products::F32);
+    matches_the_reference(f32_embedder(), 0.999);
+}
+
+#[test]
+fn default_vectors_match_an_independent_implementation() {
+    // Integer products round every activation to 7 bits; 0.99 keeps the ranking of real search
+    // results (the labelled set's recall is measured with them). The empty text is only [CLS]
+    // and [SEP], whose activations have BERT's large outliers, so each row's other values get
+    // coarser steps: it is held to 0.975 (it measures 0.980), and no chunk or query is empty.
+    matches_the_reference(embedder(), 0.99);
+}
+
+#[test]
+fn integer_products_run_where_the_cpu_has_avx2() {
+    #[cfg(target_arch = "x86_64")]
+    if std::arch::is_x86_feature_detected!("avx2") {
+        assert_eq!(embedder().products(), Products::Int8);
+    }
+}
+
+fn matches_the_reference(embedder: &Embedder, threshold: f32) {
     let fixture: Value =
         serde_json::from_str(include_str!("fixtures/reference.json")).expect("fixture is JSON");
     let sentences = fixture["sentences"].as_array().expect("sentences");
@@ -38,8 +72,8 @@ fn vectors_match_an_independent_implementation() {
         .iter()
         .map(|s| s["text"].as_str().expect("text"))
         .collect();
-    let vectors = embedder().embed(&texts).expect("embedding works");
-    for (sentence, vector) in sentences.iter().zip(&vectors) {
+    let vectors = embedder.embed(&texts).expect("embedding works");
+    for (i, (sentence, vector)) in sentences.iter().zip(&vectors).enumerate() {
         let expected: Vec<f32> = sentence["vector"]
             .as_array()
             .expect("vector")
@@ -48,12 +82,17 @@ fn vectors_match_an_independent_implementation() {
             .collect();
         assert_eq!(expected.len(), DIMENSIONS);
         let similarity = cosine(&expected, vector);
+        let threshold = if texts[i].is_empty() && embedder.products() == Products::Int8 {
+            0.975
+        } else {
+            threshold
+        };
         assert!(
-            similarity > 0.999,
-            "{:?}: cosine to the reference is {similarity}, should be > 0.999",
+            similarity > threshold,
+            "{:?}: cosine to the reference is {similarity}, should be > {threshold}",
             sentence["text"]
         );
-        let pieces = embedder()
+        let pieces = embedder
             .count_word_pieces(sentence["text"].as_str().unwrap())
             .unwrap();
         assert_eq!(
@@ -148,6 +187,103 @@ fn the_end_of_a_long_text_counts() {
         hit > miss + 0.05,
         "the text ending on the volcano ({hit}) should beat the one ending on taxes ({miss})"
     );
+}
+
+#[test]
+fn integer_and_f32_products_agree_on_long_texts() {
+    let text = long_text("The harbour office closes at noon on Saturdays.");
+    let fast = embedder().embed(&[&text]).unwrap().remove(0);
+    let exact = f32_embedder().embed(&[&text]).unwrap().remove(0);
+    let similarity = cosine(&fast, &exact);
+    assert!(similarity > 0.99, "cosine {similarity} should be > 0.99");
+}
+
+/// `text` cut into passages of `size` characters, each starting `step` characters after the last.
+fn cut(text: &str, size: usize, step: usize) -> Vec<(String, u64)> {
+    let chars: Vec<char> = text.chars().collect();
+    let mut passages = Vec::new();
+    let mut start = 0;
+    loop {
+        let end = (start + size).min(chars.len());
+        passages.push((chars[start..end].iter().collect(), start as u64));
+        if end == chars.len() {
+            return passages;
+        }
+        start += step;
+    }
+}
+
+fn as_passages(cut: &[(String, u64)]) -> Vec<Passage<'_>> {
+    cut.iter()
+        .map(|(text, start)| Passage {
+            text,
+            start: *start,
+        })
+        .collect()
+}
+
+#[test]
+fn passages_read_together_stay_close_to_passages_read_alone() {
+    let text = long_text("Then the volcano erupted and lava poured down the slopes.");
+    let pieces = cut(&text, 1200, 600);
+    assert!(pieces.len() >= 4, "the text should make several passages");
+    let together = embedder().embed_passages(&as_passages(&pieces)).unwrap();
+    let texts: Vec<&str> = pieces.iter().map(|(t, _)| t.as_str()).collect();
+    let alone = embedder().embed(&texts).unwrap();
+    assert_eq!(together.len(), pieces.len());
+    for (i, (a, b)) in together.iter().zip(&alone).enumerate() {
+        assert!(
+            (cosine(a, a) - 1.0).abs() < 1e-4,
+            "passage {i} should be unit length"
+        );
+        let similarity = cosine(a, b);
+        assert!(
+            similarity > 0.95,
+            "passage {i}: cosine {similarity} to its text read alone"
+        );
+    }
+}
+
+#[test]
+fn each_passage_gets_the_vector_of_its_own_text() {
+    let volcano = "Then the volcano erupted. Lava poured down its slopes and set the forest alight. \
+                   Ash darkened the sky for days and the villages were evacuated. ";
+    let taxes = "Then the tax office wrote. The annual return was late and a penalty was added. \
+                 The accountant filed the missing forms with receipts for every deduction. ";
+    let mut text = long_text(volcano);
+    let volcano_end = text.chars().count();
+    text.push_str(&long_text(taxes));
+    let pieces = cut(&text, 1500, 750);
+    let vectors = embedder().embed_passages(&as_passages(&pieces)).unwrap();
+    let query = embed_one("a volcanic eruption with lava and ash");
+    let scores: Vec<f32> = vectors.iter().map(|v| cosine(&query, v)).collect();
+    let best = (0..scores.len())
+        .max_by(|&a, &b| scores[a].total_cmp(&scores[b]))
+        .unwrap();
+    let (start, len) = (pieces[best].1 as usize, pieces[best].0.chars().count());
+    assert!(
+        start < volcano_end && volcano_end - 100 < start + len,
+        "the best passage ({start}..{}) should hold the volcano paragraph ending at {volcano_end}: {scores:?}",
+        start + len
+    );
+}
+
+#[test]
+fn passages_in_any_order_or_apart_get_their_vectors() {
+    let pieces = [
+        ("a short note about gardening in spring".to_owned(), 500u64),
+        ("".to_owned(), 900),
+        ("the harbour office opens at nine".to_owned(), 0),
+    ];
+    let vectors = embedder().embed_passages(&as_passages(&pieces)).unwrap();
+    assert_eq!(vectors.len(), 3);
+    for (vector, (text, _)) in vectors.iter().zip(&pieces) {
+        let alone = embed_one(text);
+        assert!(
+            cosine(vector, &alone) > 0.95,
+            "{text:?} read apart should be close to its own vector"
+        );
+    }
 }
 
 #[test]

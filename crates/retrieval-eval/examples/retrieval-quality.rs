@@ -1,29 +1,51 @@
 //! Prints recall@5 and MRR of keyword, vector and hybrid search over the labelled set in
 //! `bench/retrieval`, with the built-in embedder.
 //!
-//!     cargo run -p hearth-retrieval-eval --example retrieval-quality [SET_DIR]
+//!     cargo run -p hearth-retrieval-eval --example retrieval-quality [-- [--f32] [--chunks] [SET_DIR]]
+//!
+//! By default chunks are embedded as file search does (integer products where the CPU has AVX2,
+//! each file's text read once); `--f32` uses f32 products, `--chunks` reads every chunk alone.
 //!
 //! The embedder's files are read from `HEARTH_TEST_EMBEDDER` (`scripts/embedder-model.sh` puts
 //! them in place).
 
 use std::path::PathBuf;
 
-use hearth_retrieval_eval::{RECALL_AT, ranking_name, repository_set_dir, run_quality};
+use hearth_embed::Products;
+use hearth_retrieval_eval::{
+    RECALL_AT, Reading, ranking_name, repository_set_dir, run_quality_with,
+};
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
-    let set_dir = std::env::args()
-        .nth(1)
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let flag = |name: &str| args.iter().any(|a| a == name);
+    let products = if flag("--f32") {
+        Products::F32
+    } else {
+        Products::Int8
+    };
+    let reading = if flag("--chunks") {
+        Reading::Chunks
+    } else {
+        Reading::Passages
+    };
+    let set_dir = args
+        .iter()
+        .find(|a| !a.starts_with("--"))
         .map(PathBuf::from)
         .unwrap_or_else(repository_set_dir);
     let embedder_dir = std::env::var_os("HEARTH_TEST_EMBEDDER")
         .map(PathBuf::from)
         .ok_or("set HEARTH_TEST_EMBEDDER to the embedder's folder (scripts/embedder-model.sh)")?;
     let scratch = tempfile::tempdir()?;
-    let run = run_quality(
+    let run = run_quality_with(
         &set_dir,
         &scratch.path().join("index.sqlite"),
         &embedder_dir,
+        products,
+        reading,
     )?;
+    println!("{products:?} products, chunks read as {reading:?}");
 
     println!(
         "{} documents, {:.2} MB of text, {} chunks, {} questions; parsed in {:.1} s, embedded in {:.1} s",

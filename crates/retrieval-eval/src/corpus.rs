@@ -3,7 +3,7 @@
 
 use std::path::Path;
 
-use hearth_embed::Embedder;
+use hearth_embed::{Embedder, Passage};
 use hearth_store::{NewChunk, Store};
 use hearth_wire::{FileObject, VectorStore, VectorStoreFile};
 use serde_json::json;
@@ -11,8 +11,9 @@ use serde_json::json;
 use crate::dataset::SetDocument;
 use crate::error::{EvalError, Result};
 
-/// How many chunks are embedded per call: enough to keep the embedder's batches full.
-const EMBED_BATCH: usize = 32;
+/// How many chunks are embedded per call, as file search's indexing does: enough to keep the
+/// embedder's batches full and to share most overlaps between chunks.
+const EMBED_BATCH: usize = 64;
 
 /// Creates vector store `vector_store_id` in `store`, with no files yet.
 pub fn create_vector_store(store: &Store, vector_store_id: &str) -> Result<()> {
@@ -102,19 +103,58 @@ pub fn add_chunks(
     Ok(chunks.len())
 }
 
-/// Embeds every chunk of file `file_id` that has no vector from the embedder's model yet; returns
-/// how many it embedded.
+/// How a document's chunks are given to the embedder.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Reading {
+    /// As passages of the document, read once as its text (what file search does).
+    Passages,
+    /// Each chunk alone, overlapping text read again in every chunk holding it.
+    Chunks,
+}
+
+/// Embeds every chunk of file `file_id` (stored from `document` by [`add_chunks`]) that has no
+/// vector from the embedder's model yet; returns how many it embedded.
 pub fn embed_missing(
     store: &Store,
     embedder: &Embedder,
     vector_store_id: &str,
     file_id: &str,
+    document: &SetDocument,
+    reading: Reading,
 ) -> Result<usize> {
     let missing = store
         .read(|tx| tx.chunks_missing_vectors(vector_store_id, file_id, hearth_embed::MODEL))?;
+    let starts = char_starts(document);
+    // Missing chunks come in chunk order: match each to the next chunk of the document with its text.
+    let mut next = 0;
     for batch in missing.chunks(EMBED_BATCH) {
-        let texts: Vec<&str> = batch.iter().map(|(_, text)| text.as_str()).collect();
-        let vectors = embed(embedder, &texts)?;
+        let mut passages = Vec::with_capacity(batch.len());
+        for (_, text) in batch {
+            let found = document.chunks[next..]
+                .iter()
+                .position(|chunk| chunk.text == *text)
+                .ok_or_else(|| {
+                    EvalError::Embed(format!(
+                        "a stored chunk of {} is not among its chunks",
+                        document.name
+                    ))
+                })?;
+            next += found;
+            passages.push(Passage {
+                text,
+                start: starts[next],
+            });
+            next += 1;
+        }
+        let vectors = match reading {
+            Reading::Passages => embedder
+                .embed_passages(&passages)
+                .map_err(|e| EvalError::Embed(e.to_string()))?,
+            Reading::Chunks => {
+                let texts: Vec<&str> = passages.iter().map(|p| p.text).collect();
+                embed(embedder, &texts)?
+            }
+        };
         let rows: Vec<(i64, &[f32])> = batch
             .iter()
             .zip(&vectors)
@@ -123,6 +163,24 @@ pub fn embed_missing(
         store.transaction(|tx| tx.set_chunk_vectors(hearth_embed::MODEL, &rows))?;
     }
     Ok(missing.len())
+}
+
+/// The character offset of each chunk's start in the document's text (chunks start in order).
+fn char_starts(document: &SetDocument) -> Vec<u64> {
+    let text = &document.document.text;
+    let (mut byte, mut chars) = (0, 0u64);
+    document
+        .chunks
+        .iter()
+        .map(|chunk| {
+            if chunk.start < byte {
+                (byte, chars) = (0, 0);
+            }
+            chars += text[byte..chunk.start].chars().count() as u64;
+            byte = chunk.start;
+            chars
+        })
+        .collect()
 }
 
 /// Embeds `texts`, one vector each.

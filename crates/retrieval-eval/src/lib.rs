@@ -11,7 +11,9 @@ mod metrics;
 mod pipeline;
 mod quality;
 
-pub use corpus::{add_chunks, attach_file, create_vector_store, embed, embed_missing, file_id};
+pub use corpus::{
+    Reading, add_chunks, attach_file, create_vector_store, embed, embed_missing, file_id,
+};
 pub use dataset::{
     LabelledSet, LocatedQuestion, Question, REPOSITORY_SET, SetDocument, parse_document,
     repository_set_dir,
@@ -20,4 +22,4 @@ pub use error::{EvalError, Result};
 pub use locate::find_quote;
 pub use metrics::{DEPTH, RANKINGS, RECALL_AT, Scores, answers, evaluate, ranking_name};
 pub use pipeline::{IngestTiming, ingest, peak_memory_bytes};
-pub use quality::{QualityRun, run_quality};
+pub use quality::{QualityRun, run_quality, run_quality_with};

@@ -7,7 +7,7 @@ use hearth_documents::ChunkingOptions;
 use hearth_embed::Embedder;
 use hearth_store::Store;
 
-use crate::corpus::{add_chunks, embed_missing};
+use crate::corpus::{Reading, add_chunks, embed_missing};
 use crate::dataset::SetDocument;
 use crate::error::{EvalError, Result};
 
@@ -49,7 +49,8 @@ impl IngestTiming {
 }
 
 /// Parses `bytes` as file `name`, chunks it (`auto`), stores the chunks as file `file_id` of the
-/// vector store, and embeds them when `embedder` is given.
+/// vector store, and embeds them when `embedder` is given (as passages of the text, as file search
+/// does).
 pub fn ingest(
     store: &Store,
     vector_store_id: &str,
@@ -83,7 +84,14 @@ pub fn ingest(
 
     let started = Instant::now();
     if let Some(embedder) = embedder {
-        embed_missing(store, embedder, vector_store_id, file_id)?;
+        embed_missing(
+            store,
+            embedder,
+            vector_store_id,
+            file_id,
+            &set_document,
+            Reading::Passages,
+        )?;
     }
     let embed = started.elapsed();
     Ok(IngestTiming {

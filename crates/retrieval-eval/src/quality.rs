@@ -3,10 +3,10 @@
 use std::path::Path;
 use std::time::{Duration, Instant};
 
-use hearth_embed::Embedder;
+use hearth_embed::{Embedder, Products};
 use hearth_store::Store;
 
-use crate::corpus::{add_chunks, create_vector_store, embed, embed_missing, file_id};
+use crate::corpus::{Reading, add_chunks, create_vector_store, embed, embed_missing, file_id};
 use crate::dataset::LabelledSet;
 use crate::error::{EvalError, Result};
 use crate::metrics::{RANKINGS, Scores, evaluate};
@@ -30,8 +30,26 @@ pub struct QualityRun {
 }
 
 /// Loads the set in `set_dir`, indexes it into a new store at `store_path`, embeds it with the
-/// embedder whose files are in `embedder_dir`, and scores every ranking.
+/// embedder whose files are in `embedder_dir` as file search does, and scores every ranking.
 pub fn run_quality(set_dir: &Path, store_path: &Path, embedder_dir: &Path) -> Result<QualityRun> {
+    run_quality_with(
+        set_dir,
+        store_path,
+        embedder_dir,
+        Products::Int8,
+        Reading::Passages,
+    )
+}
+
+/// [`run_quality`] with the embedder's products and the way chunks are read chosen, to compare
+/// them.
+pub fn run_quality_with(
+    set_dir: &Path,
+    store_path: &Path,
+    embedder_dir: &Path,
+    products: Products,
+    reading: Reading,
+) -> Result<QualityRun> {
     let started = Instant::now();
     let set = LabelledSet::load(set_dir)?;
     let load_time = started.elapsed();
@@ -43,10 +61,18 @@ pub fn run_quality(set_dir: &Path, store_path: &Path, embedder_dir: &Path) -> Re
         chunks += add_chunks(&store, VECTOR_STORE, &file_id(n), document)?;
     }
 
-    let embedder = Embedder::load(embedder_dir).map_err(|e| EvalError::Embed(e.to_string()))?;
+    let embedder =
+        Embedder::load_with(embedder_dir, products).map_err(|e| EvalError::Embed(e.to_string()))?;
     let started = Instant::now();
-    for n in 0..set.documents.len() {
-        embed_missing(&store, &embedder, VECTOR_STORE, &file_id(n))?;
+    for (n, document) in set.documents.iter().enumerate() {
+        embed_missing(
+            &store,
+            &embedder,
+            VECTOR_STORE,
+            &file_id(n),
+            document,
+            reading,
+        )?;
     }
     let embed_time = started.elapsed();
 

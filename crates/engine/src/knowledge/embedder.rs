@@ -19,6 +19,14 @@ pub trait Embedder: Send + Sync {
     fn dimensions(&self) -> Option<usize>;
     /// One vector per text, in order. The message of an error says what failed.
     async fn embed(&self, texts: &[String]) -> Result<Vec<Vec<f32>>, String>;
+
+    /// One vector per chunk of one file, in order; each chunk is given with the character offset
+    /// where it starts in the file's text. An embedder that can read overlapping chunks as the
+    /// text they were cut from does (the built-in one); by default each chunk is embedded alone.
+    async fn embed_chunks(&self, chunks: &[(u64, String)]) -> Result<Vec<Vec<f32>>, String> {
+        let texts: Vec<String> = chunks.iter().map(|(_, text)| text.clone()).collect();
+        self.embed(&texts).await
+    }
 }
 
 impl fmt::Debug for dyn Embedder {
@@ -155,6 +163,25 @@ impl Embedder for BuiltinEmbedder {
         tokio::task::spawn_blocking(move || {
             let texts: Vec<&str> = texts.iter().map(String::as_str).collect();
             model.embed(&texts).map_err(|error| error.to_string())
+        })
+        .await
+        .map_err(|error| format!("the built-in embedder stopped: {error}"))?
+    }
+
+    async fn embed_chunks(&self, chunks: &[(u64, String)]) -> Result<Vec<Vec<f32>>, String> {
+        let model = self.model.clone();
+        let chunks = chunks.to_vec();
+        tokio::task::spawn_blocking(move || {
+            let passages: Vec<hearth_embed::Passage<'_>> = chunks
+                .iter()
+                .map(|(start, text)| hearth_embed::Passage {
+                    text,
+                    start: *start,
+                })
+                .collect();
+            model
+                .embed_passages(&passages)
+                .map_err(|error| error.to_string())
         })
         .await
         .map_err(|error| format!("the built-in embedder stopped: {error}"))?
