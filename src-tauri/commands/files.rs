@@ -38,14 +38,16 @@ pub async fn file_content_base64(
 #[tauri::command]
 #[specta::specta]
 pub async fn save_file_as(
-    app: tauri::AppHandle,
+    window: tauri::WebviewWindow,
     hearth: State<'_, Hearth>,
     file_id: String,
 ) -> Result<Option<String>, AppError> {
     let file = hearth.file(&file_id).await?;
     let (chosen, answer) = tokio::sync::oneshot::channel();
-    app.dialog()
+    window
+        .dialog()
         .file()
+        .set_parent(&window)
         .set_title(format!("Save {} as", file.filename))
         .set_file_name(suggested_file_name(&file))
         .save_file(move |path| {

@@ -83,6 +83,12 @@ const searchStep: RunStep = {
   usage: null,
 };
 
+function citationButton(container: HTMLElement, index: number): HTMLElement {
+  const button = container.querySelectorAll<HTMLElement>("button.citation")[index];
+  if (!button) throw new Error(`there should be a citation button number ${index + 1}`);
+  return button;
+}
+
 beforeEach(() => {
   installIntersectionObserver();
   vi.stubGlobal("URL", Object.assign(URL, { createObjectURL: vi.fn(() => "blob:chart-1"), revokeObjectURL: vi.fn() }));
@@ -104,14 +110,14 @@ describe("MessageContent", () => {
   it("opens the cited passage from the run's steps in a side panel, and closes it with Esc", async () => {
     mocked.listRunSteps.mockResolvedValue([searchStep]);
     const { container } = render(<MessageContent message={message([cited])} />);
-    fireEvent.click(container.querySelectorAll("button.citation")[0]!);
+    fireEvent.click(citationButton(container, 0));
     const panel = await screen.findByTestId("citation-panel");
     await waitFor(() => expect(screen.getByTestId("cited-passage").textContent).toBe("Revenue grew 4% in 2025."));
     expect(panel.textContent).toContain("report.pdf");
     expect(panel.textContent).toContain("0.93");
     expect(mocked.listRunSteps).toHaveBeenCalledWith("thread_1", "run_1");
 
-    fireEvent.click(container.querySelectorAll("button.citation")[1]!);
+    fireEvent.click(citationButton(container, 1));
     await waitFor(() => expect(screen.getByTestId("cited-passage").textContent).toBe("Costs fell by a tenth."));
     fireEvent.keyDown(screen.getByTestId("citation-panel"), { key: "Escape" });
     expect(screen.queryByTestId("citation-panel")).toBeNull();
@@ -120,7 +126,7 @@ describe("MessageContent", () => {
   it("says so when the run no longer has the cited passage", async () => {
     mocked.listRunSteps.mockResolvedValue([]);
     const { container } = render(<MessageContent message={message([cited])} />);
-    fireEvent.click(container.querySelector("button.citation")!);
+    fireEvent.click(citationButton(container, 0));
     expect(await screen.findByText(/no longer holds the passage/)).toBeTruthy();
     expect(screen.getByTestId("citation-panel").textContent).toContain("report.pdf");
   });

@@ -77,8 +77,8 @@ export function MessageContent({ message }: { message: Message }) {
   const plain = message.role === "user";
   // An answer that has not started yet still has its (empty) text block, where the first words appear.
   if (message.content.length === 0) return plain ? <div className="plain-text" /> : <Markdown source="" />;
-  let images = 0;
+  const imageNumber = (index: number) => message.content.slice(0, index + 1).filter((p) => p.type === "image_file").length;
   return message.content.map((part, index) => (
-    <ContentPart key={index} message={message} part={part} image={part.type === "image_file" ? ++images : 0} />
+    <ContentPart key={index} message={message} part={part} image={imageNumber(index)} />
   ));
 }

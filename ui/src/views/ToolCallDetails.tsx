@@ -22,7 +22,7 @@ function PythonCode({ code }: { code: string }) {
 /** A code_interpreter call: the code, what it printed, the images it drew. */
 function CodeInterpreterDetails({ call }: { call: CodeCall }) {
   const { input, outputs } = call.code_interpreter;
-  let images = 0;
+  const imageNumber = (index: number) => outputs.slice(0, index + 1).filter((o) => o.type === "image").length;
   return (
     <div className="tool-call" data-testid="code-call">
       <code className="fn-name">code_interpreter</code>
@@ -39,8 +39,7 @@ function CodeInterpreterDetails({ call }: { call: CodeCall }) {
           );
         }
         if (known?.type === "image") {
-          images += 1;
-          return <FileImage key={index} fileId={known.image.file_id} label={`Image ${images} of the call`} />;
+          return <FileImage key={index} fileId={known.image.file_id} label={`Image ${imageNumber(index)} of the call`} />;
         }
         return (
           <p key={index} className="muted small-text">

@@ -49,3 +49,32 @@ pub fn suggested_file_name(file: &FileObject) -> String {
         name
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn named(filename: &str) -> FileObject {
+        FileObject {
+            id: "file-1".into(),
+            object: Default::default(),
+            bytes: 1,
+            created_at: 1,
+            expires_at: None,
+            filename: filename.into(),
+            purpose: hearth_wire::FilePurpose::AssistantsOutput,
+            status: hearth_wire::FileStatus::Processed,
+            status_details: None,
+        }
+    }
+
+    #[test]
+    fn a_suggested_name_is_one_plain_file_name() {
+        assert_eq!(suggested_file_name(&named("chart-1.png")), "chart-1.png");
+        assert_eq!(suggested_file_name(&named("/mnt/data/résumé.csv")), "résumé.csv");
+        assert_eq!(suggested_file_name(&named("..\\..\\evil.txt")), "evil.txt");
+        assert_eq!(suggested_file_name(&named("a\u{7}b.txt")), "ab.txt");
+        assert_eq!(suggested_file_name(&named("..")), "file");
+        assert_eq!(suggested_file_name(&named("  ")), "file");
+    }
+}

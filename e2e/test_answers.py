@@ -1,0 +1,111 @@
+"""What an answer can hold, in the real window: a question to an assistant with the code interpreter on a
+hearth-server, through a remote profile (the scripted model writes the code, real Python runs it in the
+server's sandbox) — the chart inline and enlarged, the file it wrote as a chip, and the run inspector's
+code, logs and image.
+
+Saving goes through the system's GTK save dialog, which WebDriver cannot drive; the command behind
+"Save image as…" is tested in crates/desktop/tests/files.rs instead."""
+
+import json
+import urllib.request
+
+from selenium.webdriver.common.by import By
+from selenium.webdriver.common.keys import Keys
+
+from app import MODEL, find, find_all, open_settings, send, start_thread_with, type_into, wait, wait_for, wait_for_run
+from conftest import screenshot
+
+CHART_CODE = (
+    "import matplotlib.pyplot as plt\n"
+    "plt.plot([1, 2, 3, 4], [12, 30, 24, 41], marker='o')\n"
+    "plt.title('Weekly signups')\n"
+    "open('/mnt/data/signups.csv', 'w').write('week,signups\\n1,12\\n2,30\\n3,24\\n4,41\\n')\n"
+    "print('plotted 4 weeks')\n"
+    "plt.show()\n"
+)
+
+
+def api(server, method: str, path: str, body: dict | None = None) -> dict:
+    """One call to the server's Assistants API, as an SDK would make it."""
+    request = urllib.request.Request(
+        f"{server.url}/v1{path}",
+        method=method,
+        data=None if body is None else json.dumps(body).encode(),
+        headers={
+            "Authorization": f"Bearer {server.token}",
+            "OpenAI-Beta": "assistants=v2",
+            "Content-Type": "application/json",
+        },
+    )
+    with urllib.request.urlopen(request, timeout=30) as response:
+        return json.load(response)
+
+
+def create_analyst(server, provider) -> None:
+    """An assistant with the code interpreter, made on the server (the editor has no switch for it
+    yet), and the scripted model's two turns: the chart's code, then an answer linking a file."""
+    arguments = json.dumps({"code": CHART_CODE})
+    provider.push(
+        {"tool_calls": [{"id": "call_chart", "name": "code_interpreter", "arguments": [arguments]}], "usage": [20, 8]},
+        {"text": ["Signups peaked in week 4. ", "The numbers: [signups.csv](sandbox:/mnt/data/signups.csv)"], "usage": [10, 5]},
+    )
+    api(server, "POST", "/assistants", {"model": MODEL, "name": "Analyst", "tools": [{"type": "code_interpreter"}]})
+
+
+def use_remote_profile(driver, server) -> None:
+    open_settings(driver)
+    type_into(find(driver, "remote-name"), "Team server")
+    type_into(find(driver, "remote-url"), server.url + "/v1")
+    type_into(find(driver, "remote-token"), server.token)
+    find(driver, "add-remote").click()
+    wait(driver, lambda d: len(find_all(d, "profile-item")) == 2)
+    [use] = find_all(driver, "use-profile")
+    use.click()
+    wait(driver, lambda d: "In use" in find_all(d, "profile-item")[1].text)
+
+
+def shown_image(driver):
+    """The answer's inline image once its bytes have loaded and decoded, else None."""
+    for image in driver.find_elements(By.CSS_SELECTOR, "[data-testid=message-assistant] [data-testid=file-image] img"):
+        if driver.execute_script("return arguments[0].complete && arguments[0].naturalWidth", image):
+            return image
+    return None
+
+
+def test_an_answer_shows_its_chart_inline_and_its_file_as_a_chip(home, provider, server):
+    create_analyst(server, provider)
+    with home.launch() as driver:
+        use_remote_profile(driver, server)
+        wait(driver, lambda d: any("Analyst" in e.text for e in find_all(d, "assistant-item")), timeout=30)
+        start_thread_with(driver, "Analyst")
+        send(driver, "Chart the weekly signups")
+        wait_for_run(driver, timeout=120)
+
+        image = wait(driver, shown_image, timeout=30, message="the chart should appear in the answer")
+        width = driver.execute_script("return arguments[0].naturalWidth", image)
+        assert width >= 300, f"the chart should be a real figure, got {width} px wide"
+        assert image.get_attribute("src").startswith("blob:"), "the image is served from the app's own bytes"
+        column = find_all(driver, "message-assistant")[-1].size["width"]
+        assert image.size["width"] <= column, "the image is fitted to the column"
+
+        answer = find_all(driver, "message-assistant")[-1]
+        assert "sandbox:" not in answer.text
+        chip = wait_for(driver, "file-chip")
+        wait(driver, lambda d: "signups.csv" in chip.text and "kB" in chip.text)
+        assert "Save file as…" in chip.text
+        assert "Save image as…" in answer.text
+        screenshot(driver, "answer-with-chart")
+
+        image.click()
+        dialog = wait(driver, lambda d: d.find_elements(By.CSS_SELECTOR, "[role=dialog]"))[0]
+        assert dialog.find_element(By.TAG_NAME, "img").get_attribute("src") == image.get_attribute("src")
+        screenshot(driver, "chart-enlarged")
+        driver.switch_to.active_element.send_keys(Keys.ESCAPE)
+        wait(driver, lambda d: not d.find_elements(By.CSS_SELECTOR, "[role=dialog]"), message="Esc should close it")
+
+        find(driver, "toggle-inspector").click()
+        code = wait_for(driver, "code-call", timeout=30)
+        assert "plt.title('Weekly signups')" in code.text
+        assert "plotted 4 weeks" in code.text
+        wait(driver, lambda d: code.find_elements(By.CSS_SELECTOR, "[data-testid=file-image] img"))
+        screenshot(driver, "inspector-code")
