@@ -7,8 +7,8 @@ use hearth_engine::Engine;
 use hearth_store::{MessageAnchor, MessageWindow, Store};
 use hearth_wire::{
     Assistant, CreateAssistantRequest, CreateMessageRequest, CreateRunRequest, CreateThreadRequest,
-    FileObject, ListOrder, Message, Model, ModifyAssistantRequest, ModifyThreadRequest, Run, RunStep,
-    StreamEvent, SubmitToolOutputsRequest, Thread,
+    FileObject, ListOrder, Message, Model, ModifyAssistantRequest, ModifyThreadRequest, Run,
+    RunStep, StreamEvent, SubmitToolOutputsRequest, Thread,
 };
 use tokio_stream_shim::receiver_stream;
 

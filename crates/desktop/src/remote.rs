@@ -22,8 +22,8 @@ use hearth_client::{ApiKey, Client, Config, INCLUDE_FILE_SEARCH_CONTENT};
 use hearth_store::{MessageAnchor, MessageWindow, Store};
 use hearth_wire::{
     Assistant, CreateAssistantRequest, CreateMessageRequest, CreateRunRequest, CreateThreadRequest,
-    FileObject, ListOrder, ListQuery, Message, Model, ModifyAssistantRequest, ModifyThreadRequest, Run,
-    RunStep, SubmitToolOutputsRequest, Thread,
+    FileObject, ListOrder, ListQuery, Message, Model, ModifyAssistantRequest, ModifyThreadRequest,
+    Run, RunStep, SubmitToolOutputsRequest, Thread,
 };
 
 use crate::backend::{Backend, RunEvents, all_pages};

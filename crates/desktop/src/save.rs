@@ -40,7 +40,9 @@ pub fn write_atomically(target: &Path, bytes: &[u8]) -> Result<(), BackendError>
 fn in_words(error: &std::io::Error) -> String {
     use std::io::ErrorKind;
     match error.kind() {
-        ErrorKind::PermissionDenied => "permission denied (choose a folder you may write to)".into(),
+        ErrorKind::PermissionDenied => {
+            "permission denied (choose a folder you may write to)".into()
+        }
         ErrorKind::NotFound => "the folder does not exist".into(),
         ErrorKind::StorageFull => "the disk is full".into(),
         ErrorKind::ReadOnlyFilesystem => "the disk is read-only".into(),
@@ -71,7 +73,11 @@ mod tests {
         std::fs::write(&target, b"old").unwrap();
         write_atomically(&target, b"\x89PNG new bytes").unwrap();
         assert_eq!(std::fs::read(&target).unwrap(), b"\x89PNG new bytes");
-        assert_eq!(entries(folder.path()), ["chart-1.png"], "only the saved file should remain");
+        assert_eq!(
+            entries(folder.path()),
+            ["chart-1.png"],
+            "only the saved file should remain"
+        );
     }
 
     #[test]
@@ -96,7 +102,11 @@ mod tests {
         std::fs::write(target.join("inside"), b"keep").unwrap();
         let error = write_atomically(&target, b"a,b\n1,2\n").unwrap_err();
         assert!(error.to_string().contains("report.csv"), "{error}");
-        assert_eq!(entries(folder.path()), ["report.csv"], "no temporary file may remain");
+        assert_eq!(
+            entries(folder.path()),
+            ["report.csv"],
+            "no temporary file may remain"
+        );
         assert!(target.is_dir(), "what was there stays as it was");
     }
 }

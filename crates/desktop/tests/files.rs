@@ -30,9 +30,8 @@ fn chart_bytes() -> Vec<u8> {
 
 /// Makes a file the way a code_interpreter call does (purpose `assistants_output`).
 async fn make_output_file(engine: &Engine, name: &str, bytes: &[u8]) -> FileObject {
-    let body = futures_util::stream::iter([Ok::<_, std::io::Error>(bytes::Bytes::from(
-        bytes.to_vec(),
-    ))]);
+    let body =
+        futures_util::stream::iter([Ok::<_, std::io::Error>(bytes::Bytes::from(bytes.to_vec()))]);
     engine
         .create_output_file(name, body)
         .await
@@ -65,7 +64,11 @@ async fn this_computer_shows_and_saves_a_chart_byte_for_byte() {
 
     let file = hearth.file(&made.id).await.unwrap();
     assert_eq!(file.filename, "chart-1.png");
-    assert_eq!(file.bytes, bytes.len() as u64, "the chip shows the file's size");
+    assert_eq!(
+        file.bytes,
+        bytes.len() as u64,
+        "the chip shows the file's size"
+    );
     assert_eq!(file.purpose, FilePurpose::AssistantsOutput);
     assert_eq!(hearth.file_content(&made.id).await.unwrap(), bytes);
     assert_eq!(hearth_desktop::suggested_file_name(&file), "chart-1.png");
@@ -74,7 +77,11 @@ async fn this_computer_shows_and_saves_a_chart_byte_for_byte() {
     std::fs::create_dir(&saved_dir).unwrap();
     let target = saved_dir.join("chart-1.png");
     hearth.save_file(&made.id, &target).await.unwrap();
-    assert_eq!(std::fs::read(&target).unwrap(), bytes, "the saved bytes are the file's");
+    assert_eq!(
+        std::fs::read(&target).unwrap(),
+        bytes,
+        "the saved bytes are the file's"
+    );
     assert_eq!(names_in(&saved_dir), ["chart-1.png"]);
 
     let missing = hearth.file_content("file-nope").await.unwrap_err();
@@ -97,7 +104,11 @@ async fn a_save_that_fails_says_why_and_leaves_no_partial_file() {
         error.to_string().contains("data.csv") && error.to_string().contains("folder"),
         "the message should name the file and the problem: {error}"
     );
-    assert_eq!(names_in(&saved_dir), ["data.csv"], "no temporary file may remain");
+    assert_eq!(
+        names_in(&saved_dir),
+        ["data.csv"],
+        "no temporary file may remain"
+    );
     assert!(in_the_way.is_dir());
 
     // A folder that does not exist.
@@ -185,8 +196,16 @@ async fn a_remote_profile_reads_files_through_the_server_and_keeps_them_for_offl
         bytes,
         "the bytes equal the server's files.content"
     );
-    let kept = dir.path().join("profiles").join("team.files").join(&chart.id);
-    assert_eq!(std::fs::read(&kept).unwrap(), bytes, "a copy is kept beside the mirror");
+    let kept = dir
+        .path()
+        .join("profiles")
+        .join("team.files")
+        .join(&chart.id);
+    assert_eq!(
+        std::fs::read(&kept).unwrap(),
+        bytes,
+        "a copy is kept beside the mirror"
+    );
 
     server.stop().await;
     assert_eq!(
@@ -194,10 +213,88 @@ async fn a_remote_profile_reads_files_through_the_server_and_keeps_them_for_offl
         bytes,
         "a chart seen once is shown offline"
     );
-    assert_eq!(remote.file(&chart.id).await.unwrap().filename, "chart-1.png");
+    assert_eq!(
+        remote.file(&chart.id).await.unwrap().filename,
+        "chart-1.png"
+    );
     let offline = remote.file_content(&unread.id).await.unwrap_err();
-    assert!(matches!(offline, BackendError::Offline { .. }), "{offline:?}");
+    assert!(
+        matches!(offline, BackendError::Offline { .. }),
+        "{offline:?}"
+    );
 
     let refused = remote.file_content("../team.db").await.unwrap_err();
     assert!(matches!(refused, BackendError::Invalid(_)), "{refused:?}");
+}
+
+/// A completed run with one file_search step that found `passage` in `report.pdf`, stored on the
+/// server as the engine would have left it.
+fn store_search_run(engine: &Engine, passage: &str) -> (String, String) {
+    let thread = engine
+        .create_thread(hearth_wire::CreateThreadRequest::default())
+        .unwrap();
+    let run: hearth_wire::Run = serde_json::from_value(serde_json::json!({
+        "id": "run_search", "object": "thread.run", "created_at": 1, "thread_id": thread.id,
+        "assistant_id": "asst_1", "status": "completed", "required_action": null,
+        "last_error": null, "expires_at": null, "started_at": 1, "cancelled_at": null,
+        "failed_at": null, "completed_at": 2, "incomplete_details": null, "model": "m",
+        "instructions": "", "tools": [{"type": "file_search"}], "metadata": {}, "usage": null,
+        "temperature": null, "top_p": null, "max_prompt_tokens": null,
+        "max_completion_tokens": null,
+        "truncation_strategy": {"type": "auto", "last_messages": null},
+        "tool_choice": "auto", "parallel_tool_calls": true, "response_format": "auto"
+    }))
+    .expect("a run object");
+    engine.store().put_run(&run).unwrap();
+    let step: hearth_wire::RunStep = serde_json::from_value(serde_json::json!({
+        "id": "step_search", "object": "thread.run.step", "created_at": 1,
+        "assistant_id": "asst_1", "thread_id": thread.id, "run_id": run.id,
+        "type": "tool_calls", "status": "completed",
+        "step_details": {"type": "tool_calls", "tool_calls": [{
+            "id": "call_1", "type": "file_search", "file_search": {
+                "ranking_options": {"ranker": "default_2024_08_21", "score_threshold": 0.0},
+                "results": [{"file_id": "file-report", "file_name": "report.pdf", "score": 0.9,
+                             "content": [{"type": "text", "text": passage}]}]
+            }
+        }]},
+        "last_error": null, "expired_at": null, "cancelled_at": null, "failed_at": null,
+        "completed_at": 2, "metadata": {}, "usage": null
+    }))
+    .expect("a run step object");
+    engine.store().insert_run_step(&step).unwrap();
+    (thread.id, run.id)
+}
+
+#[tokio::test]
+async fn a_remote_profile_reads_run_steps_with_the_passages_citations_open() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut server = Server::start(dir.path()).await;
+    let (thread_id, run_id) = store_search_run(&server.engine, "Revenue grew 4% in 2025.");
+    let mirror = dir.path().join("team.db");
+    let remote = RemoteBackend::open(
+        &format!("http://{}/v1", server.addr),
+        Some(hearth_client::ApiKey::new(TOKEN)),
+        &mirror,
+    )
+    .unwrap();
+
+    let passage = |steps: Vec<hearth_wire::RunStep>| -> Option<String> {
+        let json = serde_json::to_value(&steps).unwrap();
+        json[0]["step_details"]["tool_calls"][0]["file_search"]["results"][0]["content"][0]["text"]
+            .as_str()
+            .map(str::to_owned)
+    };
+    let steps = remote.list_run_steps(&thread_id, &run_id).await.unwrap();
+    assert_eq!(
+        passage(steps).as_deref(),
+        Some("Revenue grew 4% in 2025."),
+        "the steps are read with include[] so a citation can show its passage"
+    );
+    server.stop().await;
+    let offline = remote.list_run_steps(&thread_id, &run_id).await.unwrap();
+    assert_eq!(
+        passage(offline).as_deref(),
+        Some("Revenue grew 4% in 2025."),
+        "the mirror keeps the passages for offline reading"
+    );
 }

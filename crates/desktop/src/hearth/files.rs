@@ -71,7 +71,10 @@ mod tests {
     #[test]
     fn a_suggested_name_is_one_plain_file_name() {
         assert_eq!(suggested_file_name(&named("chart-1.png")), "chart-1.png");
-        assert_eq!(suggested_file_name(&named("/mnt/data/résumé.csv")), "résumé.csv");
+        assert_eq!(
+            suggested_file_name(&named("/mnt/data/résumé.csv")),
+            "résumé.csv"
+        );
         assert_eq!(suggested_file_name(&named("..\\..\\evil.txt")), "evil.txt");
         assert_eq!(suggested_file_name(&named("a\u{7}b.txt")), "ab.txt");
         assert_eq!(suggested_file_name(&named("..")), "file");

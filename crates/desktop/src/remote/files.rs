@@ -84,10 +84,7 @@ impl RemoteBackend {
             return Ok(bytes);
         }
         let bytes = self
-            .call(
-                "downloading the file",
-                self.client.file_content(file_id),
-            )
+            .call("downloading the file", self.client.file_content(file_id))
             .await?;
         self.keep(file_id, &bytes);
         Ok(bytes.to_vec())
