@@ -9,11 +9,12 @@ Saving goes through the system's GTK save dialog, which WebDriver cannot drive; 
 import json
 import urllib.request
 
+import pytest
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 
 from app import MODEL, find, find_all, open_settings, send, start_thread_with, type_into, wait, wait_for, wait_for_run
-from conftest import screenshot
+from conftest import HearthServer, screenshot
 
 CHART_CODE = (
     "import matplotlib.pyplot as plt\n"
@@ -23,6 +24,18 @@ CHART_CODE = (
     "print('plotted 4 weeks')\n"
     "plt.show()\n"
 )
+
+
+@pytest.fixture
+def server(tmp_path, provider, monkeypatch):
+    """A hearth-server that can run code. When the tests run as root the sandbox runs as `nobody`,
+    which must reach its session folder; the keyring wrapper's private temporary folder (and the test's
+    own folders inside it) are root's alone, so the server gets the system's shared one."""
+    monkeypatch.setenv("TMPDIR", "/tmp")
+    server = HearthServer(tmp_path / "server-data", provider, tmp_path / "server.log")
+    server.start()
+    yield server
+    server.stop()
 
 
 def api(server, method: str, path: str, body: dict | None = None) -> dict:
@@ -94,6 +107,7 @@ def test_an_answer_shows_its_chart_inline_and_its_file_as_a_chip(home, provider,
         wait(driver, lambda d: "signups.csv" in chip.text and "kB" in chip.text)
         assert "Save file as…" in chip.text
         assert "Save image as…" in answer.text
+        driver.execute_script("arguments[0].scrollIntoView({block: 'end'})", chip)
         screenshot(driver, "answer-with-chart")
 
         image.click()
