@@ -104,7 +104,8 @@ def test_an_answer_shows_its_chart_inline_and_its_file_as_a_chip(home, provider,
         answer = find_all(driver, "message-assistant")[-1]
         assert "sandbox:" not in answer.text
         chip = wait_for(driver, "file-chip")
-        wait(driver, lambda d: "signups.csv" in chip.text and "kB" in chip.text)
+        csv_bytes = len("week,signups\n1,12\n2,30\n3,24\n4,41\n")
+        wait(driver, lambda d: "signups.csv" in chip.text and f"{csv_bytes} bytes" in chip.text)
         assert "Save file as…" in chip.text
         assert "Save image as…" in answer.text
         driver.execute_script("arguments[0].scrollIntoView({block: 'end'})", chip)
