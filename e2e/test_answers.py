@@ -3,10 +3,12 @@ hearth-server, through a remote profile (the scripted model writes the code, rea
 server's sandbox) — the chart inline and enlarged, the file it wrote as a chip, and the run inspector's
 code, logs and image.
 
-Saving goes through the system's GTK save dialog, which WebDriver cannot drive; the command behind
-"Save image as…" is tested in crates/desktop/tests/files.rs instead."""
+"Save image as…" and "Save file as…" go through the system's GTK save dialog, driven with xdotool (it
+is out of WebDriver's reach); what is saved must be the bytes of `files.content`."""
 
 import json
+import subprocess
+import time
 import urllib.request
 
 import pytest
@@ -65,6 +67,35 @@ def create_analyst(server, provider) -> None:
     api(server, "POST", "/assistants", {"model": MODEL, "name": "Analyst", "tools": [{"type": "code_interpreter"}]})
 
 
+def file_content(server, file_id: str) -> bytes:
+    """`GET /v1/files/{file_id}/content`, the bytes a saved file must equal."""
+    request = urllib.request.Request(
+        f"{server.url}/v1/files/{file_id}/content", headers={"Authorization": f"Bearer {server.token}"}
+    )
+    with urllib.request.urlopen(request, timeout=30) as response:
+        return response.read()
+
+
+def save_in_dialog(title: str, path) -> None:
+    """Types `path` into the save dialog titled `title` and confirms it (the dialog is GTK's own window)."""
+    deadline = time.monotonic() + 20
+    focused = False
+    while time.monotonic() < deadline and not focused:
+        found = subprocess.run(["xdotool", "search", "--onlyvisible", "--name", title], capture_output=True, text=True)
+        # The dialog's window may be listed a moment before it can take the focus.
+        for window in found.stdout.split():
+            if subprocess.run(["xdotool", "windowfocus", "--sync", window], capture_output=True).returncode == 0:
+                focused = True
+                break
+        time.sleep(0.2)
+    assert focused, f"the save dialog {title!r} did not open"
+    time.sleep(0.5)
+    subprocess.run(["xdotool", "key", "ctrl+a", "BackSpace"], check=True)
+    subprocess.run(["xdotool", "type", "--delay", "20", str(path)], check=True)
+    time.sleep(0.3)
+    subprocess.run(["xdotool", "key", "Return"], check=True)
+
+
 def use_remote_profile(driver, server) -> None:
     open_settings(driver)
     type_into(find(driver, "remote-name"), "Team server")
@@ -85,7 +116,7 @@ def shown_image(driver):
     return None
 
 
-def test_an_answer_shows_its_chart_inline_and_its_file_as_a_chip(home, provider, server):
+def test_an_answer_shows_its_chart_inline_and_its_file_as_a_chip(home, provider, server, tmp_path):
     create_analyst(server, provider)
     with home.launch() as driver:
         use_remote_profile(driver, server)
@@ -117,6 +148,22 @@ def test_an_answer_shows_its_chart_inline_and_its_file_as_a_chip(home, provider,
         screenshot(driver, "chart-enlarged")
         driver.switch_to.active_element.send_keys(Keys.ESCAPE)
         wait(driver, lambda d: not d.find_elements(By.CSS_SELECTOR, "[role=dialog]"), message="Esc should close it")
+
+        # Save image as…: the suggested name is the chart's own; the saved bytes are the file's.
+        saved = tmp_path / "saved"
+        saved.mkdir()
+        chart_id = find_all(driver, "message-assistant")[-1].find_element(By.CSS_SELECTOR, "[data-testid=file-image]").get_attribute("data-file-id")
+        answer.find_element(By.XPATH, ".//button[text()='Save image as…']").click()
+        save_in_dialog("Save chart-1.png as", saved / "weekly-chart.png")
+        wait(driver, lambda d: "Saved to " + str(saved / "weekly-chart.png") in answer.text, message="the window should say where it saved")
+        assert (saved / "weekly-chart.png").read_bytes() == file_content(server, chart_id)
+
+        chip.find_element(By.XPATH, ".//button[text()='Save file as…']").click()
+        save_in_dialog("Save signups.csv as", saved / "signups.csv")
+        wait(driver, lambda d: (saved / "signups.csv").exists(), message="the file should be saved")
+        assert (saved / "signups.csv").read_bytes() == file_content(server, chip.get_attribute("data-file-id"))
+        assert sorted(p.name for p in saved.iterdir()) == ["signups.csv", "weekly-chart.png"], "no temporary file is left"
+        screenshot(driver, "saved-chart-and-file")
 
         find(driver, "toggle-inspector").click()
         code = wait_for(driver, "code-call", timeout=30)

@@ -6,7 +6,7 @@ import { SaveFileButton } from "./SaveFileButton";
 export function FileChip({ fileId, name }: { fileId: string; name: string }) {
   const { file, error } = useFileInfo(fileId);
   return (
-    <div className="file-chip" data-testid="file-chip">
+    <div className="file-chip" data-testid="file-chip" data-file-id={fileId}>
       <span className="file-chip-name">{file?.filename ?? name}</span>
       <span className="muted small-text">{file ? size(file.bytes) : error ? "not available" : "…"}</span>
       {error ? (

@@ -14,9 +14,9 @@ export function FileImage({ fileId, label }: { fileId: string; label: string }) 
   const { url, error } = useFileImage(fileId, inView);
   const [enlarged, setEnlarged] = useState(false);
   return (
-    <figure className="file-image" ref={frame} data-testid="file-image">
+    <figure className="file-image" ref={frame} data-testid="file-image" data-file-id={fileId}>
       {url ? (
-        <button type="button" className="image-open" onClick={() => setEnlarged(true)} title="Enlarge">
+        <button type="button" className="image-open" onClick={() => setEnlarged(true)} aria-label={`Enlarge ${label}`}>
           <img src={url} alt={label} />
         </button>
       ) : error ? (
