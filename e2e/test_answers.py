@@ -1,7 +1,8 @@
 """What an answer can hold, in the real window: a question to an assistant with the code interpreter on a
 hearth-server, through a remote profile (the scripted model writes the code, real Python runs it in the
 server's sandbox) — the chart inline and enlarged, the file it wrote as a chip, and the run inspector's
-code, logs and image.
+code, logs and image; and an answer of an assistant with file_search whose citation marker is a
+numbered button that opens the cited passage.
 
 "Save image as…" and "Save file as…" go through the system's GTK save dialog, driven with xdotool (it
 is out of WebDriver's reach); what is saved must be the bytes of `files.content`."""
@@ -171,3 +172,85 @@ def test_an_answer_shows_its_chart_inline_and_its_file_as_a_chip(home, provider,
         assert "plotted 4 weeks" in code.text
         wait(driver, lambda d: code.find_elements(By.CSS_SELECTOR, "[data-testid=file-image] img"))
         screenshot(driver, "inspector-code")
+
+
+REPORT = (
+    "# Puffin survey 2025\n\n"
+    "## Counts\n\n"
+    "The survey counted 4,812 nesting puffins on the north cliffs, up from 4,390 the year before.\n\n"
+    "## Methods\n\n"
+    "Burrows were counted from boats at dawn on three calm days in June.\n"
+)
+QUESTION = "How many nesting puffins did the survey count?"
+MARKER = "【0:0†survey.md】"
+
+
+def upload(server, name: str, data: bytes) -> dict:
+    """`POST /v1/files` as a multipart form, the way the SDKs upload."""
+    boundary = "hearth-e2e-boundary"
+    body = (
+        f"--{boundary}\r\nContent-Disposition: form-data; name=\"purpose\"\r\n\r\nassistants\r\n"
+        f"--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"{name}\"\r\n"
+        "Content-Type: text/markdown\r\n\r\n"
+    ).encode() + data + f"\r\n--{boundary}--\r\n".encode()
+    request = urllib.request.Request(
+        f"{server.url}/v1/files",
+        method="POST",
+        data=body,
+        headers={"Authorization": f"Bearer {server.token}", "Content-Type": f"multipart/form-data; boundary={boundary}"},
+    )
+    with urllib.request.urlopen(request, timeout=30) as response:
+        return json.load(response)
+
+
+def create_researcher(server, provider) -> None:
+    """An assistant with file_search over an indexed survey, and the scripted model's two turns: a
+    search, then an answer citing the first result with the marker the tool taught it."""
+    survey = upload(server, "survey.md", REPORT.encode())
+    store = api(server, "POST", "/vector_stores", {"name": "Surveys", "file_ids": [survey["id"]]})
+    deadline = time.monotonic() + 60
+    while store["file_counts"]["completed"] < 1:
+        assert store["file_counts"]["failed"] == 0, f"the survey failed to index: {store}"
+        assert time.monotonic() < deadline, "the survey was not indexed in time"
+        time.sleep(0.2)
+        store = api(server, "GET", f"/vector_stores/{store['id']}")
+    api(
+        server,
+        "POST",
+        "/assistants",
+        {
+            "model": MODEL,
+            "name": "Researcher",
+            "tools": [{"type": "file_search"}],
+            "tool_resources": {"file_search": {"vector_store_ids": [store["id"]]}},
+        },
+    )
+    provider.push(
+        {"tool_calls": [{"id": "call_search", "name": "file_search", "arguments": [json.dumps({"queries": [QUESTION]})]}], "usage": [20, 8]},
+        {"text": ["The survey counted 4,812 nesting puffins ", MARKER, "."], "usage": [10, 5]},
+    )
+
+
+def test_a_citation_opens_the_passage_it_cites(home, provider, server):
+    create_researcher(server, provider)
+    with home.launch() as driver:
+        use_remote_profile(driver, server)
+        wait(driver, lambda d: any("Researcher" in e.text for e in find_all(d, "assistant-item")), timeout=30)
+        start_thread_with(driver, "Researcher")
+        send(driver, QUESTION)
+        wait_for_run(driver, timeout=60)
+
+        answer = find_all(driver, "message-assistant")[-1]
+        wait(driver, lambda d: answer.find_elements(By.CSS_SELECTOR, "button.citation"), message="the marker should be a button")
+        assert "【" not in answer.text, "the raw marker is not shown"
+        [marker] = answer.find_elements(By.CSS_SELECTOR, "button.citation")
+        assert marker.text == "1"
+        marker.click()
+
+        panel = wait_for(driver, "citation-panel")
+        passage = wait_for(driver, "cited-passage", timeout=30)
+        assert "4,812 nesting puffins" in passage.text
+        assert "survey.md" in panel.text
+        screenshot(driver, "citation-passage")
+        driver.switch_to.active_element.send_keys(Keys.ESCAPE)
+        wait(driver, lambda d: not find_all(d, "citation-panel"), message="Esc should close the passage")
