@@ -162,13 +162,13 @@ describe("MessageContent", () => {
   });
 
   it("saves an image through the save dialog and says where, or why not", async () => {
-    mocked.saveFileAs.mockResolvedValueOnce("/home/me/chart-1.png").mockRejectedValueOnce({
+    mocked.saveFileAs.mockResolvedValueOnce("Pictures/chart-1.png").mockRejectedValueOnce({
       code: "invalid",
-      message: "Could not save /root/chart-1.png: permission denied (choose a folder you may write to).",
+      message: "Could not save Pictures/chart-1.png: permission denied (choose a folder you may write to).",
     });
     render(<MessageContent message={message([{ type: "image_file", image_file: { file_id: "file-chart" } }])} />);
     fireEvent.click(screen.getByRole("button", { name: "Save image as…" }));
-    expect(await screen.findByText("Saved to /home/me/chart-1.png")).toBeTruthy();
+    expect(await screen.findByText("Saved to Pictures/chart-1.png")).toBeTruthy();
     expect(mocked.saveFileAs).toHaveBeenCalledWith("file-chart");
     fireEvent.click(screen.getByRole("button", { name: "Save image as…" }));
     expect((await screen.findByRole("alert")).textContent).toContain("permission denied");
