@@ -50,6 +50,9 @@ pub fn builder() -> Builder<tauri::Wry> {
             commands::runs::list_runs,
             commands::runs::list_run_steps,
             commands::search::search_messages,
+            commands::files::file_info,
+            commands::files::file_content_base64,
+            commands::files::save_file_as,
         ])
 }
 

@@ -41,4 +41,7 @@ pub const COMMAND_NAMES: &[&str] = &[
     "list_runs",
     "list_run_steps",
     "search_messages",
+    "file_info",
+    "file_content_base64",
+    "save_file_as",
 ];

@@ -5,6 +5,7 @@
 pub mod app;
 pub mod assistants;
 pub mod code;
+pub mod files;
 pub mod models;
 pub mod profiles;
 pub mod providers;

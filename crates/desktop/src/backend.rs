@@ -10,7 +10,7 @@ use futures_util::stream::BoxStream;
 use hearth_store::{MessageAnchor, MessageWindow, Store};
 use hearth_wire::{
     Assistant, CreateAssistantRequest, CreateMessageRequest, CreateRunRequest, CreateThreadRequest,
-    ListOrder, ListQuery, ListResponse, Message, Model, ModifyAssistantRequest,
+    FileObject, ListOrder, ListQuery, ListResponse, Message, Model, ModifyAssistantRequest,
     ModifyThreadRequest, Run, RunStep, StreamEvent, SubmitToolOutputsRequest, Thread,
 };
 
@@ -96,6 +96,11 @@ pub trait Backend: Send + Sync {
 
     /// The models the profile's assistants can use.
     async fn list_models(&self) -> Result<Vec<Model>, BackendError>;
+
+    /// A file's name, size and purpose (an uploaded document, a chart a run made, …).
+    async fn file(&self, file_id: &str) -> Result<FileObject, BackendError>;
+    /// A file's bytes, exactly as `GET /files/{file_id}/content` answers them.
+    async fn file_content(&self, file_id: &str) -> Result<Vec<u8>, BackendError>;
 }
 
 /// Reads every page of a cursor list, oldest or newest first as `order` says.

@@ -7,8 +7,8 @@ use hearth_engine::Engine;
 use hearth_store::{MessageAnchor, MessageWindow, Store};
 use hearth_wire::{
     Assistant, CreateAssistantRequest, CreateMessageRequest, CreateRunRequest, CreateThreadRequest,
-    ListOrder, Message, Model, ModifyAssistantRequest, ModifyThreadRequest, Run, RunStep,
-    StreamEvent, SubmitToolOutputsRequest, Thread,
+    FileObject, ListOrder, Message, Model, ModifyAssistantRequest, ModifyThreadRequest, Run,
+    RunStep, StreamEvent, SubmitToolOutputsRequest, Thread,
 };
 use tokio_stream_shim::receiver_stream;
 
@@ -171,5 +171,20 @@ impl Backend for EmbeddedBackend {
 
     async fn list_models(&self) -> Result<Vec<Model>, BackendError> {
         Ok(self.engine.list_models().await?.data)
+    }
+
+    async fn file(&self, file_id: &str) -> Result<FileObject, BackendError> {
+        Ok(self.engine.get_file(file_id)?)
+    }
+
+    async fn file_content(&self, file_id: &str) -> Result<Vec<u8>, BackendError> {
+        // The engine's blobs are already on this computer: nothing to cache.
+        let (file, path) = self.engine.file_content(file_id)?;
+        tokio::fs::read(&path).await.map_err(|error| {
+            BackendError::Internal(format!(
+                "Could not read the file '{}' ({file_id}): {error}",
+                file.filename
+            ))
+        })
     }
 }

@@ -20,12 +20,14 @@ use crate::settings::{EMBEDDED_PROFILE, RemoteProfile, Settings, check_base_url}
 
 mod code_runtime;
 mod connection;
+mod files;
 mod model_groups;
 mod models;
 mod threads;
 
 pub use code_runtime::{CodeRuntimeProgress, CodeRuntimeView, PACKAGE_INDEX_ENV};
 pub use connection::Connection;
+pub use files::suggested_file_name;
 pub use model_groups::ModelGroup;
 pub use models::{DownloadProgressView, LocalModelList, LocalModelView};
 
@@ -295,7 +297,9 @@ impl Hearth {
             .lock()
             .unwrap_or_else(PoisonError::into_inner)
             .remove(id);
-        let _ = std::fs::remove_file(self.mirror_path(id));
+        let mirror = self.mirror_path(id);
+        let _ = std::fs::remove_dir_all(mirror.with_extension("files"));
+        let _ = std::fs::remove_file(mirror);
         Ok(())
     }
 

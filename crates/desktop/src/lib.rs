@@ -10,6 +10,7 @@ mod hearth;
 pub mod providers;
 pub mod remote;
 mod run_event;
+mod save;
 pub mod settings;
 
 pub use backend::{Backend, RunEvents};
@@ -17,10 +18,11 @@ pub use embedded::EmbeddedBackend;
 pub use error::{AppError, BackendError, ErrorCode};
 pub use hearth::{
     CodeRuntimeProgress, CodeRuntimeView, Connection, DownloadProgressView, Hearth, LocalModelList,
-    LocalModelView, ModelGroup, PACKAGE_INDEX_ENV, Paths, ProfileInfo,
+    LocalModelView, ModelGroup, PACKAGE_INDEX_ENV, Paths, ProfileInfo, suggested_file_name,
 };
 pub use hearth_store::{MessageAnchor, MessageHit, MessageWindow, ThreadSummary};
 pub use run_event::RunEvent;
+pub use save::write_atomically;
 
 /// Parses a request body the way the server does: unknown fields are an error naming them.
 pub fn parse_request<T: serde::de::DeserializeOwned>(body: &[u8]) -> Result<T, BackendError> {

@@ -8,21 +8,22 @@
 //! tries the server again, so the first one that gets through brings the profile back online.
 
 mod events;
+mod files;
 mod link;
 mod mirror;
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::sync::{Mutex, PoisonError};
 use std::time::Duration;
 
 use async_trait::async_trait;
 use futures_util::TryStreamExt;
-use hearth_client::{ApiKey, Client, Config};
+use hearth_client::{ApiKey, Client, Config, INCLUDE_FILE_SEARCH_CONTENT};
 use hearth_store::{MessageAnchor, MessageWindow, Store};
 use hearth_wire::{
     Assistant, CreateAssistantRequest, CreateMessageRequest, CreateRunRequest, CreateThreadRequest,
-    ListOrder, ListQuery, Message, Model, ModifyAssistantRequest, ModifyThreadRequest, Run,
-    RunStep, SubmitToolOutputsRequest, Thread,
+    FileObject, ListOrder, ListQuery, Message, Model, ModifyAssistantRequest, ModifyThreadRequest,
+    Run, RunStep, SubmitToolOutputsRequest, Thread,
 };
 
 use crate::backend::{Backend, RunEvents, all_pages};
@@ -47,6 +48,8 @@ pub struct RemoteBackend {
     client: Client,
     mirror: Store,
     link: Link,
+    /// Copies of the files read from the server, beside the mirror.
+    files_dir: PathBuf,
     /// The last model list the server gave; models are not kept in the store.
     models: Mutex<Vec<Model>>,
 }
@@ -87,6 +90,7 @@ impl RemoteBackend {
             client,
             mirror,
             link: Link::new(url),
+            files_dir: files::cache_dir(mirror_path),
             models: Mutex::new(Vec::new()),
         })
     }
@@ -328,10 +332,12 @@ impl Backend for RemoteBackend {
         run_id: &str,
     ) -> Result<Vec<RunStep>, BackendError> {
         self.ensure_run(thread_id, run_id).await?;
+        // With the passages file_search found: a citation opens the one it cites.
+        let query = every(ListOrder::Asc).param("include[]", INCLUDE_FILE_SEARCH_CONTENT);
         let listed = self.call(
             "listing the run's steps",
             self.client
-                .all_run_steps(thread_id, run_id, every(ListOrder::Asc))
+                .all_run_steps(thread_id, run_id, query)
                 .try_collect::<Vec<_>>(),
         );
         match listed.await {
@@ -416,5 +422,13 @@ impl Backend for RemoteBackend {
             Err(BackendError::Offline { .. }) if !kept.is_empty() => Ok(kept.clone()),
             Err(error) => Err(error),
         }
+    }
+
+    async fn file(&self, file_id: &str) -> Result<FileObject, BackendError> {
+        self.remote_file(file_id).await
+    }
+
+    async fn file_content(&self, file_id: &str) -> Result<Vec<u8>, BackendError> {
+        self.remote_file_content(file_id).await
     }
 }

@@ -3,6 +3,7 @@ import hljs from "highlight.js/lib/common";
 import { Marked, type Tokens } from "marked";
 import { useMemo, type MouseEvent } from "react";
 import { openLink } from "../ipc";
+import { CITATION_CLOSE, CITATION_OPEN } from "../threads/citations";
 
 function escapeHtml(text: string): string {
   return text.replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c] ?? c);
@@ -34,9 +35,19 @@ DOMPurify.addHook("afterSanitizeAttributes", (node) => {
   if (href) node.setAttribute("title", href);
 });
 
-/** Model output as safe HTML: only plain formatting survives, links only to http(s) and mailto. */
+const CITATION = new RegExp(`${CITATION_OPEN}(\\d+)${CITATION_CLOSE}`, "g");
+
+/**
+ * Model output as safe HTML: only plain formatting survives, links only to http(s) and mailto.
+ * Citation placeholders (see `threads/citations.ts`) become numbered buttons.
+ */
 export function renderMarkdown(source: string): string {
-  const html = markdown.parse(source, { async: false });
+  const html = markdown
+    .parse(source, { async: false })
+    .replace(
+      CITATION,
+      (_, n: string) => `<button type="button" class="citation" data-citation="${n}" aria-label="Source ${n}">${n}</button>`,
+    );
   return DOMPurify.sanitize(html, {
     USE_PROFILES: { html: true },
     FORBID_TAGS: ["style", "form", "input", "img", "video", "audio", "iframe", "object", "embed", "svg", "math"],
@@ -45,11 +56,22 @@ export function renderMarkdown(source: string): string {
   });
 }
 
+interface MarkdownProps {
+  source: string;
+  /** Called with a citation's number when its button is clicked. */
+  onCitation?: (number: number) => void;
+}
+
 /** Renders Markdown from an untrusted source (a model, a remote server). */
-export function Markdown({ source }: { source: string }) {
+export function Markdown({ source, onCitation }: MarkdownProps) {
   const html = useMemo(() => renderMarkdown(source), [source]);
   const onClick = (event: MouseEvent<HTMLDivElement>) => {
     const target = event.target as HTMLElement;
+    const citation = target.closest<HTMLElement>("button.citation");
+    if (citation) {
+      onCitation?.(Number(citation.dataset.citation));
+      return;
+    }
     if (target.classList.contains("copy-code")) {
       const code = target.parentElement?.querySelector("code")?.textContent ?? "";
       void navigator.clipboard.writeText(code).then(() => {

@@ -90,6 +90,15 @@ export const commands = {
 	listRunSteps: (threadId: string, runId: string) => typedError<RunStep[], AppError>(__TAURI_INVOKE("list_run_steps", { threadId, runId })),
 	/**  Messages matching every word of `query` (the last as a prefix), best first. */
 	searchMessages: (query: string, assistantId: string | null) => typedError<MessageHit[], AppError>(__TAURI_INVOKE("search_messages", { query, assistantId })),
+	/**  A file's name, size and purpose. */
+	fileInfo: (fileId: string) => typedError<FileObject, AppError>(__TAURI_INVOKE("file_info", { fileId })),
+	/**  A file's bytes as base64, for an image the window shows. */
+	fileContentBase64: (fileId: string) => typedError<string, AppError>(__TAURI_INVOKE("file_content_base64", { fileId })),
+	/**
+	 *  Asks where to save a file (suggesting its own name) and writes its bytes there, whole or not
+	 *  at all. The saved path, or `null` when the person cancelled.
+	 */
+	saveFileAs: (fileId: string) => typedError<string | null, AppError>(__TAURI_INVOKE("save_file_as", { fileId })),
 };
 
 /* Types */
@@ -282,11 +291,35 @@ export type FileCitationDelta = {
 	quote?: string | null,
 };
 
+/**  An uploaded file (schema `OpenAIFile`, `object: "file"`). */
+export type FileObject = {
+	/**  `file-…` */
+	id: string,
+	/**  Always `"file"`. */
+	object?: "file",
+	/**  Size in bytes. */
+	bytes: number,
+	/**  Upload time. */
+	created_at: number,
+	/**  When it expires, if it does. */
+	expires_at?: number | null,
+	/**  The name it was uploaded with. */
+	filename: string,
+	/**  What it is for. */
+	purpose: FilePurpose,
+	/**  Deprecated, but required: report `processed` once stored. */
+	status: FileStatus,
+	/**  Deprecated: why processing failed. */
+	status_details?: string | null,
+};
+
 /**  The generated file in a delta. */
 export type FilePathDelta = {
 	/**  `file-…` */
 	file_id?: string | null,
 };
+
+export type FilePurpose = "assistants" | "assistants_output" | "batch" | "batch_output" | "fine-tune" | "fine-tune-results" | "vision" | "user_data" | "evals" | string;
 
 /**  `{"file_id": ...}`. */
 export type FileRef = {
@@ -361,6 +394,8 @@ export type FileSearchToolOptions = {
 	/**  How results are ranked and cut off. */
 	ranking_options?: FileSearchRankingOptions | null,
 };
+
+export type FileStatus = "uploaded" | "processed" | "error" | string;
 
 /**  Name, arguments and (once submitted) output of a function call. */
 export type FunctionCall = {

@@ -14,6 +14,7 @@ import {
   type Connection,
   type CreateAssistantRequest,
   type DownloadProgressView,
+  type FileObject,
   type LocalModelList,
   type LocalModelView,
   type Message,
@@ -183,3 +184,32 @@ export const listRunSteps = (threadId: string, runId: string): Promise<RunStep[]
 
 export const searchMessages = (query: string, assistantId: string | null): Promise<MessageHit[]> =>
   unwrap(commands.searchMessages(query, assistantId));
+
+// ----- files in answers -----
+
+/** A file's name, size and purpose. */
+export const getFile = (fileId: string): Promise<FileObject> => unwrap(commands.fileInfo(fileId));
+
+/** The image type of `bytes` from their signature; charts the code interpreter makes are PNG. */
+function imageType(bytes: Uint8Array): string {
+  const starts = (...signature: number[]) => signature.every((byte, i) => bytes[i] === byte);
+  if (starts(0xff, 0xd8, 0xff)) return "image/jpeg";
+  if (starts(0x47, 0x49, 0x46)) return "image/gif";
+  if (starts(0x52, 0x49, 0x46, 0x46) && bytes[8] === 0x57) return "image/webp";
+  return "image/png";
+}
+
+/** An image file's bytes as a Blob (the backend keeps a remote profile's copy on disk). */
+export async function getImage(fileId: string): Promise<Blob> {
+  const encoded = await unwrap(commands.fileContentBase64(fileId));
+  const text = atob(encoded);
+  const bytes = new Uint8Array(text.length);
+  for (let i = 0; i < text.length; i++) bytes[i] = text.charCodeAt(i);
+  return new Blob([bytes], { type: imageType(bytes) });
+}
+
+/**
+ * Asks where to save a file in the system's save dialog (suggesting its own name) and writes it
+ * there; the saved path, or `null` when the person cancelled.
+ */
+export const saveFileAs = (fileId: string): Promise<string | null> => unwrap(commands.saveFileAs(fileId));

@@ -3,6 +3,7 @@
 // aliases leave that arm out, and `threads/content.ts` narrows a value to them.
 import type {
   Annotation,
+  CodeInterpreterOutput,
   AnnotationDelta,
   Message,
   MessageContent,
@@ -34,3 +35,4 @@ export type ToolCallsDetailsDelta = Extract<StepDetailsDelta, { type: "tool_call
 export type MessageCreationDetailsDelta = Extract<StepDetailsDelta, { type: "message_creation" }>;
 export type ToolCallsDetails = Extract<StepDetails, { type: "tool_calls" }>;
 export type MessageCreationDetails = Extract<StepDetails, { type: "message_creation" }>;
+export type KnownCodeInterpreterOutput = Extract<CodeInterpreterOutput, { type: "logs" | "image" }>;

@@ -3,6 +3,8 @@
 // instead of guessing at it.
 import type {
   Annotation,
+  CodeInterpreterOutput,
+  KnownCodeInterpreterOutput,
   AnnotationDelta,
   KnownAnnotation,
   KnownAnnotationDelta,
@@ -66,6 +68,9 @@ export const knownToolCall: (call: ToolCall) => KnownToolCall | null = narrowTo<
   "file_search",
   "function",
 ]);
+
+export const knownCodeOutput: (output: CodeInterpreterOutput) => KnownCodeInterpreterOutput | null =
+  narrowTo<KnownCodeInterpreterOutput>(["logs", "image"]);
 
 /** The tool calls of a step; none for a step that is not a tool-calls step. */
 export function toolCallsOf(step: RunStep): ToolCall[] {

@@ -3,7 +3,7 @@ import { ErrorNotice } from "../components/ErrorNotice";
 import { reportFailure } from "../errors";
 import { listRunSteps, listRuns, type AppError, type Run, type RunStep } from "../ipc";
 import { formatDuration } from "./time";
-import { prettyJson } from "./ToolOutputsForm";
+import { ToolCallDetails } from "./ToolCallDetails";
 import { knownToolCall, toolCallsOf } from "../threads/content";
 import type { RunState } from "../threads/runReducer";
 
@@ -13,7 +13,10 @@ export function runsVersion({ run, steps, streaming }: RunState): string {
   return `${run?.id ?? ""}:${run?.status ?? ""}:${streaming ? "streaming" : "idle"}:${stepStates}`;
 }
 
-/** Every run of the thread with its steps: timing, usage, tool calls with arguments and outputs. */
+/**
+ * Every run of the thread with its steps: timing, usage, and each tool call — a function's arguments
+ * and output, the code interpreter's code, logs and images, file search's passages and scores.
+ */
 export function RunInspector({ threadId, version }: { threadId: string; version: string }) {
   const [runs, setRuns] = useState<{ run: Run; steps: RunStep[] }[] | null>(null);
   const [error, setError] = useState<AppError | null>(null);
@@ -52,17 +55,11 @@ export function RunInspector({ threadId, version }: { threadId: string; version:
                 </div>
                 {toolCallsOf(step).map((call, index) => {
                   const known = knownToolCall(call);
-                  return known?.type === "function" ? (
-                    <div key={known.id} className="tool-call">
-                      <code className="fn-name">{known.function.name}</code>
-                      <div className="muted small-text">Arguments</div>
-                      <pre>{prettyJson(known.function.arguments)}</pre>
-                      <div className="muted small-text">Output</div>
-                      <pre>{known.function.output == null ? "(none yet)" : prettyJson(known.function.output)}</pre>
-                    </div>
+                  return known ? (
+                    <ToolCallDetails key={known.id} call={known} />
                   ) : (
-                    <div key={known?.id ?? index} className="muted">
-                      {call.type}
+                    <div key={index} className="muted">
+                      A tool call of type “{call.type}” is not shown
                     </div>
                   );
                 })}

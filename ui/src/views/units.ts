@@ -3,5 +3,6 @@ export function size(bytes: number | null | undefined): string {
   if (bytes == null) return "—";
   if (bytes >= 1e9) return `${(bytes / 1e9).toFixed(1)} GB`;
   if (bytes >= 1e6) return `${Math.round(bytes / 1e6)} MB`;
-  return `${Math.round(bytes / 1e3)} kB`;
+  if (bytes >= 1e3) return `${Math.round(bytes / 1e3)} kB`;
+  return bytes === 1 ? "1 byte" : `${bytes} bytes`;
 }
