@@ -35,7 +35,9 @@ for bin in /usr/bin/hearth /usr/bin/hearth-server; do
 done
 entry="$(grep '^/usr/share/applications/.*\.desktop$' "$work/installed-paths" || true)"
 [ -n "$entry" ] || fail "the package installs no desktop entry"
-desktop-file-validate "$entry" || fail "$entry is not a valid desktop entry (above)"
+# Hints count too: each one is something a menu shows wrong.
+validation="$(desktop-file-validate "$entry" 2>&1)" && [ -z "$validation" ] ||
+  fail "desktop-file-validate finds problems in $entry: $validation"
 grep -qx 'Exec=hearth' "$entry" || fail "$entry does not start hearth: $(grep '^Exec=' "$entry")"
 # The sizes the icon theme spec's hicolor theme expects an application to provide.
 for size in 16 24 32 48 64 128 256 512; do
