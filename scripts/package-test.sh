@@ -14,7 +14,13 @@ apt_get() { DEBIAN_FRONTEND=noninteractive $sudo apt-get "$@"; }
 say() { printf '\033[1m==> %s\033[0m\n' "$*"; }
 fail() { printf 'package test failed: %s\n' "$*" >&2; exit 1; }
 work="$(mktemp -d)"
-trap 'rm -rf "$work"' EXIT
+# A failed run still removes the package, so the machine is left as it was found.
+installed=0
+clean_up() {
+  [ "$installed" = 1 ] && apt_get purge -y -qq hearth >/dev/null
+  rm -rf "$work"
+}
+trap clean_up EXIT
 
 scripts/package.sh --debug
 deb="$(find "$CARGO_TARGET_DIR/debug/bundle/deb" -name '*.deb' | head -n1)"
@@ -26,6 +32,7 @@ if dpkg-query -W -f='${Status}' hearth 2>/dev/null | grep -q "ok installed"; the
 fi
 
 say "installing $deb"
+installed=1
 apt_get install -y -qq --no-install-recommends "$deb"
 dpkg -L hearth >"$work/installed-paths"
 
@@ -89,6 +96,7 @@ ls "$HEARTH_SCREENSHOTS"/*.png
 
 say "purging the package"
 apt_get purge -y -qq hearth
+installed=0
 dpkg-query -W -f='${Status}' hearth 2>/dev/null | grep -q "ok installed" && fail "hearth is still installed after the purge"
 left=()
 while IFS= read -r path; do
