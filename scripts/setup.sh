@@ -18,7 +18,8 @@ install_debian_packages() {
     bubblewrap python3 python3-venv)  # the code interpreter's sandbox and Python (and pip for its packages)
   if [ "$want_test" = 1 ]; then
     pkgs+=(xvfb xauth webkit2gtk-driver dbus dbus-x11 gnome-keyring libsecret-tools keyutils
-      xdotool imagemagick)
+      xdotool imagemagick
+      desktop-file-utils)  # the package test validates the installed desktop entry
   fi
   local missing=()
   for p in "${pkgs[@]}"; do

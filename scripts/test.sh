@@ -41,5 +41,10 @@ scripts/e2e.sh
 step "Official openai SDK against hearth-server"
 scripts/sdk-tests.sh
 
+# The debug .deb (bundled from the build above, nothing compiles again), installed with apt-get,
+# launched from /usr/bin through WebDriver, then purged.
+step "Installing the package: build, install, launch, purge"
+scripts/package-test.sh
+
 printf '    (%ss)\n' "$((SECONDS - step_started))"
 echo "all checks passed in $((SECONDS - started))s"

@@ -2,5 +2,11 @@
 #![cfg_attr(not(debug_assertions), windows_subsystem = "windows")]
 
 fn main() {
+    // `hearth --version` answers without opening a window, so packages, scripts and bug reports can
+    // ask which Hearth is installed. The version is the workspace's, the same the About box shows.
+    if matches!(std::env::args().nth(1).as_deref(), Some("--version" | "-V")) {
+        println!("hearth {}", env!("CARGO_PKG_VERSION"));
+        return;
+    }
     hearth_app::run();
 }
