@@ -244,6 +244,12 @@ fn allowed_files(conn: &Connection, search: &ChunkSearch) -> Result<AllowedFiles
     Ok(allowed)
 }
 
+/// How many of the best full-text matches are read first, before looking at which store and file
+/// each belongs to. Ranking the matches by BM25 alone and looking up only these few chunks is far
+/// cheaper than looking up the store of every match (at 100 000 chunks, tens of thousands of row
+/// reads); only when too few of them may be found is every match looked up.
+const KEYWORD_CANDIDATES: i64 = 4 * FUSION_DEPTH as i64;
+
 /// The chunks of allowed files best matching the query's words by BM25, each scored relative
 /// to the best (which scores 1).
 fn keyword_ranking(
@@ -254,6 +260,71 @@ fn keyword_ranking(
     let Some(query) = crate::keywords::fts_any_word(search.query) else {
         return Ok(Vec::new());
     };
+    let mut ranked = best_keyword_candidates(conn, &query, allowed)?;
+    if ranked.is_none() {
+        ranked = Some(all_keyword_matches(conn, search, &query, allowed)?);
+    }
+    let mut ranked = ranked.unwrap_or_default();
+    let best = ranked.first().map_or(0.0, |hit| hit.1);
+    if best > 0.0 {
+        ranked
+            .iter_mut()
+            .for_each(|hit| hit.1 = (hit.1 / best).clamp(0.0, 1.0));
+    }
+    Ok(ranked)
+}
+
+/// The allowed chunks among the [`KEYWORD_CANDIDATES`] best full-text matches, with their BM25
+/// score; `None` when there are more matches than that and fewer than [`FUSION_DEPTH`] of them
+/// are allowed, so that deeper matches could still count.
+fn best_keyword_candidates(
+    conn: &Connection,
+    query: &str,
+    allowed: &AllowedFiles,
+) -> Result<Option<Ranked>> {
+    // Ordered as the full query orders: by BM25, ties by chunk id.
+    let mut statement = conn.prepare_cached(
+        "SELECT rowid, -bm25(chunks_fts) FROM chunks_fts
+         WHERE chunks_fts MATCH ?1
+         ORDER BY bm25(chunks_fts), rowid
+         LIMIT ?2",
+    )?;
+    let candidates: Vec<(i64, f64)> = statement
+        .query_map(params![query, KEYWORD_CANDIDATES], |row| {
+            Ok((row.get(0)?, row.get(1)?))
+        })?
+        .collect::<rusqlite::Result<_>>()?;
+    let mut place =
+        conn.prepare_cached("SELECT vector_store_id, file_id FROM chunks WHERE id = ?1")?;
+    let mut ranked = Vec::new();
+    for (chunk_id, score) in &candidates {
+        let mut rows = place.query([chunk_id])?;
+        let Some(row) = rows.next()? else {
+            continue;
+        };
+        let (store_id, file_id) = (text_at(row, 0)?, text_at(row, 1)?);
+        if allowed
+            .get(store_id)
+            .is_some_and(|files| files.contains(file_id))
+        {
+            ranked.push((*chunk_id, *score));
+            if ranked.len() == FUSION_DEPTH {
+                break;
+            }
+        }
+    }
+    let every_match_seen = (candidates.len() as i64) < KEYWORD_CANDIDATES;
+    Ok((ranked.len() == FUSION_DEPTH || every_match_seen).then_some(ranked))
+}
+
+/// The [`FUSION_DEPTH`] best allowed chunks among all full-text matches in the searched stores,
+/// with their BM25 score.
+fn all_keyword_matches(
+    conn: &Connection,
+    search: &ChunkSearch,
+    query: &str,
+    allowed: &AllowedFiles,
+) -> Result<Ranked> {
     // CROSS JOIN: the full-text match drives; each match then finds its chunk by rowid.
     let mut statement = conn.prepare_cached(
         "SELECT c.id, c.vector_store_id, c.file_id, -bm25(chunks_fts)
@@ -278,12 +349,6 @@ fn keyword_ranking(
         if ranked.len() == FUSION_DEPTH {
             break;
         }
-    }
-    let best = ranked.first().map_or(0.0, |hit| hit.1);
-    if best > 0.0 {
-        ranked
-            .iter_mut()
-            .for_each(|hit| hit.1 = (hit.1 / best).clamp(0.0, 1.0));
     }
     Ok(ranked)
 }

@@ -713,3 +713,27 @@ fn bad_vectors_and_chunks_are_refused_with_what_was_wrong() {
         "a refused replacement leaves the chunks as they were"
     );
 }
+
+#[test]
+fn a_small_store_is_searched_in_full_when_another_holds_many_better_matches() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = open(dir.path());
+    attach(&store, "vs_big", "file-big", "completed", json!(null));
+    attach(&store, "vs_small", "file-small", "completed", json!(null));
+    // 600 short chunks of nothing but the word outrank, by BM25, the small store's longer ones.
+    let big: Vec<String> = (0..600).map(|i| format!("glacier {i}")).collect();
+    let big: Vec<&str> = big.iter().map(String::as_str).collect();
+    index(&store, "vs_big", "file-big", &big);
+    let small: Vec<String> = (0..120)
+        .map(|i| format!("a long note number {i} that mentions a glacier once among many words"))
+        .collect();
+    let small: Vec<&str> = small.iter().map(String::as_str).collect();
+    index(&store, "vs_small", "file-small", &small);
+
+    let ids = stores(&["vs_small"]);
+    let mut wanted = search(&ids, "glacier", Ranking::Keyword);
+    wanted.limit = 50;
+    let hits = store.search_chunks(&wanted).unwrap();
+    assert_eq!(hits.len(), 50, "the small store's matches are found");
+    assert!(hits.iter().all(|hit| hit.vector_store_id == "vs_small"));
+}
