@@ -549,10 +549,7 @@ impl Executor {
             .as_mut()
             .expect("ensure_message made the message");
         // The text part follows the images the code drew, if any.
-        let existing = message
-            .content
-            .iter()
-            .position(|part| matches!(part, MessageContent::Text { .. }));
+        let existing = text_part(message);
         let first = existing.is_none();
         let index = existing.unwrap_or_else(|| {
             message.content.push(MessageContent::Text {
@@ -682,18 +679,7 @@ impl Executor {
                 },
             });
         }
-        self.engine
-            .store()
-            .transaction_unsynced(|tx| tx.update_message(message))?;
-        self.events.send(StreamEvent::MessageDelta(MessageDelta {
-            id: message.id.clone(),
-            object: Default::default(),
-            delta: MessageDeltaBody {
-                role: None,
-                content: Some(deltas),
-            },
-        }));
-        Ok(())
+        commit_message_delta(&self.engine, &self.events, message, deltas)
     }
 
     /// Links to files the code wrote (`sandbox:/mnt/data/…`) become `file_path` annotations once
@@ -705,11 +691,7 @@ impl Executor {
         let Some(message) = self.message.as_mut() else {
             return Ok(());
         };
-        let Some(index) = message
-            .content
-            .iter()
-            .position(|part| matches!(part, MessageContent::Text { .. }))
-        else {
+        let Some(index) = text_part(message) else {
             return Ok(());
         };
         let MessageContent::Text { text: content } = &mut message.content[index] else {
@@ -741,24 +723,14 @@ impl Executor {
         if deltas.is_empty() {
             return Ok(());
         }
-        self.engine
-            .store()
-            .transaction_unsynced(|tx| tx.update_message(message))?;
-        self.events.send(StreamEvent::MessageDelta(MessageDelta {
-            id: message.id.clone(),
-            object: Default::default(),
-            delta: MessageDeltaBody {
-                role: None,
-                content: Some(vec![MessageDeltaContent::Text {
-                    index: index as u32,
-                    text: Some(TextDelta {
-                        value: None,
-                        annotations: Some(deltas),
-                    }),
-                }]),
-            },
-        }));
-        Ok(())
+        let delta = MessageDeltaContent::Text {
+            index: index as u32,
+            text: Some(TextDelta {
+                value: None,
+                annotations: Some(deltas),
+            }),
+        };
+        commit_message_delta(&self.engine, &self.events, message, vec![delta])
     }
 
     fn on_call_start(&mut self, index: usize, name: String) -> EngineResult<()> {
@@ -1045,6 +1017,35 @@ impl Executor {
             usage: None,
         }
     }
+}
+
+/// Where a message's text part is (after the images the code drew, if any).
+fn text_part(message: &Message) -> Option<usize> {
+    message
+        .content
+        .iter()
+        .position(|part| matches!(part, MessageContent::Text { .. }))
+}
+
+/// Saves `message` (unsynced, like streamed text) and streams the parts that changed.
+fn commit_message_delta(
+    engine: &Engine,
+    events: &Events,
+    message: &Message,
+    content: Vec<MessageDeltaContent>,
+) -> EngineResult<()> {
+    engine
+        .store()
+        .transaction_unsynced(|tx| tx.update_message(message))?;
+    events.send(StreamEvent::MessageDelta(MessageDelta {
+        id: message.id.clone(),
+        object: Default::default(),
+        delta: MessageDeltaBody {
+            role: None,
+            content: Some(content),
+        },
+    }));
+    Ok(())
 }
 
 /// The step details of a turn's calls as they stand.
