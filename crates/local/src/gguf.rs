@@ -4,6 +4,7 @@
 //! file is checked here before llama.cpp sees it, because llama.cpp may abort the whole process on
 //! some malformed files instead of returning an error.
 
+use std::collections::HashMap;
 use std::fs::File;
 use std::io::{BufReader, Read};
 use std::path::Path;
@@ -16,6 +17,10 @@ const DEFAULT_ALIGNMENT: u64 = 32;
 const MAX_TENSORS: u64 = 1 << 20;
 const MAX_METADATA: u64 = 1 << 20;
 const MAX_DIMS: u32 = 8;
+/// A tensor's info holds at least a name length, a dimension count, one dimension, a type and an
+/// offset; a metadata entry at least a key length and a value type.
+const MIN_TENSOR_INFO_BYTES: u64 = 8 + 4 + 8 + 4 + 8;
+const MIN_METADATA_BYTES: u64 = 8 + 4;
 
 /// What is wrong with a file that should be GGUF.
 #[derive(Debug, thiserror::Error)]
@@ -107,6 +112,15 @@ pub fn read_header(path: &Path) -> Result<GgufHeader, GgufError> {
             "it claims {tensor_count} tensors and {metadata_count} metadata entries"
         )));
     }
+    // Every entry takes some bytes of the file, so a count the file cannot hold is refused before
+    // any loop runs: the work below stays proportional to the file's size.
+    let least_bytes = tensor_count * MIN_TENSOR_INFO_BYTES + metadata_count * MIN_METADATA_BYTES;
+    if least_bytes > file_size.saturating_sub(r.pos) {
+        return Err(GgufError::Damaged(format!(
+            "it claims {tensor_count} tensors and {metadata_count} metadata entries, \
+             more than its {file_size} bytes can hold"
+        )));
+    }
 
     let mut header = GgufHeader {
         version,
@@ -148,7 +162,8 @@ pub fn read_header(path: &Path) -> Result<GgufHeader, GgufError> {
 
     // Tensor infos: each tensor's shape, type and offset inside the data section.
     let mut data_needed = 0u64;
-    let mut per_type: Vec<(u32, u64)> = Vec::new();
+    // A map, not a list: a crafted file may give every tensor a different type.
+    let mut per_type: HashMap<u32, u64> = HashMap::new();
     for _ in 0..tensor_count {
         let name = r.string()?;
         let dims = r.u32()?;
@@ -173,12 +188,14 @@ pub fn read_header(path: &Path) -> Result<GgufHeader, GgufError> {
         let end = offset.saturating_add(tensor_bytes(kind, elements).unwrap_or(0));
         data_needed = data_needed.max(end);
         header.parameter_count = header.parameter_count.saturating_add(elements);
-        match per_type.iter_mut().find(|(k, _)| *k == kind) {
-            Some((_, n)) => *n += elements,
-            None => per_type.push((kind, elements)),
-        }
+        let tally = per_type.entry(kind).or_default();
+        *tally = tally.saturating_add(elements);
     }
-    header.dominant_tensor_type = per_type.iter().max_by_key(|(_, n)| *n).map(|(k, _)| *k);
+    // Ties go to the lowest type number, so the answer does not depend on the map's order.
+    header.dominant_tensor_type = per_type
+        .iter()
+        .max_by_key(|(kind, n)| (**n, std::cmp::Reverse(**kind)))
+        .map(|(kind, _)| *kind);
 
     let data_start = r.pos.div_ceil(alignment) * alignment;
     let needed = data_start.saturating_add(data_needed);
@@ -481,6 +498,52 @@ mod tests {
         assert!(
             matches!(err, GgufError::Truncated { .. }),
             "a cut data section should be a truncation: {err}"
+        );
+    }
+
+    /// A header of `count` one-value tensors, each of a different type number, and no data.
+    fn many_typed_tensors(count: u64, claimed: u64) -> tempfile::NamedTempFile {
+        let mut b = Vec::new();
+        b.extend_from_slice(b"GGUF");
+        b.extend_from_slice(&3u32.to_le_bytes());
+        b.extend_from_slice(&claimed.to_le_bytes());
+        b.extend_from_slice(&0u64.to_le_bytes());
+        for i in 0..count {
+            b.extend_from_slice(&1u64.to_le_bytes());
+            b.push(b't');
+            b.extend_from_slice(&1u32.to_le_bytes());
+            b.extend_from_slice(&(1 + i % 3).to_le_bytes()); // elements
+            b.extend_from_slice(&(1000 + i as u32).to_le_bytes()); // a type ggml does not know
+            b.extend_from_slice(&0u64.to_le_bytes());
+        }
+        while b.len() % 32 != 0 {
+            b.push(0);
+        }
+        let mut file = tempfile::NamedTempFile::new().unwrap();
+        file.write_all(&b).unwrap();
+        file
+    }
+
+    #[test]
+    fn a_file_of_many_tensor_types_is_read_and_the_biggest_type_wins() {
+        // Two hundred thousand distinct types: a list searched per tensor would take minutes.
+        let file = many_typed_tensors(200_000, 200_000);
+        let header = read_header(file.path()).unwrap();
+        assert_eq!(
+            header.parameter_count,
+            (0..200_000u64).map(|i| 1 + i % 3).sum::<u64>()
+        );
+        // Types 1002, 1005, … each hold 3 values; the lowest of them wins the tie.
+        assert_eq!(header.dominant_tensor_type, Some(1002));
+    }
+
+    #[test]
+    fn counts_the_file_cannot_hold_are_refused_before_reading() {
+        let file = many_typed_tensors(10, 1_000_000);
+        let err = read_header(file.path()).unwrap_err();
+        assert!(
+            err.to_string().contains("more than its"),
+            "a count beyond the file's size should be refused: {err}"
         );
     }
 
