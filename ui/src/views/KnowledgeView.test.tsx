@@ -73,10 +73,11 @@ describe("the Knowledge page", () => {
   it("lists files with who uses them and stores with each file's status and failure reason", async () => {
     mocked.knowledgeOverview.mockResolvedValue(overview);
     render(<KnowledgeView />);
-    const rows = await screen.findAllByTestId("knowledge-file");
-    expect(rows[0]?.textContent).toContain("report.pdf");
-    expect(rows[0]?.textContent).toContain("52 kB");
-    expect(within(rows[0]!).getByTestId("knowledge-file-used-by").textContent).toBe("Researcher");
+    const [first] = await screen.findAllByTestId("knowledge-file");
+    if (!first) throw new Error("the first file should be listed");
+    expect(first.textContent).toContain("report.pdf");
+    expect(first.textContent).toContain("52 kB");
+    expect(within(first).getByTestId("knowledge-file-used-by").textContent).toBe("Researcher");
     expect(screen.getByTestId("knowledge-store-counts").textContent).toContain("2 files: 1 ready, 1 failed");
     const statuses = screen.getAllByTestId("store-file-status").map((s) => s.textContent);
     expect(statuses).toEqual(["Ready", "Failed"]);
@@ -104,7 +105,8 @@ describe("the Knowledge page", () => {
     mocked.deleteFile.mockResolvedValue(null);
     render(<KnowledgeView />);
     const [first] = await screen.findAllByTestId("knowledge-delete-file");
-    fireEvent.click(first!);
+    if (!first) throw new Error("each file should have a delete button");
+    fireEvent.click(first);
     expect(mocked.deleteFile).not.toHaveBeenCalled();
     fireEvent.click(screen.getByTestId("knowledge-delete-file-confirm"));
     await waitFor(() => expect(mocked.deleteFile).toHaveBeenCalledWith("file-pdf"));
@@ -113,10 +115,13 @@ describe("the Knowledge page", () => {
 
   it("indexes a failed file again", async () => {
     mocked.knowledgeOverview.mockResolvedValue(overview);
-    mocked.reindexVectorStoreFile.mockResolvedValue(overview.vector_stores[0]!.files[1]!);
+    const failed = overview.vector_stores[0]?.files[1];
+    if (!failed) throw new Error("the fixture has a failed file");
+    mocked.reindexVectorStoreFile.mockResolvedValue(failed);
     render(<KnowledgeView />);
-    const buttons = await screen.findAllByTestId("store-file-reindex");
-    fireEvent.click(buttons[1]!);
+    const [, second] = await screen.findAllByTestId("store-file-reindex");
+    if (!second) throw new Error("each file should have an index-again button");
+    fireEvent.click(second);
     await waitFor(() => expect(mocked.reindexVectorStoreFile).toHaveBeenCalledWith("vs_1", "file-bad"));
   });
 });

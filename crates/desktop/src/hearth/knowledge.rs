@@ -12,7 +12,8 @@ use super::Hearth;
 use crate::backend::{Backend, all_pages};
 use crate::error::BackendError;
 use crate::knowledge::{
-    AssistantFileTool, KnowledgeOverview, NamedStoreFile, PassagePlace, ScoredChunk, overview,
+    AssistantFileTool, KnowledgeBackend, KnowledgeOverview, NamedStoreFile, PassagePlace,
+    ScoredChunk, overview,
 };
 
 /// Passages one search of a vector store shows.
