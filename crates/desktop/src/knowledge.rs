@@ -2,6 +2,7 @@
 //! tool resources and the place of a cited passage — over either kind of profile.
 
 mod usage;
+mod views;
 
 use std::path::Path;
 
@@ -13,6 +14,7 @@ use hearth_wire::{
 use crate::error::BackendError;
 
 pub use usage::{KnowledgeFile, KnowledgeOverview, KnowledgeStore, UsedBy, overview};
+pub use views::{StoreFile, StoreSummary};
 
 /// One passage a vector store search found, as the Knowledge page lists it.
 #[cfg_attr(feature = "specta", derive(specta::Type))]
@@ -54,7 +56,7 @@ impl From<hearth_store::ChunkPlace> for PassagePlace {
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct NamedStoreFile {
     /// The attachment: its status, last error and size.
-    pub attachment: VectorStoreFile,
+    pub attachment: StoreFile,
     /// The file's name; its id when the file itself is gone.
     pub filename: String,
 }

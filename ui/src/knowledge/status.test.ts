@@ -1,11 +1,10 @@
 import { describe, expect, it } from "vitest";
-import type { VectorStore, VectorStoreFile } from "../ipc";
+import type { StoreFile, StoreSummary } from "../ipc";
 import { anyIndexing, countsLabel, expiryLabel, fileStatus, placeLabel, usedByLabel } from "./status";
 
-function attached(status: VectorStoreFile["status"], message?: string): VectorStoreFile {
+function attached(status: StoreFile["status"], message?: string): StoreFile {
   return {
     id: "file-1",
-    object: "vector_store.file",
     usage_bytes: 0,
     created_at: 1,
     vector_store_id: "vs_1",
@@ -14,19 +13,15 @@ function attached(status: VectorStoreFile["status"], message?: string): VectorSt
   };
 }
 
-function store(counts: Partial<VectorStore["file_counts"]>, extra: Partial<VectorStore> = {}): VectorStore {
+function store(counts: Partial<StoreSummary["file_counts"]>, extra: Partial<StoreSummary> = {}): StoreSummary {
   return {
     id: "vs_1",
-    object: "vector_store",
     created_at: 1,
     name: "",
     usage_bytes: 0,
     file_counts: { in_progress: 0, completed: 0, failed: 0, cancelled: 0, total: 0, ...counts },
     status: "completed",
-    expires_after: null,
     expires_at: null,
-    last_active_at: null,
-    metadata: null,
     ...extra,
   };
 }

@@ -1,6 +1,6 @@
 // How files and vector stores read on the Knowledge page and in the assistant editor: a file's
 // indexing status in words, a passage's page or section, who uses something. Pure, so unit-tested.
-import type { NamedStoreFile, PassagePlace, UsedBy, VectorStore, VectorStoreFile } from "../ipc";
+import type { NamedStoreFile, PassagePlace, StoreFile, StoreSummary, UsedBy } from "../ipc";
 
 /** A vector store file's indexing status as a person reads it. */
 export interface StatusWords {
@@ -13,7 +13,7 @@ export interface StatusWords {
 }
 
 /** The status of a file in a vector store: indexing, ready, or failed with the reason. */
-export function fileStatus(file: VectorStoreFile): StatusWords {
+export function fileStatus(file: StoreFile): StatusWords {
   switch (file.status) {
     case "in_progress":
       return { label: "Indexing…", reason: null, tone: "busy" };
@@ -29,7 +29,7 @@ export function fileStatus(file: VectorStoreFile): StatusWords {
 }
 
 /** Whether any of `files` is still being indexed, so its status is worth asking for again. */
-export function anyIndexing(files: (NamedStoreFile | VectorStoreFile)[]): boolean {
+export function anyIndexing(files: (NamedStoreFile | StoreFile)[]): boolean {
   return files.some((file) => ("attachment" in file ? file.attachment : file).status === "in_progress");
 }
 
@@ -52,7 +52,7 @@ export function usedByLabel(assistants: UsedBy[], threads: UsedBy[]): string {
 }
 
 /** A store's file counts in words, e.g. `3 files: 2 ready, 1 indexing`. */
-export function countsLabel(store: VectorStore): string {
+export function countsLabel(store: StoreSummary): string {
   const counts = store.file_counts;
   const total = counts.total === 1 ? "1 file" : `${counts.total} files`;
   const parts = [
@@ -65,14 +65,14 @@ export function countsLabel(store: VectorStore): string {
 }
 
 /** When a store expires, in words; `null` when it never does. */
-export function expiryLabel(store: VectorStore, now: number = Date.now() / 1000): string | null {
+export function expiryLabel(store: StoreSummary, now: number = Date.now() / 1000): string | null {
   if (store.status === "expired") return "Expired";
-  if (store.expires_at === null || store.expires_at === undefined) return null;
+  if (store.expires_at === null) return null;
   const days = Math.max(0, Math.ceil((store.expires_at - now) / 86_400));
   return days <= 1 ? "Expires within a day unless used" : `Expires in ${days} days unless used`;
 }
 
 /** A store's name as a list shows it (an unnamed store has `""`). */
-export function storeName(store: VectorStore): string {
+export function storeName(store: StoreSummary): string {
   return store.name.trim() || store.id;
 }

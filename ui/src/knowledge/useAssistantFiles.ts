@@ -1,6 +1,6 @@
 import { useCallback, useEffect, useState } from "react";
 import { reportFailure } from "../errors";
-import { getFile, type AppError, type Assistant, type AssistantFileTool, type FileObject, type NamedStoreFile, type VectorStore } from "../ipc";
+import { getFile, type AppError, type Assistant, type AssistantFileTool, type FileObject, type NamedStoreFile, type StoreSummary } from "../ipc";
 import {
   addAssistantFile,
   chooseFiles,
@@ -30,7 +30,7 @@ export function baseName(path: string): string {
 
 /** The vector store an assistant searches, if any (assistants have at most one). */
 export function assistantStoreId(assistant: Assistant): string | null {
-  return assistant.tool_resources?.file_search?.vector_store_ids[0] ?? null;
+  return assistant.tool_resources?.file_search?.vector_store_ids?.[0] ?? null;
 }
 
 /** The files the code interpreter gets. */
@@ -51,7 +51,7 @@ export function useAssistantFiles(saved: Assistant) {
   const codeIds = codeFileIds(assistant).join(",");
   const [storeFiles, setStoreFiles] = useState<NamedStoreFile[]>([]);
   const [codeFiles, setCodeFiles] = useState<FileObject[]>([]);
-  const [stores, setStores] = useState<VectorStore[]>([]);
+  const [stores, setStores] = useState<StoreSummary[]>([]);
   const [pending, setPending] = useState<PendingUpload[]>([]);
   const [failure, setFailure] = useState<AppError | null>(null);
   const [generation, setGeneration] = useState(0);

@@ -29,7 +29,7 @@ const assistant = (storeId: string | null): Assistant => ({
 
 const stored = (status: "in_progress" | "completed"): NamedStoreFile => ({
   filename: "report.pdf",
-  attachment: { id: "file-pdf", object: "vector_store.file", usage_bytes: 0, created_at: 1, vector_store_id: "vs_new", status, last_error: null },
+  attachment: { id: "file-pdf", usage_bytes: 0, created_at: 1, vector_store_id: "vs_new", status, last_error: null },
 });
 
 afterEach(() => vi.clearAllMocks());

@@ -1,11 +1,11 @@
 import { useState } from "react";
 import { ErrorNotice } from "../components/ErrorNotice";
-import type { VectorStore } from "../ipc";
+import type { StoreSummary } from "../ipc";
 import { placeLabel, storeName } from "../knowledge/status";
 import { useStoreSearch } from "../knowledge/useStoreSearch";
 
 /** A search over one vector store that lists the passages found, each with its score. */
-export function KnowledgeSearch({ stores }: { stores: VectorStore[] }) {
+export function KnowledgeSearch({ stores }: { stores: StoreSummary[] }) {
   const [chosen, setChosen] = useState<string>("");
   const [query, setQuery] = useState("");
   const { state, search } = useStoreSearch();
@@ -59,7 +59,7 @@ export function KnowledgeSearch({ stores }: { stores: VectorStore[] }) {
                   </span>
                 )}
                 <span className="score" data-testid="scored-chunk-score">
-                  {chunk.score.toFixed(3)}
+                  {chunk.score?.toFixed(3) ?? "—"}
                 </span>
               </div>
               <blockquote className="cited-passage">{chunk.text}</blockquote>

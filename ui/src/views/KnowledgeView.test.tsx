@@ -32,27 +32,22 @@ const overview: KnowledgeOverview = {
     {
       store: {
         id: "vs_1",
-        object: "vector_store",
         created_at: 1,
         name: "Researcher files",
         usage_bytes: 4_000,
         file_counts: { in_progress: 0, completed: 1, failed: 1, cancelled: 0, total: 2 },
         status: "completed",
-        expires_after: null,
         expires_at: null,
-        last_active_at: null,
-        metadata: null,
       },
       files: [
         {
           filename: "report.pdf",
-          attachment: { id: "file-pdf", object: "vector_store.file", usage_bytes: 4_000, created_at: 1, vector_store_id: "vs_1", status: "completed", last_error: null },
+          attachment: { id: "file-pdf", usage_bytes: 4_000, created_at: 1, vector_store_id: "vs_1", status: "completed", last_error: null },
         },
         {
           filename: "broken.pdf",
           attachment: {
             id: "file-bad",
-            object: "vector_store.file",
             usage_bytes: 0,
             created_at: 1,
             vector_store_id: "vs_1",

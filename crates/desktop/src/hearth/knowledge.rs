@@ -12,8 +12,7 @@ use super::Hearth;
 use crate::backend::{Backend, all_pages};
 use crate::error::BackendError;
 use crate::knowledge::{
-    AssistantFileTool, KnowledgeBackend, KnowledgeOverview, NamedStoreFile, PassagePlace,
-    ScoredChunk, overview,
+    AssistantFileTool, KnowledgeOverview, NamedStoreFile, PassagePlace, ScoredChunk, overview,
 };
 
 /// Passages one search of a vector store shows.
@@ -66,7 +65,7 @@ impl Hearth {
                     .iter()
                     .find(|file| file.id == attachment.id)
                     .map_or_else(|| attachment.id.clone(), |file| file.filename.clone()),
-                attachment,
+                attachment: attachment.into(),
             })
             .collect())
     }
@@ -83,7 +82,7 @@ impl Hearth {
             .await?;
         let filename = backend.file(file_id).await?.filename;
         Ok(NamedStoreFile {
-            attachment,
+            attachment: attachment.into(),
             filename,
         })
     }

@@ -4,7 +4,7 @@
 
 use hearth_wire::{Assistant, FileObject, Thread, ToolResources, VectorStore, VectorStoreFile};
 
-use super::NamedStoreFile;
+use super::{NamedStoreFile, StoreSummary};
 
 /// An assistant or thread that uses a file or vector store.
 #[cfg_attr(feature = "specta", derive(specta::Type))]
@@ -35,7 +35,7 @@ pub struct KnowledgeFile {
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct KnowledgeStore {
     /// The store: status, file counts, size, expiry.
-    pub store: VectorStore,
+    pub store: StoreSummary,
     /// Its files with their indexing status.
     pub files: Vec<NamedStoreFile>,
     /// The assistants that search it.
@@ -150,10 +150,10 @@ pub fn overview(
                 .into_iter()
                 .map(|attachment| NamedStoreFile {
                     filename: name_of(&attachment.id),
-                    attachment,
+                    attachment: attachment.into(),
                 })
                 .collect(),
-            store,
+            store: store.into(),
         })
         .collect();
     let files = files
