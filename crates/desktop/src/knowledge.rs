@@ -162,9 +162,9 @@ pub(crate) async fn open_upload(path: &Path) -> Result<(tokio::fs::File, String)
         .ok_or_else(|| {
             BackendError::Invalid(format!("'{}' does not name a file.", path.display()))
         })?;
-    let metadata = tokio::fs::metadata(path).await.map_err(|error| {
-        BackendError::Invalid(format!("'{name}' cannot be read: {error}."))
-    })?;
+    let metadata = tokio::fs::metadata(path)
+        .await
+        .map_err(|error| BackendError::Invalid(format!("'{name}' cannot be read: {error}.")))?;
     if metadata.is_dir() {
         return Err(BackendError::Invalid(format!(
             "'{name}' is a folder; choose the files inside it."
@@ -175,8 +175,8 @@ pub(crate) async fn open_upload(path: &Path) -> Result<(tokio::fs::File, String)
             "'{name}' is empty: there is nothing in it to read."
         )));
     }
-    let file = tokio::fs::File::open(path).await.map_err(|error| {
-        BackendError::Invalid(format!("'{name}' cannot be read: {error}."))
-    })?;
+    let file = tokio::fs::File::open(path)
+        .await
+        .map_err(|error| BackendError::Invalid(format!("'{name}' cannot be read: {error}.")))?;
     Ok((file, name))
 }

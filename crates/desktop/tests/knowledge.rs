@@ -15,8 +15,8 @@ use hearth_scripted::ScriptedOpenAi;
 use hearth_server::{ServerConfig, Token};
 use hearth_store::Store;
 use hearth_wire::{
-    AttributeValue, CreateAssistantRequest, CreateVectorStoreFileRequest,
-    CreateVectorStoreRequest, FilePurpose, VectorStoreFileStatus,
+    AttributeValue, CreateAssistantRequest, CreateVectorStoreFileRequest, CreateVectorStoreRequest,
+    FilePurpose, VectorStoreFileStatus,
 };
 use tokio::net::TcpListener;
 use tokio::sync::oneshot;
@@ -44,7 +44,10 @@ fn document(dir: &Path, name: &str, text: &str) -> PathBuf {
 }
 
 /// Waits until no file of the store is being indexed.
-async fn settled(hearth: &Hearth, store_id: &str) -> Vec<hearth_desktop::knowledge::NamedStoreFile> {
+async fn settled(
+    hearth: &Hearth,
+    store_id: &str,
+) -> Vec<hearth_desktop::knowledge::NamedStoreFile> {
     let deadline = Instant::now() + Duration::from_secs(30);
     loop {
         let files = hearth.vector_store_files(store_id).await.unwrap();
@@ -91,7 +94,11 @@ async fn files_added_to_an_assistant_are_indexed_listed_searched_and_placed() {
         .expect("the assistant should have been given a vector store");
 
     let data = hearth
-        .upload_file(&document(dir.path(), "sales.csv", "month,total\nMarch,12\n"))
+        .upload_file(&document(
+            dir.path(),
+            "sales.csv",
+            "month,total\nMarch,12\n",
+        ))
         .await
         .unwrap();
     let with_code = hearth
@@ -99,7 +106,10 @@ async fn files_added_to_an_assistant_are_indexed_listed_searched_and_placed() {
         .await
         .unwrap();
     let resources = with_code.tool_resources.unwrap();
-    assert_eq!(resources.code_interpreter.unwrap().file_ids, [data.id.clone()]);
+    assert_eq!(
+        resources.code_interpreter.unwrap().file_ids,
+        [data.id.clone()]
+    );
     assert_eq!(
         resources.file_search.unwrap().vector_store_ids,
         [store_id.clone()],
@@ -112,7 +122,13 @@ async fn files_added_to_an_assistant_are_indexed_listed_searched_and_placed() {
     assert_eq!(files[0].attachment.status, VectorStoreFileStatus::Completed);
 
     let overview = hearth.knowledge_overview().await.unwrap();
-    let listed = |id: &str| overview.files.iter().find(|entry| entry.file.id == id).unwrap();
+    let listed = |id: &str| {
+        overview
+            .files
+            .iter()
+            .find(|entry| entry.file.id == id)
+            .unwrap()
+    };
     assert_eq!(listed(&notes.id).vector_store_ids, [store_id.clone()]);
     assert_eq!(listed(&notes.id).assistants[0].name, "Researcher");
     assert_eq!(listed(&data.id).assistants[0].id, assistant.id);
@@ -125,19 +141,31 @@ async fn files_added_to_an_assistant_are_indexed_listed_searched_and_placed() {
         .search_vector_store(&store_id, "when was the boiler serviced")
         .await
         .unwrap();
-    assert!(!found.is_empty(), "the search should find the boiler passage");
+    assert!(
+        !found.is_empty(),
+        "the search should find the boiler passage"
+    );
     assert_eq!(found[0].filename, "notes.md");
     assert!(found[0].text.contains("serviced in March"));
     assert!(found[0].score > 0.0);
-    let place = found[0].place.clone().expect("this computer knows the place");
+    let place = found[0]
+        .place
+        .clone()
+        .expect("this computer knows the place");
     assert_eq!(place.heading.as_deref(), Some("Heating"));
     assert_eq!(
-        hearth.passage_place(&notes.id, &found[0].text).await.unwrap(),
+        hearth
+            .passage_place(&notes.id, &found[0].text)
+            .await
+            .unwrap(),
         Some(place),
         "a cited passage is placed as the search placed it"
     );
     assert_eq!(
-        hearth.passage_place(&notes.id, "text no chunk has").await.unwrap(),
+        hearth
+            .passage_place(&notes.id, "text no chunk has")
+            .await
+            .unwrap(),
         None
     );
 
@@ -146,7 +174,10 @@ async fn files_added_to_an_assistant_are_indexed_listed_searched_and_placed() {
         .await
         .unwrap();
     assert_eq!(again.attachment.status, VectorStoreFileStatus::InProgress);
-    assert_eq!(settled(&hearth, &store_id).await[0].attachment.status, VectorStoreFileStatus::Completed);
+    assert_eq!(
+        settled(&hearth, &store_id).await[0].attachment.status,
+        VectorStoreFileStatus::Completed
+    );
 
     hearth
         .remove_assistant_file(&assistant.id, &data.id, AssistantFileTool::CodeInterpreter)
@@ -155,12 +186,28 @@ async fn files_added_to_an_assistant_are_indexed_listed_searched_and_placed() {
     hearth.delete_file(&notes.id).await.unwrap();
     let overview = hearth.knowledge_overview().await.unwrap();
     assert_eq!(overview.files.len(), 1, "only the CSV is left");
-    assert!(overview.files[0].assistants.is_empty(), "the CSV is no longer given to the assistant");
-    assert!(overview.vector_stores[0].files.is_empty(), "the deleted file left its store");
+    assert!(
+        overview.files[0].assistants.is_empty(),
+        "the CSV is no longer given to the assistant"
+    );
+    assert!(
+        overview.vector_stores[0].files.is_empty(),
+        "the deleted file left its store"
+    );
 
-    hearth.set_assistant_vector_store(&assistant.id, None).await.unwrap();
+    hearth
+        .set_assistant_vector_store(&assistant.id, None)
+        .await
+        .unwrap();
     hearth.delete_vector_store(&store_id).await.unwrap();
-    assert!(hearth.knowledge_overview().await.unwrap().vector_stores.is_empty());
+    assert!(
+        hearth
+            .knowledge_overview()
+            .await
+            .unwrap()
+            .vector_stores
+            .is_empty()
+    );
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -170,23 +217,41 @@ async fn unusable_uploads_and_searches_say_what_was_wrong() {
     let empty = document(dir.path(), "empty.txt", "");
     let refused = hearth.upload_file(&empty).await.unwrap_err();
     assert!(matches!(refused, BackendError::Invalid(_)));
-    assert!(refused.to_string().contains("'empty.txt' is empty"), "{refused}");
+    assert!(
+        refused.to_string().contains("'empty.txt' is empty"),
+        "{refused}"
+    );
 
     let folder = dir.path().join("Documents");
     let refused = hearth.upload_file(&folder).await.unwrap_err();
-    assert!(refused.to_string().contains("'Documents' is a folder"), "{refused}");
+    assert!(
+        refused.to_string().contains("'Documents' is a folder"),
+        "{refused}"
+    );
 
-    let refused = hearth.upload_file(&folder.join("missing.pdf")).await.unwrap_err();
-    assert!(refused.to_string().contains("'missing.pdf' cannot be read"), "{refused}");
+    let refused = hearth
+        .upload_file(&folder.join("missing.pdf"))
+        .await
+        .unwrap_err();
+    assert!(
+        refused.to_string().contains("'missing.pdf' cannot be read"),
+        "{refused}"
+    );
 
     let backend = hearth.backend().unwrap();
     let store = backend
         .create_vector_store(CreateVectorStoreRequest::default())
         .await
         .unwrap();
-    let refused = hearth.search_vector_store(&store.id, "   ").await.unwrap_err();
+    let refused = hearth
+        .search_vector_store(&store.id, "   ")
+        .await
+        .unwrap_err();
     assert!(refused.to_string().contains("Type something"), "{refused}");
-    let missing = hearth.search_vector_store("vs_missing", "boiler").await.unwrap_err();
+    let missing = hearth
+        .search_vector_store("vs_missing", "boiler")
+        .await
+        .unwrap_err();
     assert!(matches!(missing, BackendError::NotFound(_)), "{missing}");
 }
 
@@ -272,12 +337,21 @@ async fn a_remote_profile_uploads_searches_and_indexes_again_through_the_server(
         .upload_file(&path, FilePurpose::Assistants)
         .await
         .unwrap();
-    assert_eq!(server.engine.get_file(&file.id).unwrap().filename, "notes.md");
+    assert_eq!(
+        server.engine.get_file(&file.id).unwrap().filename,
+        "notes.md"
+    );
     let refused = remote
-        .upload_file(&document(dir.path(), "empty.txt", ""), FilePurpose::Assistants)
+        .upload_file(
+            &document(dir.path(), "empty.txt", ""),
+            FilePurpose::Assistants,
+        )
         .await
         .unwrap_err();
-    assert!(refused.to_string().contains("'empty.txt' is empty"), "{refused}");
+    assert!(
+        refused.to_string().contains("'empty.txt' is empty"),
+        "{refused}"
+    );
 
     let store = remote
         .create_vector_store(CreateVectorStoreRequest::default())
@@ -299,7 +373,10 @@ async fn a_remote_profile_uploads_searches_and_indexes_again_through_the_server(
             },
         )
         .unwrap();
-    assert_eq!(remote_settled(&remote, &store.id).await, VectorStoreFileStatus::Completed);
+    assert_eq!(
+        remote_settled(&remote, &store.id).await,
+        VectorStoreFileStatus::Completed
+    );
 
     let found = remote
         .search_vector_store(&store.id, "apple tree pruned", 5)
@@ -307,14 +384,20 @@ async fn a_remote_profile_uploads_searches_and_indexes_again_through_the_server(
         .unwrap();
     assert!(found[0].text.contains("pruned in February"), "{found:?}");
     assert_eq!(found[0].filename, "notes.md");
-    assert_eq!(found[0].place, None, "the protocol does not say where a passage sits");
+    assert_eq!(
+        found[0].place, None,
+        "the protocol does not say where a passage sits"
+    );
 
     let again = remote
         .reindex_vector_store_file(&store.id, &file.id)
         .await
         .unwrap();
     assert_eq!(again.attributes, Some(attributes), "attributes are kept");
-    assert_eq!(remote_settled(&remote, &store.id).await, VectorStoreFileStatus::Completed);
+    assert_eq!(
+        remote_settled(&remote, &store.id).await,
+        VectorStoreFileStatus::Completed
+    );
 
     let files = remote.list_files().await.unwrap();
     assert_eq!(files.len(), 1);

@@ -6,8 +6,8 @@ use async_trait::async_trait;
 use hearth_engine::FileSearchQuery;
 use hearth_wire::{
     CreateVectorStoreFileRequest, CreateVectorStoreRequest, FileObject, FilePurpose,
-    ListFilesQuery, ListOrder, ListQuery, ListVectorStoreFilesQuery, UploadFileParams,
-    VectorStore, VectorStoreFile,
+    ListFilesQuery, ListOrder, ListQuery, ListVectorStoreFilesQuery, UploadFileParams, VectorStore,
+    VectorStoreFile,
 };
 
 use super::EmbeddedBackend;

@@ -64,7 +64,12 @@ impl User<'_> {
     fn searches(&self, vector_store_id: &str) -> bool {
         self.resources
             .and_then(|resources| resources.file_search.as_ref())
-            .is_some_and(|search| search.vector_store_ids.iter().any(|id| id == vector_store_id))
+            .is_some_and(|search| {
+                search
+                    .vector_store_ids
+                    .iter()
+                    .any(|id| id == vector_store_id)
+            })
     }
 
     fn runs_code_on(&self, file_id: &str) -> bool {
@@ -188,19 +193,25 @@ mod tests {
     }
 
     fn file(id: &str, name: &str) -> FileObject {
-        from(json!({"id": id, "object": "file", "bytes": 10, "created_at": 1,
-            "filename": name, "purpose": "assistants", "status": "processed"}))
+        from(
+            json!({"id": id, "object": "file", "bytes": 10, "created_at": 1,
+            "filename": name, "purpose": "assistants", "status": "processed"}),
+        )
     }
 
     fn store(id: &str) -> VectorStore {
-        from(json!({"id": id, "object": "vector_store", "created_at": 1, "name": "",
+        from(
+            json!({"id": id, "object": "vector_store", "created_at": 1, "name": "",
             "usage_bytes": 0, "status": "completed",
-            "file_counts": {"in_progress": 0, "completed": 1, "failed": 0, "cancelled": 0, "total": 1}}))
+            "file_counts": {"in_progress": 0, "completed": 1, "failed": 0, "cancelled": 0, "total": 1}}),
+        )
     }
 
     fn attached(store: &str, file: &str) -> VectorStoreFile {
-        from(json!({"id": file, "object": "vector_store.file", "usage_bytes": 5, "created_at": 1,
-            "vector_store_id": store, "status": "completed", "last_error": null}))
+        from(
+            json!({"id": file, "object": "vector_store.file", "usage_bytes": 5, "created_at": 1,
+            "vector_store_id": store, "status": "completed", "last_error": null}),
+        )
     }
 
     #[test]
@@ -210,8 +221,10 @@ mod tests {
             "instructions": null, "tools": [], "metadata": {},
             "tool_resources": {"file_search": {"vector_store_ids": ["vs_a"]},
                                "code_interpreter": {"file_ids": ["file-csv"]}}}));
-        let thread: Thread = from(json!({"id": "thread_1", "object": "thread", "created_at": 1,
-            "metadata": {}, "tool_resources": {"file_search": {"vector_store_ids": ["vs_b"]}}}));
+        let thread: Thread = from(
+            json!({"id": "thread_1", "object": "thread", "created_at": 1,
+            "metadata": {}, "tool_resources": {"file_search": {"vector_store_ids": ["vs_b"]}}}),
+        );
         let picture = overview(
             vec![
                 file("file-pdf", "report.pdf"),
@@ -220,7 +233,10 @@ mod tests {
             ],
             vec![
                 (store("vs_a"), vec![attached("vs_a", "file-pdf")]),
-                (store("vs_b"), vec![attached("vs_b", "file-pdf"), attached("vs_b", "file-gone")]),
+                (
+                    store("vs_b"),
+                    vec![attached("vs_b", "file-pdf"), attached("vs_b", "file-gone")],
+                ),
             ],
             &[assistant],
             &[(thread, "About the report".to_owned())],
@@ -231,14 +247,20 @@ mod tests {
         assert_eq!(pdf.assistants[0].name, "Researcher", "used through vs_a");
         assert_eq!(pdf.threads[0].name, "About the report", "used through vs_b");
         let csv = &picture.files[1];
-        assert_eq!(csv.assistants[0].id, "asst_1", "used by the code interpreter");
+        assert_eq!(
+            csv.assistants[0].id, "asst_1",
+            "used by the code interpreter"
+        );
         assert!(csv.threads.is_empty() && csv.vector_store_ids.is_empty());
         let lone = &picture.files[2];
         assert!(lone.assistants.is_empty() && lone.threads.is_empty());
 
         let b = &picture.vector_stores[1];
         assert_eq!(b.files[0].filename, "report.pdf");
-        assert_eq!(b.files[1].filename, "file-gone", "a file gone is shown by its id");
+        assert_eq!(
+            b.files[1].filename, "file-gone",
+            "a file gone is shown by its id"
+        );
         assert!(b.assistants.is_empty());
         assert_eq!(b.threads[0].id, "thread_1");
     }
