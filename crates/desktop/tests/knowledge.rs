@@ -8,7 +8,7 @@ use std::time::{Duration, Instant};
 
 use hearth_desktop::knowledge::{AssistantFileTool, KnowledgeBackend};
 use hearth_desktop::remote::RemoteBackend;
-use hearth_desktop::{Backend, BackendError, Hearth, Paths};
+use hearth_desktop::{BackendError, Hearth, Paths};
 use hearth_engine::providers::{OpenAiCompatible, ProviderConfig};
 use hearth_engine::{Engine, EngineConfig};
 use hearth_scripted::ScriptedOpenAi;
