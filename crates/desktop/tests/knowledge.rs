@@ -108,11 +108,11 @@ async fn files_added_to_an_assistant_are_indexed_listed_searched_and_placed() {
     let resources = with_code.tool_resources.unwrap();
     assert_eq!(
         resources.code_interpreter.unwrap().file_ids,
-        [data.id.clone()]
+        [data.id.as_str()]
     );
     assert_eq!(
         resources.file_search.unwrap().vector_store_ids,
-        [store_id.clone()],
+        [store_id.as_str()],
         "adding a code file keeps the vector store"
     );
 
@@ -129,7 +129,7 @@ async fn files_added_to_an_assistant_are_indexed_listed_searched_and_placed() {
             .find(|entry| entry.file.id == id)
             .unwrap()
     };
-    assert_eq!(listed(&notes.id).vector_store_ids, [store_id.clone()]);
+    assert_eq!(listed(&notes.id).vector_store_ids, [store_id.as_str()]);
     assert_eq!(listed(&notes.id).assistants[0].name, "Researcher");
     assert_eq!(listed(&data.id).assistants[0].id, assistant.id);
     let store = &overview.vector_stores[0];
