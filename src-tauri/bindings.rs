@@ -53,6 +53,18 @@ pub fn builder() -> Builder<tauri::Wry> {
             commands::files::file_info,
             commands::files::file_content_base64,
             commands::files::save_file_as,
+            commands::knowledge::knowledge_overview,
+            commands::knowledge::upload_file,
+            commands::knowledge::delete_file,
+            commands::knowledge::delete_vector_store,
+            commands::knowledge::vector_store_files,
+            commands::knowledge::reindex_vector_store_file,
+            commands::knowledge::search_vector_store,
+            commands::knowledge::passage_place,
+            commands::knowledge::add_assistant_file,
+            commands::knowledge::remove_assistant_file,
+            commands::knowledge::set_assistant_vector_store,
+            commands::knowledge::create_assistant_vector_store,
         ])
 }
 

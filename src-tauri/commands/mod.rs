@@ -6,6 +6,7 @@ pub mod app;
 pub mod assistants;
 pub mod code;
 pub mod files;
+pub mod knowledge;
 pub mod models;
 pub mod profiles;
 pub mod providers;

@@ -3,6 +3,7 @@ import { useAppData } from "./app/useAppData";
 import { useShortcuts } from "./app/useShortcuts";
 import { ErrorNotice } from "./components/ErrorNotice";
 import { AssistantEditor } from "./views/AssistantEditor";
+import { KnowledgeView } from "./views/KnowledgeView";
 import { OfflineBanner } from "./views/OfflineBanner";
 import { SearchView } from "./views/SearchView";
 import { SettingsView } from "./views/SettingsView";
@@ -14,6 +15,7 @@ export type View =
   | { kind: "thread"; threadId: string | null; focusMessageId?: string }
   | { kind: "assistant"; assistantId: string | null }
   | { kind: "search" }
+  | { kind: "knowledge" }
   | { kind: "settings" };
 
 /** The app's frame: sidebar on the left, the current view on the right. */
@@ -66,6 +68,7 @@ export function App() {
         {offline && <OfflineBanner baseUrl={data.connection.baseUrl ?? null} onRetry={data.refreshConnection} />}
         {data.loadError && <ErrorNotice error={data.loadError} onRetry={data.refreshAll} />}
         {view.kind === "settings" && <SettingsView onProfilesChanged={data.refreshAll} />}
+        {view.kind === "knowledge" && <KnowledgeView key={panelKey} />}
         {view.kind === "search" && (
           <SearchView
             query={search}

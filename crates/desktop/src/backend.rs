@@ -15,13 +15,15 @@ use hearth_wire::{
 };
 
 use crate::error::BackendError;
+use crate::knowledge::KnowledgeBackend;
 
 /// The events of a run as they happen; ends after `StreamEvent::Done` or an error.
 pub type RunEvents = BoxStream<'static, Result<StreamEvent, BackendError>>;
 
-/// Every operation the app performs on a profile's assistants, threads and runs.
+/// Every operation the app performs on a profile's assistants, threads and runs (and, through
+/// [`KnowledgeBackend`], its files and vector stores).
 #[async_trait]
-pub trait Backend: Send + Sync {
+pub trait Backend: KnowledgeBackend {
     /// The store the thread list and search read (the mirror, for a remote profile).
     fn store(&self) -> &Store;
 

@@ -1,6 +1,8 @@
 //! The profile "this computer": the engine embedded in the app, running in-process on the app's
 //! own store (as opposed to a remote profile's server).
 
+mod knowledge;
+
 use async_trait::async_trait;
 use futures_util::StreamExt;
 use hearth_engine::Engine;

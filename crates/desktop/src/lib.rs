@@ -7,6 +7,7 @@ mod backend;
 mod embedded;
 mod error;
 mod hearth;
+pub mod knowledge;
 pub mod providers;
 pub mod remote;
 mod run_event;

@@ -9,6 +9,7 @@
 
 mod events;
 mod files;
+mod knowledge;
 mod link;
 mod mirror;
 

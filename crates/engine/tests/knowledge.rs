@@ -286,3 +286,152 @@ async fn provider_embeddings_come_from_an_openai_compatible_endpoint() {
     assert_eq!(sent[0].body["model"], "scripted-embedder");
     assert_eq!(sent[0].body["input"], serde_json::json!(texts));
 }
+
+fn search_for(text: &str) -> FileSearchQuery {
+    FileSearchQuery {
+        query: text.to_owned(),
+        max_num_results: 5,
+        score_threshold: 0.0,
+    }
+}
+
+#[tokio::test]
+async fn a_file_that_was_never_indexed_becomes_searchable_when_indexed_again() {
+    let dir = tempfile::tempdir().unwrap();
+    let (store_id, file_id) = {
+        // No workers: the batch is cancelled before its file is read.
+        let (engine, _provider) = engine_in(dir.path(), 0).await;
+        let file = upload(&engine, "boiler.txt", "The boiler was serviced in March.").await;
+        let store = engine
+            .create_vector_store(CreateVectorStoreRequest::default())
+            .unwrap();
+        let batch = engine
+            .create_file_batch(
+                &store.id,
+                CreateVectorStoreFileBatchRequest {
+                    file_ids: Some(vec![file.clone()]),
+                    ..Default::default()
+                },
+            )
+            .unwrap();
+        engine.cancel_file_batch(&store.id, &batch.id).unwrap();
+        (store.id, file)
+    };
+    let (engine, _provider) = engine_in(dir.path(), 2).await;
+    let ids = [store_id.clone()];
+    let before = engine
+        .search_vector_stores(&ids, &search_for("boiler serviced"))
+        .await
+        .unwrap();
+    assert!(before.is_empty(), "a cancelled file has no chunks to find");
+
+    let restarted = engine
+        .reindex_vector_store_file(&store_id, &file_id)
+        .unwrap();
+    assert_eq!(restarted.status, VectorStoreFileStatus::InProgress);
+    assert_eq!(
+        engine
+            .get_vector_store(&store_id)
+            .unwrap()
+            .file_counts
+            .in_progress,
+        1,
+        "the store counts the file as being indexed"
+    );
+    engine
+        .vector_stores_settled(&ids, Duration::from_secs(20))
+        .await
+        .unwrap();
+    let file = engine.get_vector_store_file(&store_id, &file_id).unwrap();
+    assert_eq!(file.status, VectorStoreFileStatus::Completed);
+    assert!(file.usage_bytes > 0, "the file's chunks count in its size");
+    let store = engine.get_vector_store(&store_id).unwrap();
+    assert_eq!(store.file_counts.completed, 1);
+    assert_eq!(store.file_counts.cancelled, 0);
+    let after = engine
+        .search_vector_stores(&ids, &search_for("boiler serviced"))
+        .await
+        .unwrap();
+    assert_eq!(after.len(), 1, "the passage is found once indexed");
+    assert!(after[0].text.contains("serviced in March"));
+}
+
+#[tokio::test]
+async fn indexing_again_keeps_attributes_and_chunking_and_refuses_a_file_still_in_progress() {
+    use hearth_wire::{AttributeValue, ChunkingStrategy, ChunkingStrategyRequest, StaticChunking};
+    let dir = tempfile::tempdir().unwrap();
+    let (engine, _provider) = engine_in(dir.path(), 2).await;
+    let file_id = upload(
+        &engine,
+        "notes.md",
+        "# Heating\n\nThe boiler was serviced in March.",
+    )
+    .await;
+    let store = engine
+        .create_vector_store(CreateVectorStoreRequest::default())
+        .unwrap();
+    let sizes = StaticChunking {
+        max_chunk_size_tokens: 200,
+        chunk_overlap_tokens: 50,
+    };
+    let attributes = std::collections::BTreeMap::from([(
+        "room".to_owned(),
+        AttributeValue::String("cellar".into()),
+    )]);
+    engine
+        .create_vector_store_file(
+            &store.id,
+            CreateVectorStoreFileRequest {
+                file_id: file_id.clone(),
+                chunking_strategy: Some(ChunkingStrategyRequest::Static { static_: sizes }),
+                attributes: Some(attributes.clone()),
+            },
+        )
+        .unwrap();
+    let ids = [store.id.clone()];
+    engine
+        .vector_stores_settled(&ids, Duration::from_secs(20))
+        .await
+        .unwrap();
+    let first = engine
+        .search_vector_stores(&ids, &search_for("boiler"))
+        .await
+        .unwrap();
+
+    engine
+        .reindex_vector_store_file(&store.id, &file_id)
+        .unwrap();
+    let refused = engine
+        .reindex_vector_store_file(&store.id, &file_id)
+        .unwrap_err();
+    assert!(
+        refused.to_string().contains("still being indexed"),
+        "a second request while indexing says why: {refused}"
+    );
+    engine
+        .vector_stores_settled(&ids, Duration::from_secs(20))
+        .await
+        .unwrap();
+    let file = engine.get_vector_store_file(&store.id, &file_id).unwrap();
+    assert_eq!(file.status, VectorStoreFileStatus::Completed);
+    assert_eq!(file.attributes, Some(attributes), "attributes are kept");
+    assert_eq!(
+        file.chunking_strategy,
+        Some(ChunkingStrategy::Static { static_: sizes }),
+        "the chunking strategy is kept"
+    );
+    let again = engine
+        .search_vector_stores(&ids, &search_for("boiler"))
+        .await
+        .unwrap();
+    assert_eq!(
+        again, first,
+        "the same passages are found, page and heading too"
+    );
+    assert_eq!(again[0].heading.as_deref(), Some("Heating"));
+
+    let missing = engine
+        .reindex_vector_store_file(&store.id, "file-nope")
+        .unwrap_err();
+    assert_eq!(missing.status(), 404, "{missing}");
+}

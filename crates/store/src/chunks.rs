@@ -94,6 +94,15 @@ pub struct NewChunk<'a> {
     pub tokens: u32,
 }
 
+/// Where a chunk sits in its file: what a citation shows beside the quoted passage.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ChunkPlace {
+    /// The page it starts on, for paged formats, from 1.
+    pub page: Option<u32>,
+    /// The heading it sits under, where the format has headings.
+    pub heading: Option<String>,
+}
+
 /// A vector as stored: its numbers as little-endian f32.
 pub(crate) fn vector_blob(vector: &[f32]) -> Vec<u8> {
     vector.iter().flat_map(|x| x.to_le_bytes()).collect()
@@ -244,6 +253,24 @@ impl Tx<'_> {
         Ok(())
     }
 
+    /// The page and heading of the chunk of `file_id` whose text is `text` (in any vector store:
+    /// the same file is chunked the same way wherever it is); `None` when no chunk has that text.
+    pub fn chunk_place(&self, file_id: &str, text: &str) -> Result<Option<ChunkPlace>> {
+        Ok(self
+            .conn
+            .prepare_cached(
+                "SELECT page, heading FROM chunks WHERE file_id = ?1 AND text = ?2
+                 ORDER BY id LIMIT 1",
+            )?
+            .query_row(params![file_id, text], |row| {
+                Ok(ChunkPlace {
+                    page: row.get(0)?,
+                    heading: row.get(1)?,
+                })
+            })
+            .optional()?)
+    }
+
     /// Bytes the store's chunk text and vectors take (for `usage_bytes`).
     pub fn vector_store_chunk_bytes(&self, vector_store_id: &str) -> Result<u64> {
         let bytes: i64 = self
@@ -275,6 +302,8 @@ delegate! {
     write fn delete_file_chunks(&self, vector_store_id: &str, file_id: &str) -> ();
     /// Deletes every chunk of a vector store.
     write fn delete_vector_store_chunks(&self, vector_store_id: &str) -> ();
+    /// The page and heading of a file's chunk with this text.
+    read fn chunk_place(&self, file_id: &str, text: &str) -> Option<ChunkPlace>;
     /// Bytes the store's chunk text and vectors take.
     read fn vector_store_chunk_bytes(&self, vector_store_id: &str) -> u64;
 }

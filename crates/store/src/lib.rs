@@ -35,7 +35,7 @@ mod vector_stores;
 
 pub use attribute_filter::filter_matches;
 pub use chunk_search::{ChunkHit, ChunkSearch, MAX_CHUNK_HITS, Ranking};
-pub use chunks::NewChunk;
+pub use chunks::{ChunkPlace, NewChunk};
 pub use error::{Result, StoreError};
 pub use ids::new_id;
 pub use message_window::{MessageAnchor, MessageWindow};

@@ -1,7 +1,9 @@
 import type { KeyboardEvent } from "react";
 import type { Message } from "../ipc";
 import { resultText, type Citation } from "../threads/citations";
+import { placeLabel } from "../knowledge/status";
 import { useCitedPassage } from "../threads/useCitedPassage";
+import { usePassagePlace } from "../threads/usePassagePlace";
 
 interface CitationPanelProps {
   message: Message;
@@ -13,6 +15,7 @@ interface CitationPanelProps {
 export function CitationPanel({ message, citation, onClose }: CitationPanelProps) {
   const passage = useCitedPassage(message, citation);
   const fileName = passage.status === "found" ? passage.result.file_name : (citation.fileName ?? citation.fileId);
+  const place = placeLabel(usePassagePlace(passage.status === "found" ? passage.result : null));
   const onKeyDown = (event: KeyboardEvent) => {
     if (event.key !== "Escape") return;
     event.stopPropagation();
@@ -39,6 +42,11 @@ export function CitationPanel({ message, citation, onClose }: CitationPanelProps
       )}
       {passage.status === "found" && (
         <>
+          {place && (
+            <p className="passage-place" data-testid="cited-passage-place">
+              {place}
+            </p>
+          )}
           <p className="muted small-text">
             Relevance {passage.result.score?.toFixed(2) ?? "not given"} · file <code>{citation.fileId}</code>
           </p>

@@ -99,6 +99,33 @@ export const commands = {
 	 *  at all. The saved path, or `null` when the person cancelled.
 	 */
 	saveFileAs: (fileId: string) => typedError<string | null, AppError>(__TAURI_INVOKE("save_file_as", { fileId })),
+	/**  Every file and vector store of the profile, with what uses each. */
+	knowledgeOverview: () => typedError<KnowledgeOverview, AppError>(__TAURI_INVOKE("knowledge_overview")),
+	/**  Uploads the file at `path` for assistants. */
+	uploadFile: (path: string) => typedError<FileObject, AppError>(__TAURI_INVOKE("upload_file", { path })),
+	/**  Deletes a file; it leaves every vector store it was in. */
+	deleteFile: (fileId: string) => typedError<null, AppError>(__TAURI_INVOKE("delete_file", { fileId })),
+	/**  Deletes a vector store; its files stay. */
+	deleteVectorStore: (vectorStoreId: string) => typedError<null, AppError>(__TAURI_INVOKE("delete_vector_store", { vectorStoreId })),
+	/**  A vector store's files with their names and indexing status. */
+	vectorStoreFiles: (vectorStoreId: string) => typedError<NamedStoreFile[], AppError>(__TAURI_INVOKE("vector_store_files", { vectorStoreId })),
+	/**  Indexes a file of a vector store again. */
+	reindexVectorStoreFile: (vectorStoreId: string, fileId: string) => typedError<NamedStoreFile, AppError>(__TAURI_INVOKE("reindex_vector_store_file", { vectorStoreId, fileId })),
+	/**  The passages of a vector store that best answer `query`, with their scores. */
+	searchVectorStore: (vectorStoreId: string, query: string) => typedError<ScoredChunk[], AppError>(__TAURI_INVOKE("search_vector_store", { vectorStoreId, query })),
+	/**  The page or section of a cited passage, when known. */
+	passagePlace: (fileId: string, text: string) => typedError<PassagePlace | null, AppError>(__TAURI_INVOKE("passage_place", { fileId, text })),
+	/**
+	 *  Gives an uploaded file to an assistant's file search (its vector store, made if needed) or
+	 *  code interpreter.
+	 */
+	addAssistantFile: (assistantId: string, fileId: string, tool: AssistantFileTool) => typedError<Assistant, AppError>(__TAURI_INVOKE("add_assistant_file", { assistantId, fileId, tool })),
+	/**  Takes a file away from an assistant's file search or code interpreter; the file stays. */
+	removeAssistantFile: (assistantId: string, fileId: string, tool: AssistantFileTool) => typedError<Assistant, AppError>(__TAURI_INVOKE("remove_assistant_file", { assistantId, fileId, tool })),
+	/**  Makes an existing vector store the assistant's, or (with `null`) leaves it none. */
+	setAssistantVectorStore: (assistantId: string, vectorStoreId: string | null) => typedError<Assistant, AppError>(__TAURI_INVOKE("set_assistant_vector_store", { assistantId, vectorStoreId })),
+	/**  Gives an assistant a new, empty vector store. */
+	createAssistantVectorStore: (assistantId: string) => typedError<Assistant, AppError>(__TAURI_INVOKE("create_assistant_vector_store", { assistantId })),
 };
 
 /* Types */
@@ -153,6 +180,13 @@ export type Assistant = {
 	/**  Output format (always sent). */
 	response_format?: ResponseFormatOption | null,
 };
+
+/**  Which tool of an assistant a file is for. */
+export type AssistantFileTool = 
+/**  Searched by file_search, through the assistant's vector store. */
+"file_search" | 
+/**  Given to the code interpreter's sandbox. */
+"code_interpreter";
 
 export type AssistantTool = ({ type: "code_interpreter" }) & { file_search?: never; function?: never } | ({ type: "file_search"; file_search?: FileSearchToolOptions | null }) & { function?: never } | ({ type: "function"; function: FunctionObject }) & { file_search?: never } | UnknownObject;
 
@@ -289,6 +323,20 @@ export type FileCitationDelta = {
 	file_id?: string | null,
 	/**  The quoted text. */
 	quote?: string | null,
+};
+
+/**  The five counters of a vector store's or a file batch's files. */
+export type FileCounts = {
+	/**  Files still being processed. */
+	in_progress: number,
+	/**  Files ready for search. */
+	completed: number,
+	/**  Files that failed. */
+	failed: number,
+	/**  Files whose processing was cancelled. */
+	cancelled: number,
+	/**  All files. */
+	total: number,
 };
 
 /**  An uploaded file (schema `OpenAIFile`, `object: "file"`). */
@@ -517,6 +565,38 @@ export type KeyUse =
 /**  It takes none. */
 "none";
 
+/**  A file as the Knowledge page lists it. */
+export type KnowledgeFile = {
+	/**  The file: name, size, purpose, when. */
+	file: FileObject,
+	/**  The vector stores it is in. */
+	vector_store_ids: string[],
+	/**  The assistants that use it. */
+	assistants: UsedBy[],
+	/**  The threads that use it. */
+	threads: UsedBy[],
+};
+
+/**  Every file and vector store of a profile. */
+export type KnowledgeOverview = {
+	/**  Newest first. */
+	files: KnowledgeFile[],
+	/**  Newest first. */
+	vector_stores: KnowledgeStore[],
+};
+
+/**  A vector store as the Knowledge page lists it. */
+export type KnowledgeStore = {
+	/**  The store: status, file counts, size, expiry. */
+	store: StoreSummary,
+	/**  Its files with their indexing status. */
+	files: NamedStoreFile[],
+	/**  The assistants that search it. */
+	assistants: UsedBy[],
+	/**  The threads that search it. */
+	threads: UsedBy[],
+};
+
 /**  The models folder and what is in it. */
 export type LocalModelList = {
 	/**  The folder, when local models can run on this computer. */
@@ -711,6 +791,14 @@ export type ModifyAssistantRequest = {
 	response_format?: ResponseFormatOption | null,
 };
 
+/**  A vector store file with the name of the file it is, for lists people read. */
+export type NamedStoreFile = {
+	/**  The attachment: its status, last error and size. */
+	attachment: StoreFile,
+	/**  The file's name; its id when the file itself is gone. */
+	filename: string,
+};
+
 /**  A specific tool the model must use. */
 export type NamedToolChoice = 
 /**  `{"type":"function","function":{"name"}}` */
@@ -721,6 +809,14 @@ function: FunctionName } |
 { type: "code_interpreter" } | 
 /**  `{"type":"file_search"}` */
 { type: "file_search" };
+
+/**  Where a passage sits in its file. */
+export type PassagePlace = {
+	/**  The page it starts on, for paged formats (PDF), from 1. */
+	page: number | null,
+	/**  The heading it sits under, where the format has headings. */
+	heading: string | null,
+};
 
 /**  One profile as the profile switcher shows it. */
 export type ProfileInfo = {
@@ -1001,6 +1097,20 @@ export type RunToolCall = {
 	function: RunFunctionCall,
 };
 
+/**  One passage a vector store search found, as the Knowledge page lists it. */
+export type ScoredChunk = {
+	/**  The file the passage is from. */
+	file_id: string,
+	/**  Its name. */
+	filename: string,
+	/**  Relevance in [0, 1]; higher is better. */
+	score: number | null,
+	/**  The passage. */
+	text: string,
+	/**  Where it sits in its file, when known (a remote server does not say). */
+	place: PassagePlace | null,
+};
+
 /**  Fixed-size chunking. */
 export type StaticChunking = {
 	/**  Tokens per chunk, 100–4096. */
@@ -1012,6 +1122,40 @@ export type StaticChunking = {
 export type StepDetails = ({ type: "message_creation"; message_creation: MessageCreation }) & { tool_calls?: never } | ({ type: "tool_calls"; tool_calls: ToolCall[] }) & { message_creation?: never } | UnknownObject;
 
 export type StepDetailsDelta = ({ type: "message_creation"; message_creation?: MessageCreationDelta | null }) & { tool_calls?: never } | ({ type: "tool_calls"; tool_calls?: ToolCallDelta[] | null }) & { message_creation?: never } | UnknownObject;
+
+/**  A file in a vector store: its indexing status and, when it failed, why. */
+export type StoreFile = {
+	/**  The file's id. */
+	id: string,
+	/**  The store it is in. */
+	vector_store_id: string,
+	/**  `in_progress`, `completed`, `failed` or `cancelled`. */
+	status: VectorStoreFileStatus,
+	/**  Why indexing failed. */
+	last_error: VectorStoreFileError | null,
+	/**  Bytes its chunks take. */
+	usage_bytes: number,
+	/**  When it was added (Unix seconds). */
+	created_at: number,
+};
+
+/**  A vector store: its name, status, file counts, size and expiry. */
+export type StoreSummary = {
+	/**  `vs_…` */
+	id: string,
+	/**  Its name; `""` when it has none. */
+	name: string,
+	/**  `in_progress` while a file is being indexed, `completed`, or `expired`. */
+	status: VectorStoreStatus,
+	/**  Bytes its files' chunks take. */
+	usage_bytes: number,
+	/**  Its files by state. */
+	file_counts: FileCounts,
+	/**  When it was made (Unix seconds). */
+	created_at: number,
+	/**  When it expires unless used again (Unix seconds), if it does. */
+	expires_at: number | null,
+};
 
 /**  The calls a run waits on. */
 export type SubmitToolOutputsAction = {
@@ -1143,6 +1287,26 @@ export type Usage = {
 	total_tokens: number,
 };
 
+/**  An assistant or thread that uses a file or vector store. */
+export type UsedBy = {
+	/**  Its id. */
+	id: string,
+	/**  Its name (an assistant) or title (a thread). */
+	name: string,
+};
+
+/**  `last_error` of a vector store file. */
+export type VectorStoreFileError = {
+	/**  What kind of failure. */
+	code: VectorStoreFileErrorCode,
+	/**  Human-readable text. */
+	message: string,
+};
+
+export type VectorStoreFileErrorCode = "server_error" | "unsupported_file" | "invalid_file" | string;
+
+export type VectorStoreFileStatus = "in_progress" | "completed" | "cancelled" | "failed" | string;
+
 /**  A vector store to create inline and attach. */
 export type VectorStoreSeed = {
 	/**  Files to add to it. */
@@ -1152,6 +1316,8 @@ export type VectorStoreSeed = {
 	/**  Metadata of the new store. */
 	metadata?: { [key in string]: string } | null,
 };
+
+export type VectorStoreStatus = "expired" | "in_progress" | "completed" | string;
 
 /* Tauri Specta runtime */
 async function typedError<T, E>(result: Promise<T>): Promise<{ status: "ok"; data: T } | { status: "error"; error: E }> {

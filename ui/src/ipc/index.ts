@@ -55,7 +55,8 @@ export function toAppError(error: unknown): AppError {
   return { code: "internal", message: error instanceof Error ? error.message : String(error) };
 }
 
-async function unwrap<T>(call: Promise<Result<T>>): Promise<T> {
+/** A command's answer, or its error thrown in the one shape views handle. */
+export async function unwrap<T>(call: Promise<Result<T>>): Promise<T> {
   let result: Result<T>;
   try {
     result = await call;

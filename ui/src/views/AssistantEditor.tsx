@@ -4,6 +4,7 @@ import { whatVanished } from "../errors";
 import { useAssistantEditor } from "../forms/useAssistantEditor";
 import type { Assistant } from "../ipc";
 import { AssistantBasics } from "./AssistantBasics";
+import { AssistantFiles } from "./AssistantFiles";
 import { AssistantOptions } from "./AssistantOptions";
 import { AssistantTools } from "./AssistantTools";
 
@@ -49,6 +50,7 @@ export function AssistantEditor({ assistant: opened, offline, ...events }: Assis
       >
         <AssistantBasics form={form} errors={errors} set={set} models={editor.models} />
         <AssistantTools form={form} errors={errors} set={set} />
+        <AssistantFiles assistant={assistant} offline={offline} />
         <AssistantOptions form={form} errors={errors} set={set} />
 
         {failure && <ErrorNotice error={vanished ? { ...failure, message: vanished } : failure} />}

@@ -16,8 +16,8 @@ export function AssistantTools({ form, errors, set }: { form: AssistantForm; err
         Code interpreter
       </label>
       <p className="hint">
-        These two are saved with the assistant, but Hearth does not run them yet: a run ignores them until a later
-        version adds file search and the code interpreter.
+        File search reads the documents of the assistant's vector store; the code interpreter runs Python on its files.
+        Add both under Files below.
       </p>
       <div className="functions">
         {form.functions.map((fn, index) => (

@@ -128,6 +128,15 @@ export function Sidebar({
       <nav className="sidebar-footer">
         <button
           type="button"
+          className={view.kind === "knowledge" ? "nav-button active" : "nav-button"}
+          aria-current={view.kind === "knowledge" ? "page" : undefined}
+          onClick={() => onNavigate(view.kind === "knowledge" ? { kind: "thread", threadId: null } : { kind: "knowledge" })}
+          data-testid="nav-knowledge"
+        >
+          Knowledge
+        </button>
+        <button
+          type="button"
           className={view.kind === "settings" ? "nav-button active" : "nav-button"}
           aria-current={view.kind === "settings" ? "page" : undefined}
           onClick={() => onNavigate(view.kind === "settings" ? { kind: "thread", threadId: null } : { kind: "settings" })}

@@ -10,6 +10,7 @@ mod embedder;
 mod files;
 mod indexing;
 mod pipeline;
+mod reindex;
 mod search;
 mod vector_store_files;
 mod vector_stores;

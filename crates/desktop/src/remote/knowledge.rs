@@ -1,0 +1,207 @@
+//! Files and vector stores of a remote profile, through the client. They are not mirrored: the
+//! Knowledge page and an assistant's files need the server. The server's search results carry no
+//! page or heading, so a remote passage has no place.
+
+use std::path::Path;
+
+use async_trait::async_trait;
+use futures_util::TryStreamExt;
+use hearth_client::FileUpload;
+use hearth_wire::{
+    ChunkingStrategy, ChunkingStrategyRequest, CreateVectorStoreFileRequest,
+    CreateVectorStoreRequest, FileObject, FilePurpose, ListOrder, SearchQuery, VectorStore,
+    VectorStoreFile, VectorStoreSearchRequest,
+};
+
+use super::{RemoteBackend, every};
+use crate::error::BackendError;
+use crate::knowledge::{KnowledgeBackend, PassagePlace, ScoredChunk, open_upload, search_words};
+
+/// The request that attaches a file again as `file` was attached.
+fn attach_like(file: &VectorStoreFile) -> CreateVectorStoreFileRequest {
+    let chunking_strategy = match &file.chunking_strategy {
+        Some(ChunkingStrategy::Static { static_ }) => {
+            Some(ChunkingStrategyRequest::Static { static_: *static_ })
+        }
+        _ => None,
+    };
+    CreateVectorStoreFileRequest {
+        file_id: file.id.clone(),
+        chunking_strategy,
+        attributes: file.attributes.clone(),
+    }
+}
+
+#[async_trait]
+impl KnowledgeBackend for RemoteBackend {
+    async fn list_files(&self) -> Result<Vec<FileObject>, BackendError> {
+        self.call(
+            "listing the files",
+            self.client
+                .all_files(every(ListOrder::Desc))
+                .try_collect::<Vec<_>>(),
+        )
+        .await
+    }
+
+    async fn upload_file(
+        &self,
+        path: &Path,
+        purpose: FilePurpose,
+    ) -> Result<FileObject, BackendError> {
+        // Checked here too, so a folder or an empty file is refused in the same words.
+        let (_, name) = open_upload(path).await?;
+        let upload = FileUpload::new(path, purpose.as_str()).file_name(name);
+        self.call("uploading the file", self.client.upload_file(&upload))
+            .await
+    }
+
+    async fn delete_file(&self, file_id: &str) -> Result<(), BackendError> {
+        self.call("deleting the file", self.client.delete_file(file_id))
+            .await
+            .map(drop)
+    }
+
+    async fn list_vector_stores(&self) -> Result<Vec<VectorStore>, BackendError> {
+        self.call(
+            "listing the vector stores",
+            self.client
+                .all_vector_stores(every(ListOrder::Desc))
+                .try_collect::<Vec<_>>(),
+        )
+        .await
+    }
+
+    async fn create_vector_store(
+        &self,
+        request: CreateVectorStoreRequest,
+    ) -> Result<VectorStore, BackendError> {
+        self.call(
+            "creating the vector store",
+            self.client.create_vector_store(&request),
+        )
+        .await
+    }
+
+    async fn delete_vector_store(&self, vector_store_id: &str) -> Result<(), BackendError> {
+        self.call(
+            "deleting the vector store",
+            self.client.delete_vector_store(vector_store_id),
+        )
+        .await
+        .map(drop)
+    }
+
+    async fn list_vector_store_files(
+        &self,
+        vector_store_id: &str,
+    ) -> Result<Vec<VectorStoreFile>, BackendError> {
+        self.call(
+            "listing the vector store's files",
+            self.client
+                .all_vector_store_files(vector_store_id, every(ListOrder::Desc))
+                .try_collect::<Vec<_>>(),
+        )
+        .await
+    }
+
+    async fn add_vector_store_file(
+        &self,
+        vector_store_id: &str,
+        file_id: &str,
+    ) -> Result<VectorStoreFile, BackendError> {
+        let request = CreateVectorStoreFileRequest {
+            file_id: file_id.to_owned(),
+            ..Default::default()
+        };
+        self.call(
+            "adding the file to the vector store",
+            self.client
+                .create_vector_store_file(vector_store_id, &request),
+        )
+        .await
+    }
+
+    async fn remove_vector_store_file(
+        &self,
+        vector_store_id: &str,
+        file_id: &str,
+    ) -> Result<(), BackendError> {
+        self.call(
+            "taking the file out of the vector store",
+            self.client
+                .delete_vector_store_file(vector_store_id, file_id),
+        )
+        .await
+        .map(drop)
+    }
+
+    /// The protocol has no re-index: the file is taken out and added again as it was.
+    async fn reindex_vector_store_file(
+        &self,
+        vector_store_id: &str,
+        file_id: &str,
+    ) -> Result<VectorStoreFile, BackendError> {
+        let attached = self
+            .call(
+                "reading the vector store file",
+                self.client
+                    .retrieve_vector_store_file(vector_store_id, file_id),
+            )
+            .await?;
+        let again = attach_like(&attached);
+        self.remove_vector_store_file(vector_store_id, file_id)
+            .await?;
+        self.call(
+            "adding the file to the vector store again",
+            self.client
+                .create_vector_store_file(vector_store_id, &again),
+        )
+        .await
+    }
+
+    async fn search_vector_store(
+        &self,
+        vector_store_id: &str,
+        query: &str,
+        max_results: u32,
+    ) -> Result<Vec<ScoredChunk>, BackendError> {
+        let request = VectorStoreSearchRequest {
+            query: SearchQuery::One(search_words(query)?),
+            rewrite_query: None,
+            max_num_results: Some(max_results),
+            filters: None,
+            ranking_options: None,
+        };
+        let page = self
+            .call(
+                "searching the vector store",
+                self.client.search_vector_store(vector_store_id, &request),
+            )
+            .await?;
+        Ok(page
+            .data
+            .into_iter()
+            .map(|item| ScoredChunk {
+                text: item
+                    .content
+                    .iter()
+                    .map(|part| part.text.as_str())
+                    .collect::<Vec<_>>()
+                    .join("\n"),
+                file_id: item.file_id,
+                filename: item.filename,
+                score: item.score,
+                place: None,
+            })
+            .collect())
+    }
+
+    async fn passage_place(
+        &self,
+        _file_id: &str,
+        _text: &str,
+    ) -> Result<Option<PassagePlace>, BackendError> {
+        Ok(None)
+    }
+}
