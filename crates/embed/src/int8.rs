@@ -66,8 +66,11 @@ impl QuantizedWeight {
                 if max > 0.0 { max / WEIGHT_MAX } else { 1.0 }
             })
             .collect();
-        let q =
-            |k: usize, j: usize| (weight[[k, j]] / scales[j]).round().clamp(-WEIGHT_MAX, WEIGHT_MAX) as i8;
+        let q = |k: usize, j: usize| {
+            (weight[[k, j]] / scales[j])
+                .round()
+                .clamp(-WEIGHT_MAX, WEIGHT_MAX) as i8
+        };
         let scaled_sums = (0..outputs)
             .map(|j| (0..inputs).map(|k| i32::from(q(k, j))).sum::<i32>() as f32 * scales[j])
             .collect();

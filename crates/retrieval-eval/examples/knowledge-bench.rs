@@ -495,9 +495,8 @@ fn search_latency(
         };
         for (what, mut times) in [("", alone), (", query embedded", embedded)] {
             times.sort();
-            let at = |p: f64| {
-                times[((times.len() - 1) as f64 * p).round() as usize].as_secs_f64() * 1e3
-            };
+            let at =
+                |p: f64| times[((times.len() - 1) as f64 * p).round() as usize].as_secs_f64() * 1e3;
             rows.push([
                 format!(
                     "hybrid search at {indexed} chunks{what} ({} queries; {built}, {:.0} MB on disk)",
