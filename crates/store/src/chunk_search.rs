@@ -257,12 +257,20 @@ fn keyword_ranking(
     search: &ChunkSearch,
     allowed: &AllowedFiles,
 ) -> Result<Ranked> {
-    let Some(query) = crate::keywords::fts_any_word(search.query) else {
+    let Some(query) = crate::keywords::fts_query(conn, search.query)? else {
         return Ok(Vec::new());
     };
-    let mut ranked = best_keyword_candidates(conn, &query, allowed)?;
+    let mut ranked = None;
+    if let Some(narrowed) = &query.narrowed {
+        // Too few chunks with the rarer words: the common words' matches count too.
+        ranked = best_keyword_candidates(conn, Candidates::Narrowed(narrowed), allowed)?
+            .filter(|ranked| ranked.len() == FUSION_DEPTH);
+    }
     if ranked.is_none() {
-        ranked = Some(all_keyword_matches(conn, search, &query, allowed)?);
+        ranked = best_keyword_candidates(conn, Candidates::Any(&query.any), allowed)?;
+    }
+    if ranked.is_none() {
+        ranked = Some(all_keyword_matches(conn, search, &query.any, allowed)?);
     }
     let mut ranked = ranked.unwrap_or_default();
     let best = ranked.first().map_or(0.0, |hit| hit.1);
@@ -274,26 +282,56 @@ fn keyword_ranking(
     Ok(ranked)
 }
 
+/// Which full-text matches are ranked first (see [`crate::keywords::KeywordQuery`]).
+#[derive(Clone, Copy)]
+enum Candidates<'q> {
+    /// Every chunk with any of the words.
+    Any(&'q str),
+    /// Chunks with the rarer words: `(rarer AND any, rarer)`.
+    Narrowed(&'q (String, String)),
+}
+
 /// The allowed chunks among the [`KEYWORD_CANDIDATES`] best full-text matches, with their BM25
 /// score; `None` when there are more matches than that and fewer than [`FUSION_DEPTH`] of them
 /// are allowed, so that deeper matches could still count.
 fn best_keyword_candidates(
     conn: &Connection,
-    query: &str,
+    candidates: Candidates<'_>,
     allowed: &AllowedFiles,
 ) -> Result<Option<Ranked>> {
     // Ordered as the full query orders: by BM25, ties by chunk id.
-    let mut statement = conn.prepare_cached(
-        "SELECT rowid, -bm25(chunks_fts) FROM chunks_fts
-         WHERE chunks_fts MATCH ?1
-         ORDER BY bm25(chunks_fts), rowid
-         LIMIT ?2",
-    )?;
-    let candidates: Vec<(i64, f64)> = statement
-        .query_map(params![query, KEYWORD_CANDIDATES], |row| {
-            Ok((row.get(0)?, row.get(1)?))
-        })?
-        .collect::<rusqlite::Result<_>>()?;
+    let candidates: Vec<(i64, f64)> = match candidates {
+        Candidates::Any(query) => conn
+            .prepare_cached(
+                "SELECT rowid, -bm25(chunks_fts) FROM chunks_fts
+                 WHERE chunks_fts MATCH ?1
+                 ORDER BY bm25(chunks_fts), rowid
+                 LIMIT ?2",
+            )?
+            .query_map(params![query, KEYWORD_CANDIDATES], |row| {
+                Ok((row.get(0)?, row.get(1)?))
+            })?
+            .collect::<rusqlite::Result<_>>()?,
+        // Both scorings once each (MATERIALIZED: a full-text query looked up row by row would
+        // recount its words' frequencies for every row), joined by chunk.
+        Candidates::Narrowed((doubled, rarer)) => conn
+            .prepare_cached(
+                "WITH doubled AS MATERIALIZED (
+                     SELECT rowid AS id, -bm25(chunks_fts) AS score FROM chunks_fts
+                     WHERE chunks_fts MATCH ?1),
+                 rarer AS MATERIALIZED (
+                     SELECT rowid AS id, -bm25(chunks_fts) AS score FROM chunks_fts
+                     WHERE chunks_fts MATCH ?2)
+                 SELECT doubled.id, doubled.score - rarer.score AS score
+                 FROM doubled JOIN rarer ON rarer.id = doubled.id
+                 ORDER BY score DESC, doubled.id
+                 LIMIT ?3",
+            )?
+            .query_map(params![doubled, rarer, KEYWORD_CANDIDATES], |row| {
+                Ok((row.get(0)?, row.get(1)?))
+            })?
+            .collect::<rusqlite::Result<_>>()?,
+    };
     let mut place =
         conn.prepare_cached("SELECT vector_store_id, file_id FROM chunks WHERE id = ?1")?;
     let mut ranked = Vec::new();

@@ -1,5 +1,9 @@
 //! Turning a question into a full-text query over chunks.
 
+use rusqlite::{Connection, params};
+
+use crate::error::Result;
+
 /// English words that appear in nearly every chunk. BM25 gives them almost no weight, yet a
 /// query with them must rank every chunk that has them, nearly the whole store, which at 100 000
 /// chunks takes longer than the rest of the search together. They are left out of the query
@@ -16,11 +20,29 @@ const STOP_WORDS: &[&str] = &[
 /// Most words one query keeps; a pasted page becomes a query of its first words.
 const MAX_WORDS: usize = 64;
 
-/// An FTS5 query matching chunks with any of the words of `question`, or `None` when it has no
-/// words. Each word is quoted, so nothing a person types (`"`, `*`, `NEAR`, `-`, `:`, `OR`) is
-/// read as query syntax; words are split where the index's tokenizer splits them, at anything
-/// that is not a letter or digit.
-pub(crate) fn fts_any_word(question: &str) -> Option<String> {
+/// How many chunks the rarer words of a question may match before its common words stop choosing
+/// which chunks are ranked. Ranking costs FTS5 microseconds per matching chunk (each hit's length and
+/// every query word's occurrences are read), where only counting the matches costs a fraction of
+/// one; ranking every chunk with any of a question's words took 80 ms at 100 000 chunks, most of
+/// them matched only by common words that BM25 weighs little. Below this, a store is searched as
+/// it always was.
+pub(crate) const RANKED_MATCHES: i64 = 10_000;
+
+/// The full-text query of a keyword search.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct KeywordQuery {
+    /// Any of the question's words: what is ranked, and what every match is scored by.
+    pub any: String,
+    /// When the question has common words: the chunks to rank narrowed to those with one of its
+    /// rarer words, as `(rarer AND any, rarer)`. Each chunk's BM25 score by `any` is its score by
+    /// the first (which holds the rarer words twice) less its score by the second.
+    pub narrowed: Option<(String, String)>,
+}
+
+/// The words of `question` a keyword search looks for, lowercased, each once, in order: all but the
+/// stop words, or all of them when nothing else is left; at most [`MAX_WORDS`]. Words are split
+/// where the index's tokenizer splits them, at anything that is not a letter or digit.
+pub(crate) fn query_words(question: &str) -> Vec<String> {
     let mut words: Vec<String> = Vec::new();
     for word in question
         .split(|c: char| !c.is_alphanumeric())
@@ -31,34 +53,92 @@ pub(crate) fn fts_any_word(question: &str) -> Option<String> {
             words.push(word);
         }
     }
-    let content: Vec<&String> = words
+    let content: Vec<String> = words
         .iter()
         .filter(|word| !STOP_WORDS.contains(&word.as_str()))
+        .cloned()
         .collect();
-    let chosen = if content.is_empty() {
-        words.iter().collect()
-    } else {
-        content
-    };
-    if chosen.is_empty() {
-        return None;
+    let mut chosen = if content.is_empty() { words } else { content };
+    chosen.truncate(MAX_WORDS);
+    chosen
+}
+
+/// An FTS5 query matching chunks with any of `words`. Each word is quoted, so nothing a person types
+/// (`"`, `*`, `NEAR`, `-`, `:`, `OR`) is read as query syntax.
+pub(crate) fn any_of(words: &[&str]) -> String {
+    let quoted: Vec<String> = words.iter().map(|word| format!("\"{word}\"")).collect();
+    quoted.join(" OR ")
+}
+
+/// The full-text query of a keyword search for `question`, or `None` when it has no words.
+///
+/// The chunks ranked are narrowed when the question has words each matching few chunks (together at
+/// most [`RANKED_MATCHES`]) and others matching many: then only chunks with one of the rarer words
+/// are ranked, still scored by all the words (see [`KeywordQuery::narrowed`]). A chunk with only
+/// common words then goes unranked; BM25 gives a common word little weight next to a rarer one, so
+/// such chunks rank low anyway. Questions of only rare or only common words rank every match.
+pub(crate) fn fts_query(conn: &Connection, question: &str) -> Result<Option<KeywordQuery>> {
+    let words = query_words(question);
+    if words.is_empty() {
+        return Ok(None);
     }
-    let quoted: Vec<String> = chosen
-        .into_iter()
-        .take(MAX_WORDS)
-        .map(|word| format!("\"{word}\""))
-        .collect();
-    Some(quoted.join(" OR "))
+    let all: Vec<&str> = words.iter().map(String::as_str).collect();
+    let any = any_of(&all);
+    let mut counted: Vec<(&str, i64)> = Vec::with_capacity(words.len());
+    for word in &all {
+        counted.push((
+            word,
+            matches_up_to(conn, &any_of(&[word]), RANKED_MATCHES + 1)?,
+        ));
+    }
+    // Rarest first; the question's order among equals.
+    counted.sort_by_key(|&(_, count)| count);
+    let mut rarer: Vec<&str> = Vec::new();
+    let mut total = 0;
+    for &(word, count) in &counted {
+        if total + count > RANKED_MATCHES {
+            break;
+        }
+        rarer.push(word);
+        total += count;
+    }
+    if rarer.is_empty() || rarer.len() == all.len() {
+        return Ok(Some(KeywordQuery {
+            any,
+            narrowed: None,
+        }));
+    }
+    // In the question's order, so the query reads as the question did.
+    rarer.sort_by_key(|rare| all.iter().position(|word| word == rare));
+    let rarer = any_of(&rarer);
+    Ok(Some(KeywordQuery {
+        narrowed: Some((format!("({rarer}) AND ({any})"), rarer)),
+        any,
+    }))
+}
+
+/// How many chunks match the FTS5 `query`, counting no further than `cap`.
+fn matches_up_to(conn: &Connection, query: &str, cap: i64) -> Result<i64> {
+    let mut statement = conn.prepare_cached(
+        "SELECT count(*) FROM (SELECT 1 FROM chunks_fts WHERE chunks_fts MATCH ?1 LIMIT ?2)",
+    )?;
+    Ok(statement.query_row(params![query, cap], |row| row.get(0))?)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
+    fn any_word(question: &str) -> Option<String> {
+        let words = query_words(question);
+        let words: Vec<&str> = words.iter().map(String::as_str).collect();
+        (!words.is_empty()).then(|| any_of(&words))
+    }
+
     #[test]
     fn words_are_quoted_and_joined_with_or() {
         assert_eq!(
-            fts_any_word("Where is the Eiffel tower?").as_deref(),
+            any_word("Where is the Eiffel tower?").as_deref(),
             Some("\"eiffel\" OR \"tower\"")
         );
     }
@@ -66,7 +146,7 @@ mod tests {
     #[test]
     fn syntax_characters_are_separators() {
         assert_eq!(
-            fts_any_word("\"quoted\" NEAR(a*, -b) col:x").as_deref(),
+            any_word("\"quoted\" NEAR(a*, -b) col:x").as_deref(),
             Some("\"quoted\" OR \"near\" OR \"b\" OR \"col\" OR \"x\"")
         );
     }
@@ -74,9 +154,9 @@ mod tests {
     #[test]
     fn a_question_of_stop_words_keeps_them() {
         assert_eq!(
-            fts_any_word("to be or not to be").as_deref(),
+            any_word("to be or not to be").as_deref(),
             Some("\"to\" OR \"be\" OR \"or\" OR \"not\"")
         );
-        assert_eq!(fts_any_word(" -- ** "), None);
+        assert_eq!(any_word(" -- ** "), None);
     }
 }

@@ -737,3 +737,40 @@ fn a_small_store_is_searched_in_full_when_another_holds_many_better_matches() {
     assert_eq!(hits.len(), 50, "the small store's matches are found");
     assert!(hits.iter().all(|hit| hit.vector_store_id == "vs_small"));
 }
+
+#[test]
+fn a_common_word_still_counts_where_rarer_words_choose_the_chunks_ranked() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::open(dir.path().join("store.sqlite")).unwrap();
+    attach(&store, "vs_big", "file-big", "completed", json!({}));
+    // "harbour" is in every chunk, far more than a search ranks in full; "quay" is in 150.
+    let mut lines: Vec<String> = (0..12_000)
+        .map(|i| format!("harbour ledger entry {i} of the season"))
+        .collect();
+    for i in 0..150 {
+        lines[i * 80] = format!("quay repairs noted in entry {i}");
+    }
+    // The one chunk with both words, which the common word must still lift above the others.
+    lines[6_001] = "quay repairs at the harbour noted".to_owned();
+    let borrowed: Vec<&str> = lines.iter().map(String::as_str).collect();
+    index(&store, "vs_big", "file-big", &borrowed);
+
+    let ids = stores(&["vs_big"]);
+    let hits = store
+        .search_chunks(&search(&ids, "harbour quay", Ranking::Keyword))
+        .unwrap();
+    assert_eq!(hits[0].text, "quay repairs at the harbour noted");
+    assert_eq!(hits[0].score, 1.0);
+    assert!(
+        hits[1..].iter().all(|hit| hit.text.contains("quay")),
+        "the rarer word ranks next: {:?}",
+        texts(&hits)
+    );
+
+    // Only the common word: every chunk with it is ranked, and found.
+    let hits = store
+        .search_chunks(&search(&ids, "harbour", Ranking::Keyword))
+        .unwrap();
+    assert_eq!(hits.len(), 20);
+    assert!(hits.iter().all(|hit| hit.text.contains("harbour")));
+}
