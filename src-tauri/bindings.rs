@@ -53,6 +53,13 @@ pub fn builder() -> Builder<tauri::Wry> {
             commands::files::file_info,
             commands::files::file_content_base64,
             commands::files::save_file_as,
+            commands::uploads::describe_local_files,
+            commands::uploads::upload_local_file,
+            commands::uploads::discard_upload,
+            commands::uploads::index_for_thread,
+            commands::uploads::index_for_assistant,
+            commands::uploads::indexing_status,
+            commands::uploads::unindex_file,
         ])
 }
 

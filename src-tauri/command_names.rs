@@ -44,4 +44,11 @@ pub const COMMAND_NAMES: &[&str] = &[
     "file_info",
     "file_content_base64",
     "save_file_as",
+    "describe_local_files",
+    "upload_local_file",
+    "discard_upload",
+    "index_for_thread",
+    "index_for_assistant",
+    "indexing_status",
+    "unindex_file",
 ];

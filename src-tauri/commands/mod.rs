@@ -12,3 +12,4 @@ pub mod providers;
 pub mod runs;
 pub mod search;
 pub mod threads;
+pub mod uploads;

@@ -1,0 +1,96 @@
+import { describe, expect, it } from "vitest";
+import type { VectorStoreFile } from "../ipc";
+import { attachmentsOf, newUpload, notReadyReason, uploadsReducer, type Upload } from "./uploads";
+
+const storeFile = (status: VectorStoreFile["status"], message?: string): VectorStoreFile => ({
+  id: "file-1",
+  object: "vector_store.file",
+  usage_bytes: 0,
+  created_at: 1,
+  vector_store_id: "vs_1",
+  status,
+  last_error: message ? { code: "invalid_file", message } : null,
+});
+
+function start(name: string): [Upload[], string] {
+  const upload = newUpload({ path: `/tmp/${name}`, name, bytes: 2000 });
+  return [uploadsReducer([], { type: "added", uploads: [upload] }), upload.key];
+}
+
+describe("uploadsReducer", () => {
+  it("takes a document through upload progress and indexing to ready", () => {
+    let [list, key] = start("report.pdf");
+    expect(list[0]).toMatchObject({ tool: "file_search", phase: "uploading", sent: 0 });
+    list = uploadsReducer(list, { type: "progress", key, sent: 1000 });
+    expect(list[0].sent).toBe(1000);
+    list = uploadsReducer(list, { type: "uploaded", key, fileId: "file-1" });
+    expect(list[0]).toMatchObject({ phase: "indexing", fileId: "file-1", sent: 2000 });
+    list = uploadsReducer(list, { type: "indexing", key, file: storeFile("in_progress") });
+    expect(list[0]).toMatchObject({ phase: "indexing", vectorStoreId: "vs_1" });
+    list = uploadsReducer(list, { type: "indexing", key, file: storeFile("completed") });
+    expect(list[0].phase).toBe("ready");
+  });
+
+  it("makes a data file ready once uploaded: code needs no index", () => {
+    let [list, key] = start("sales.csv");
+    list = uploadsReducer(list, { type: "uploaded", key, fileId: "file-2" });
+    expect(list[0]).toMatchObject({ tool: "code_interpreter", phase: "ready" });
+  });
+
+  it("keeps the indexing failure's reason and retries from indexing, not from upload", () => {
+    let [list, key] = start("scan.pdf");
+    list = uploadsReducer(list, { type: "uploaded", key, fileId: "file-1" });
+    list = uploadsReducer(list, { type: "indexing", key, file: storeFile("failed", "'scan.pdf' has no text layer.") });
+    expect(list[0]).toMatchObject({ phase: "failed", error: "'scan.pdf' has no text layer." });
+    expect(notReadyReason(list)).toBe("Retry or remove scan.pdf first.");
+    list = uploadsReducer(list, { type: "retrying", key });
+    expect(list[0]).toMatchObject({ phase: "indexing", error: null, sent: 2000 });
+  });
+
+  it("retries a failed upload from the start", () => {
+    let [list, key] = start("report.pdf");
+    list = uploadsReducer(list, { type: "progress", key, sent: 500 });
+    list = uploadsReducer(list, { type: "failed", key, error: { code: "offline", message: "The server cannot be reached." } });
+    expect(list[0].error).toBe("The server cannot be reached.");
+    list = uploadsReducer(list, { type: "retrying", key });
+    expect(list[0]).toMatchObject({ phase: "uploading", sent: 0 });
+  });
+
+  it("switches an uploaded file between the tools, and never a picture to file search", () => {
+    let [list, key] = start("sales.csv");
+    list = uploadsReducer(list, { type: "uploaded", key, fileId: "file-2" });
+    list = uploadsReducer(list, { type: "switched", key, tool: "file_search" });
+    expect(list[0]).toMatchObject({ tool: "file_search", phase: "indexing" });
+    list = uploadsReducer(list, { type: "switched", key, tool: "code_interpreter" });
+    expect(list[0]).toMatchObject({ tool: "code_interpreter", phase: "ready", vectorStoreId: null });
+
+    let [pictures, pictureKey] = start("chart.png");
+    pictures = uploadsReducer(pictures, { type: "switched", key: pictureKey, tool: "file_search" });
+    expect(pictures[0].tool).toBe("code_interpreter");
+  });
+
+  it("ignores an indexing status that arrives after the file was switched to code", () => {
+    let [list, key] = start("report.pdf");
+    list = uploadsReducer(list, { type: "uploaded", key, fileId: "file-1" });
+    list = uploadsReducer(list, { type: "switched", key, tool: "code_interpreter" });
+    list = uploadsReducer(list, { type: "indexing", key, file: storeFile("in_progress") });
+    expect(list[0]).toMatchObject({ phase: "ready", vectorStoreId: null });
+  });
+
+  it("sends each uploaded file with its tool, and waits for uploads still under way", () => {
+    let [list, key] = start("report.pdf");
+    const csv = newUpload({ path: "/tmp/sales.csv", name: "sales.csv", bytes: 10 });
+    list = uploadsReducer(list, { type: "added", uploads: [csv] });
+    expect(notReadyReason(list)).toBe("Wait until report.pdf, sales.csv has uploaded.");
+    list = uploadsReducer(list, { type: "uploaded", key, fileId: "file-1" });
+    list = uploadsReducer(list, { type: "uploaded", key: csv.key, fileId: "file-2" });
+    expect(notReadyReason(list)).toBeNull();
+    expect(attachmentsOf(list)).toEqual([
+      { file_id: "file-1", tools: [{ type: "file_search" }] },
+      { file_id: "file-2", tools: [{ type: "code_interpreter" }] },
+    ]);
+    list = uploadsReducer(list, { type: "removed", key });
+    expect(list.map((u) => u.name)).toEqual(["sales.csv"]);
+    expect(uploadsReducer(list, { type: "sent" })).toEqual([]);
+  });
+});
