@@ -201,14 +201,13 @@ impl Backend for EmbeddedBackend {
             BackendError::Invalid(format!("Could not read '{filename}': {error}"))
         })?;
         let mut sent = 0u64;
-        let body = tokio_util::io::ReaderStream::with_capacity(file, UPLOAD_CHUNK).inspect(
-            move |chunk| {
+        let body =
+            tokio_util::io::ReaderStream::with_capacity(file, UPLOAD_CHUNK).inspect(move |chunk| {
                 if let Ok(chunk) = chunk {
                     sent += chunk.len() as u64;
                     progress(sent);
                 }
-            },
-        );
+            });
         let staged = self.engine.stage_upload(filename, body).await?;
         let params = UploadFileParams {
             purpose: FilePurpose::Assistants,
@@ -242,7 +241,9 @@ impl Backend for EmbeddedBackend {
         vector_store_id: &str,
         file_id: &str,
     ) -> Result<VectorStoreFile, BackendError> {
-        Ok(self.engine.get_vector_store_file(vector_store_id, file_id)?)
+        Ok(self
+            .engine
+            .get_vector_store_file(vector_store_id, file_id)?)
     }
 
     async fn add_vector_store_file(

@@ -124,12 +124,23 @@ async fn a_dropped_document_uploads_with_progress_and_is_indexed_in_the_threads_
     let backend = hearth.backend().unwrap();
     let stored = backend.thread(&thread.id).await.unwrap();
     assert_eq!(
-        stored.tool_resources.unwrap().file_search.unwrap().vector_store_ids,
+        stored
+            .tool_resources
+            .unwrap()
+            .file_search
+            .unwrap()
+            .vector_store_ids,
         vec![a.vector_store_id.clone()],
         "the thread records its new store"
     );
-    assert_eq!(settled(&hearth, &a).await.status, VectorStoreFileStatus::Completed);
-    assert_eq!(settled(&hearth, &b).await.status, VectorStoreFileStatus::Completed);
+    assert_eq!(
+        settled(&hearth, &a).await.status,
+        VectorStoreFileStatus::Completed
+    );
+    assert_eq!(
+        settled(&hearth, &b).await.status,
+        VectorStoreFileStatus::Completed
+    );
 
     // Sending the message attaches the indexed file and the notes for the code interpreter.
     let attachments = vec![
@@ -149,14 +160,22 @@ async fn a_dropped_document_uploads_with_progress_and_is_indexed_in_the_threads_
     assert_eq!(message.attachments, Some(attachments));
     let after = backend.thread(&thread.id).await.unwrap();
     assert_eq!(
-        after.tool_resources.unwrap().file_search.unwrap().vector_store_ids,
+        after
+            .tool_resources
+            .unwrap()
+            .file_search
+            .unwrap()
+            .vector_store_ids,
         vec![a.vector_store_id.clone()],
         "sending reuses the store the drop made"
     );
 
     // A chip switched to the code interpreter takes its file out of the store; a removed one is
     // deleted.
-    hearth.unindex(&a.vector_store_id, &second.id).await.unwrap();
+    hearth
+        .unindex(&a.vector_store_id, &second.id)
+        .await
+        .unwrap();
     let gone = hearth
         .indexing_status(&a.vector_store_id, &second.id)
         .await
@@ -179,7 +198,10 @@ async fn unusable_drops_are_refused_by_name_before_anything_is_uploaded() {
     std::fs::create_dir(&folder).unwrap();
 
     for (path, expected) in [
-        (&empty, "'empty.pdf' is empty: there is nothing in it to read."),
+        (
+            &empty,
+            "'empty.pdf' is empty: there is nothing in it to read.",
+        ),
         (
             &folder,
             "'binaries' is a folder; drop the files inside it instead.",
@@ -190,7 +212,11 @@ async fn unusable_drops_are_refused_by_name_before_anything_is_uploaded() {
         assert_eq!(error, BackendError::Invalid(expected.to_owned()));
         assert!(seen.lock().unwrap().is_empty(), "nothing was sent");
     }
-    let files = hearth.engine().list_files(&Default::default()).unwrap().data;
+    let files = hearth
+        .engine()
+        .list_files(&Default::default())
+        .unwrap()
+        .data;
     assert!(files.is_empty(), "no file was made: {files:?}");
 }
 
@@ -203,7 +229,7 @@ async fn documents_dropped_on_an_assistant_go_into_its_own_store_and_turn_on_fil
         .create_assistant(CreateAssistantRequest {
             model: "gpt-4o-mini".into(),
             name: Some("Farm analyst".into()),
-            tools: Some(vec![AssistantTool::CodeInterpreter]),
+            tools: vec![AssistantTool::CodeInterpreter],
             ..Default::default()
         })
         .await
@@ -216,7 +242,10 @@ async fn documents_dropped_on_an_assistant_go_into_its_own_store_and_turn_on_fil
         .index_for_assistant(&assistant.id, &uploaded.id)
         .await
         .unwrap();
-    assert_eq!(settled(&hearth, &indexed).await.status, VectorStoreFileStatus::Completed);
+    assert_eq!(
+        settled(&hearth, &indexed).await.status,
+        VectorStoreFileStatus::Completed
+    );
     let changed = backend.assistant(&assistant.id).await.unwrap();
     assert!(
         changed.tools.contains(&AssistantTool::CodeInterpreter)
@@ -251,7 +280,10 @@ async fn documents_dropped_on_an_assistant_go_into_its_own_store_and_turn_on_fil
     let failed = settled(&hearth, &first).await;
     assert_eq!(failed.status, VectorStoreFileStatus::Failed);
     let reason = failed.last_error.expect("a failure says why").message;
-    assert!(reason.contains("data.txt"), "the reason names the file: {reason}");
+    assert!(
+        reason.contains("data.txt"),
+        "the reason names the file: {reason}"
+    );
 
     let again = hearth
         .index_for_assistant(&assistant.id, &broken.id)
@@ -262,7 +294,10 @@ async fn documents_dropped_on_an_assistant_go_into_its_own_store_and_turn_on_fil
         VectorStoreFileStatus::InProgress,
         "a retry indexes the file again rather than answering the old failure"
     );
-    assert_eq!(settled(&hearth, &again).await.status, VectorStoreFileStatus::Failed);
+    assert_eq!(
+        settled(&hearth, &again).await.status,
+        VectorStoreFileStatus::Failed
+    );
 }
 
 #[tokio::test]
@@ -326,14 +361,25 @@ async fn a_remote_profile_uploads_from_disk_with_progress_and_indexes_on_the_ser
         .await
         .unwrap();
     let deadline = tokio::time::Instant::now() + Duration::from_secs(60);
-    while remote.vector_store_file(&store.id, &file.id).await.unwrap().status
+    while remote
+        .vector_store_file(&store.id, &file.id)
+        .await
+        .unwrap()
+        .status
         == VectorStoreFileStatus::InProgress
     {
-        assert!(tokio::time::Instant::now() < deadline, "indexing should end");
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "indexing should end"
+        );
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
     assert_eq!(
-        remote.vector_store_file(&store.id, &file.id).await.unwrap().status,
+        remote
+            .vector_store_file(&store.id, &file.id)
+            .await
+            .unwrap()
+            .status,
         VectorStoreFileStatus::Completed
     );
     remote

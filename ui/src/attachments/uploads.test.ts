@@ -12,6 +12,13 @@ const storeFile = (status: VectorStoreFile["status"], message?: string): VectorS
   last_error: message ? { code: "invalid_file", message } : null,
 });
 
+/** The first upload of the list, which the test expects to be there. */
+function one(list: Upload[]): Upload {
+  const [upload] = list;
+  if (!upload) throw new Error("the list should hold an upload");
+  return upload;
+}
+
 function start(name: string): [Upload[], string] {
   const upload = newUpload({ path: `/tmp/${name}`, name, bytes: 2000 });
   return [uploadsReducer([], { type: "added", uploads: [upload] }), upload.key];
@@ -19,66 +26,74 @@ function start(name: string): [Upload[], string] {
 
 describe("uploadsReducer", () => {
   it("takes a document through upload progress and indexing to ready", () => {
-    let [list, key] = start("report.pdf");
-    expect(list[0]).toMatchObject({ tool: "file_search", phase: "uploading", sent: 0 });
+    const [first, key] = start("report.pdf");
+    let list = first;
+    expect(one(list)).toMatchObject({ tool: "file_search", phase: "uploading", sent: 0 });
     list = uploadsReducer(list, { type: "progress", key, sent: 1000 });
-    expect(list[0].sent).toBe(1000);
+    expect(one(list).sent).toBe(1000);
     list = uploadsReducer(list, { type: "uploaded", key, fileId: "file-1" });
-    expect(list[0]).toMatchObject({ phase: "indexing", fileId: "file-1", sent: 2000 });
+    expect(one(list)).toMatchObject({ phase: "indexing", fileId: "file-1", sent: 2000 });
     list = uploadsReducer(list, { type: "indexing", key, file: storeFile("in_progress") });
-    expect(list[0]).toMatchObject({ phase: "indexing", vectorStoreId: "vs_1" });
+    expect(one(list)).toMatchObject({ phase: "indexing", vectorStoreId: "vs_1" });
     list = uploadsReducer(list, { type: "indexing", key, file: storeFile("completed") });
-    expect(list[0].phase).toBe("ready");
+    expect(one(list).phase).toBe("ready");
   });
 
   it("makes a data file ready once uploaded: code needs no index", () => {
-    let [list, key] = start("sales.csv");
+    const [first, key] = start("sales.csv");
+    let list = first;
     list = uploadsReducer(list, { type: "uploaded", key, fileId: "file-2" });
-    expect(list[0]).toMatchObject({ tool: "code_interpreter", phase: "ready" });
+    expect(one(list)).toMatchObject({ tool: "code_interpreter", phase: "ready" });
   });
 
   it("keeps the indexing failure's reason and retries from indexing, not from upload", () => {
-    let [list, key] = start("scan.pdf");
+    const [first, key] = start("scan.pdf");
+    let list = first;
     list = uploadsReducer(list, { type: "uploaded", key, fileId: "file-1" });
     list = uploadsReducer(list, { type: "indexing", key, file: storeFile("failed", "'scan.pdf' has no text layer.") });
-    expect(list[0]).toMatchObject({ phase: "failed", error: "'scan.pdf' has no text layer." });
+    expect(one(list)).toMatchObject({ phase: "failed", error: "'scan.pdf' has no text layer." });
     expect(notReadyReason(list)).toBe("Retry or remove scan.pdf first.");
     list = uploadsReducer(list, { type: "retrying", key });
-    expect(list[0]).toMatchObject({ phase: "indexing", error: null, sent: 2000 });
+    expect(one(list)).toMatchObject({ phase: "indexing", error: null, sent: 2000 });
   });
 
   it("retries a failed upload from the start", () => {
-    let [list, key] = start("report.pdf");
+    const [first, key] = start("report.pdf");
+    let list = first;
     list = uploadsReducer(list, { type: "progress", key, sent: 500 });
     list = uploadsReducer(list, { type: "failed", key, error: { code: "offline", message: "The server cannot be reached." } });
-    expect(list[0].error).toBe("The server cannot be reached.");
+    expect(one(list).error).toBe("The server cannot be reached.");
     list = uploadsReducer(list, { type: "retrying", key });
-    expect(list[0]).toMatchObject({ phase: "uploading", sent: 0 });
+    expect(one(list)).toMatchObject({ phase: "uploading", sent: 0 });
   });
 
   it("switches an uploaded file between the tools, and never a picture to file search", () => {
-    let [list, key] = start("sales.csv");
+    const [first, key] = start("sales.csv");
+    let list = first;
     list = uploadsReducer(list, { type: "uploaded", key, fileId: "file-2" });
     list = uploadsReducer(list, { type: "switched", key, tool: "file_search" });
-    expect(list[0]).toMatchObject({ tool: "file_search", phase: "indexing" });
+    expect(one(list)).toMatchObject({ tool: "file_search", phase: "indexing" });
     list = uploadsReducer(list, { type: "switched", key, tool: "code_interpreter" });
-    expect(list[0]).toMatchObject({ tool: "code_interpreter", phase: "ready", vectorStoreId: null });
+    expect(one(list)).toMatchObject({ tool: "code_interpreter", phase: "ready", vectorStoreId: null });
 
-    let [pictures, pictureKey] = start("chart.png");
+    const [picture, pictureKey] = start("chart.png");
+    let pictures = picture;
     pictures = uploadsReducer(pictures, { type: "switched", key: pictureKey, tool: "file_search" });
-    expect(pictures[0].tool).toBe("code_interpreter");
+    expect(one(pictures).tool).toBe("code_interpreter");
   });
 
   it("ignores an indexing status that arrives after the file was switched to code", () => {
-    let [list, key] = start("report.pdf");
+    const [first, key] = start("report.pdf");
+    let list = first;
     list = uploadsReducer(list, { type: "uploaded", key, fileId: "file-1" });
     list = uploadsReducer(list, { type: "switched", key, tool: "code_interpreter" });
     list = uploadsReducer(list, { type: "indexing", key, file: storeFile("in_progress") });
-    expect(list[0]).toMatchObject({ phase: "ready", vectorStoreId: null });
+    expect(one(list)).toMatchObject({ phase: "ready", vectorStoreId: null });
   });
 
   it("sends each uploaded file with its tool, and waits for uploads still under way", () => {
-    let [list, key] = start("report.pdf");
+    const [first, key] = start("report.pdf");
+    let list = first;
     const csv = newUpload({ path: "/tmp/sales.csv", name: "sales.csv", bytes: 10 });
     list = uploadsReducer(list, { type: "added", uploads: [csv] });
     expect(notReadyReason(list)).toBe("Wait until report.pdf, sales.csv has uploaded.");

@@ -74,7 +74,7 @@ export const commands = {
 	/**  Keeps a composer's unsent text; empty text clears it. */
 	setDraft: (key: string, text: string) => typedError<null, AppError>(__TAURI_INVOKE("set_draft", { key, text })),
 	/**  Adds the user's message to a thread, before any run starts, so a failed run never loses it. */
-	addMessage: (threadId: string, text: string) => typedError<Message, AppError>(__TAURI_INVOKE("add_message", { threadId, text })),
+	addMessage: (threadId: string, text: string, attachments: MessageAttachment[]) => typedError<Message, AppError>(__TAURI_INVOKE("add_message", { threadId, text, attachments })),
 	/**
 	 *  Starts a run of `assistant_id` on the thread; its events arrive on `on_event`, ending with
 	 *  `done` or `error`.
@@ -99,6 +99,13 @@ export const commands = {
 	 *  at all. The saved path, or `null` when the person cancelled.
 	 */
 	saveFileAs: (fileId: string) => typedError<string | null, AppError>(__TAURI_INVOKE("save_file_as", { fileId })),
+	describeLocalFiles: (paths: string[]) => __TAURI_INVOKE<LocalFiles>("describe_local_files", { paths }),
+	uploadLocalFile: (path: string, onProgress: Channel<UploadProgressView>) => typedError<FileObject, AppError>(__TAURI_INVOKE("upload_local_file", { path, onProgress })),
+	discardUpload: (fileId: string) => typedError<null, AppError>(__TAURI_INVOKE("discard_upload", { fileId })),
+	indexForThread: (threadId: string, fileId: string) => typedError<VectorStoreFile, AppError>(__TAURI_INVOKE("index_for_thread", { threadId, fileId })),
+	indexForAssistant: (assistantId: string, fileId: string) => typedError<VectorStoreFile, AppError>(__TAURI_INVOKE("index_for_assistant", { assistantId, fileId })),
+	indexingStatus: (vectorStoreId: string, fileId: string) => typedError<VectorStoreFile, AppError>(__TAURI_INVOKE("indexing_status", { vectorStoreId, fileId })),
+	unindexFile: (vectorStoreId: string, fileId: string) => typedError<null, AppError>(__TAURI_INVOKE("unindex_file", { vectorStoreId, fileId })),
 };
 
 /* Types */
@@ -1163,3 +1170,10 @@ async function typedError<T, E>(result: Promise<T>): Promise<{ status: "ok"; dat
     }
 }
 
+
+export type LocalFile = { path: string; name: string; bytes: number; folder: boolean; unreadable: string | null };
+export type LocalFiles = { files: LocalFile[]; uploadLimit: number | null };
+export type UploadProgressView = { sent: number; total: number };
+export type VectorStoreFileStatus = "in_progress" | "completed" | "cancelled" | "failed" | string;
+export type VectorStoreFileError = { code: string; message: string };
+export type VectorStoreFile = { id: string; object: "vector_store.file"; usage_bytes: number; created_at: number; vector_store_id: string; status: VectorStoreFileStatus; last_error: VectorStoreFileError | null };

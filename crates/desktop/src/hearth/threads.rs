@@ -5,8 +5,7 @@ use futures_util::stream::BoxStream;
 use hearth_store::{MessageAnchor, MessageHit, MessageWindow, ThreadSummary};
 use hearth_wire::{
     CreateMessageRequest, CreateRunRequest, CreateThreadRequest, Message, MessageAttachment,
-    ModifyThreadRequest,
-    SubmitToolOutputsRequest, Thread, ToolOutput,
+    ModifyThreadRequest, SubmitToolOutputsRequest, Thread, ToolOutput,
 };
 
 use super::Hearth;

@@ -144,7 +144,9 @@ async fn index_in(
         Err(BackendError::NotFound(_)) => {}
         Err(error) => return Err(error),
     }
-    backend.add_vector_store_file(vector_store_id, file_id).await
+    backend
+        .add_vector_store_file(vector_store_id, file_id)
+        .await
 }
 
 /// `resources` with `vector_store_id` as its file_search store, the code interpreter's files kept.
