@@ -12,9 +12,12 @@ use tauri::ipc::Channel;
 /// What each dropped or chosen path is (name, size, folder or not) and the upload limit.
 #[tauri::command]
 #[specta::specta]
-pub async fn describe_local_files(hearth: State<'_, Hearth>, paths: Vec<String>) -> LocalFiles {
+pub async fn describe_local_files(
+    hearth: State<'_, Hearth>,
+    paths: Vec<String>,
+) -> Result<LocalFiles, AppError> {
     let paths = paths.into_iter().map(PathBuf::from).collect();
-    hearth.describe_local_files(paths).await
+    Ok(hearth.describe_local_files(paths).await)
 }
 
 /// Uploads the file at `path`; progress arrives on `on_progress`.

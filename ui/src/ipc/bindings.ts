@@ -99,7 +99,7 @@ export const commands = {
 	 *  at all. The saved path, or `null` when the person cancelled.
 	 */
 	saveFileAs: (fileId: string) => typedError<string | null, AppError>(__TAURI_INVOKE("save_file_as", { fileId })),
-	describeLocalFiles: (paths: string[]) => __TAURI_INVOKE<LocalFiles>("describe_local_files", { paths }),
+	describeLocalFiles: (paths: string[]) => typedError<LocalFiles, AppError>(__TAURI_INVOKE("describe_local_files", { paths })),
 	uploadLocalFile: (path: string, onProgress: Channel<UploadProgressView>) => typedError<FileObject, AppError>(__TAURI_INVOKE("upload_local_file", { path, onProgress })),
 	discardUpload: (fileId: string) => typedError<null, AppError>(__TAURI_INVOKE("discard_upload", { fileId })),
 	indexForThread: (threadId: string, fileId: string) => typedError<VectorStoreFile, AppError>(__TAURI_INVOKE("index_for_thread", { threadId, fileId })),

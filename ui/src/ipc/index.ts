@@ -221,7 +221,7 @@ export const saveFileAs = (fileId: string): Promise<string | null> => unwrap(com
 // ----- documents dropped or chosen for a message or an assistant -----
 
 /** What each dropped or chosen path is (name, size, folder or not), and the upload limit. */
-export const describeLocalFiles = (paths: string[]): Promise<LocalFiles> => commands.describeLocalFiles(paths);
+export const describeLocalFiles = (paths: string[]): Promise<LocalFiles> => unwrap(commands.describeLocalFiles(paths));
 /** Uploads the file at `path` from disk (the window never reads its bytes), reporting progress. */
 export const uploadLocalFile = (path: string, onProgress: (progress: UploadProgressView) => void): Promise<FileObject> => {
   const progress = new Channel<UploadProgressView>();
