@@ -4,8 +4,8 @@
 
 use std::path::PathBuf;
 
-use hearth_desktop::{AppError, Hearth, LocalFiles, UploadProgressView};
-use hearth_wire::{FileObject, VectorStoreFile};
+use hearth_desktop::{AppError, Hearth, IndexingView, LocalFiles, UploadProgressView};
+use hearth_wire::FileObject;
 use tauri::State;
 use tauri::ipc::Channel;
 
@@ -50,8 +50,8 @@ pub async fn index_for_thread(
     hearth: State<'_, Hearth>,
     thread_id: String,
     file_id: String,
-) -> Result<VectorStoreFile, AppError> {
-    Ok(hearth.index_for_thread(&thread_id, &file_id).await?)
+) -> Result<IndexingView, AppError> {
+    Ok(hearth.index_for_thread(&thread_id, &file_id).await?.into())
 }
 
 /// Indexes an uploaded file in the assistant's vector store (made when missing), turning its
@@ -62,8 +62,11 @@ pub async fn index_for_assistant(
     hearth: State<'_, Hearth>,
     assistant_id: String,
     file_id: String,
-) -> Result<VectorStoreFile, AppError> {
-    Ok(hearth.index_for_assistant(&assistant_id, &file_id).await?)
+) -> Result<IndexingView, AppError> {
+    Ok(hearth
+        .index_for_assistant(&assistant_id, &file_id)
+        .await?
+        .into())
 }
 
 /// A file's indexing status in a vector store.
@@ -73,8 +76,11 @@ pub async fn indexing_status(
     hearth: State<'_, Hearth>,
     vector_store_id: String,
     file_id: String,
-) -> Result<VectorStoreFile, AppError> {
-    Ok(hearth.indexing_status(&vector_store_id, &file_id).await?)
+) -> Result<IndexingView, AppError> {
+    Ok(hearth
+        .indexing_status(&vector_store_id, &file_id)
+        .await?
+        .into())
 }
 
 /// Takes a file out of a vector store.

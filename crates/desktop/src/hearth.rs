@@ -31,7 +31,7 @@ pub use connection::Connection;
 pub use files::suggested_file_name;
 pub use model_groups::ModelGroup;
 pub use models::{DownloadProgressView, LocalModelList, LocalModelView};
-pub use uploads::{LocalFile, LocalFiles, UploadProgressView};
+pub use uploads::{IndexingState, IndexingView, LocalFile, LocalFiles, UploadProgressView};
 
 /// Where the app keeps its files.
 #[derive(Debug, Clone)]

@@ -1,15 +1,12 @@
 import { describe, expect, it } from "vitest";
-import type { VectorStoreFile } from "../ipc";
+import type { IndexingView } from "../ipc";
 import { attachmentsOf, newUpload, notReadyReason, uploadsReducer, type Upload } from "./uploads";
 
-const storeFile = (status: VectorStoreFile["status"], message?: string): VectorStoreFile => ({
-  id: "file-1",
-  object: "vector_store.file",
-  usage_bytes: 0,
-  created_at: 1,
-  vector_store_id: "vs_1",
-  status,
-  last_error: message ? { code: "invalid_file", message } : null,
+const storeFile = (state: IndexingView["state"], message?: string): IndexingView => ({
+  fileId: "file-1",
+  vectorStoreId: "vs_1",
+  state,
+  error: message ?? null,
 });
 
 /** The first upload of the list, which the test expects to be there. */

@@ -1,7 +1,7 @@
 // The files waiting to go with a message (or into an assistant's knowledge), as a pure reducer:
 // each goes from uploading (with bytes sent) to indexing (file search only) to ready, or fails
 // with the reason and can be retried from where it failed.
-import type { AppError, MessageAttachment, VectorStoreFile } from "../ipc";
+import type { AppError, IndexingView, MessageAttachment } from "../ipc";
 import { defaultTool, toolCanUse, type AttachTool } from "./fileKinds";
 
 /** Where a file is on its way. */
@@ -30,7 +30,7 @@ export type UploadAction =
   | { type: "added"; uploads: Upload[] }
   | { type: "progress"; key: string; sent: number }
   | { type: "uploaded"; key: string; fileId: string }
-  | { type: "indexing"; key: string; file: VectorStoreFile }
+  | { type: "indexing"; key: string; file: IndexingView }
   | { type: "failed"; key: string; error: AppError | string }
   | { type: "retrying"; key: string }
   | { type: "switched"; key: string; tool: AttachTool }
@@ -57,16 +57,14 @@ export function newUpload(file: { path: string; name: string; bytes: number }, t
 }
 
 /** The status of a file in a vector store, as a phase and the reason when it failed. */
-export function indexingPhase(file: VectorStoreFile): { phase: UploadPhase; error: string | null } {
-  switch (file.status) {
+export function indexingPhase(file: IndexingView): { phase: UploadPhase; error: string | null } {
+  switch (file.state) {
     case "completed":
       return { phase: "ready", error: null };
     case "in_progress":
       return { phase: "indexing", error: null };
-    case "cancelled":
-      return { phase: "failed", error: "Indexing was cancelled." };
-    default:
-      return { phase: "failed", error: file.last_error?.message ?? "Indexing failed." };
+    case "failed":
+      return { phase: "failed", error: file.error ?? "Indexing failed." };
   }
 }
 
@@ -91,7 +89,7 @@ export function uploadsReducer(uploads: Upload[], action: UploadAction): Upload[
     case "indexing":
       return change(uploads, action.key, (u) =>
         // A status that arrives after the file was switched to code no longer applies.
-        u.tool === "file_search" ? { ...u, vectorStoreId: action.file.vector_store_id, ...indexingPhase(action.file) } : u,
+        u.tool === "file_search" ? { ...u, vectorStoreId: action.file.vectorStoreId, ...indexingPhase(action.file) } : u,
       );
     case "failed":
       return change(uploads, action.key, (u) => ({

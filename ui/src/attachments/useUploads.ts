@@ -6,7 +6,7 @@ import {
   indexingStatus,
   unindexFile,
   uploadLocalFile,
-  type VectorStoreFile,
+  type IndexingView,
 } from "../ipc";
 import { sortDropped, type AttachTool, type RefusedFile } from "./fileKinds";
 import { newUpload, uploadsReducer, type Upload } from "./uploads";
@@ -40,7 +40,7 @@ export interface Uploads {
  * progress), then — when it is for file search — is indexed through `index` and watched until ready
  * or failed. `tool` fixes the tool every file goes to (an assistant's knowledge is file search).
  */
-export function useUploads(index: (fileId: string) => Promise<VectorStoreFile>, tool?: AttachTool): Uploads {
+export function useUploads(index: (fileId: string) => Promise<IndexingView>, tool?: AttachTool): Uploads {
   const [uploads, dispatch] = useReducer(uploadsReducer, []);
   const [refused, setRefused] = useState<RefusedFile[]>([]);
   // What the async steps below check before going on: the list as last rendered.
@@ -65,10 +65,10 @@ export function useUploads(index: (fileId: string) => Promise<VectorStoreFile>, 
     try {
       let file = await indexRef.current(fileId);
       dispatch({ type: "indexing", key, file });
-      while (file.status === "in_progress" && mounted.current) {
+      while (file.state === "in_progress" && mounted.current) {
         await pause(POLL_MS);
         if (find(key)?.tool !== "file_search") return;
-        file = await indexingStatus(file.vector_store_id, fileId);
+        file = await indexingStatus(file.vectorStoreId, fileId);
         dispatch({ type: "indexing", key, file });
       }
     } catch (failure) {

@@ -102,9 +102,9 @@ export const commands = {
 	describeLocalFiles: (paths: string[]) => typedError<LocalFiles, AppError>(__TAURI_INVOKE("describe_local_files", { paths })),
 	uploadLocalFile: (path: string, onProgress: Channel<UploadProgressView>) => typedError<FileObject, AppError>(__TAURI_INVOKE("upload_local_file", { path, onProgress })),
 	discardUpload: (fileId: string) => typedError<null, AppError>(__TAURI_INVOKE("discard_upload", { fileId })),
-	indexForThread: (threadId: string, fileId: string) => typedError<VectorStoreFile, AppError>(__TAURI_INVOKE("index_for_thread", { threadId, fileId })),
-	indexForAssistant: (assistantId: string, fileId: string) => typedError<VectorStoreFile, AppError>(__TAURI_INVOKE("index_for_assistant", { assistantId, fileId })),
-	indexingStatus: (vectorStoreId: string, fileId: string) => typedError<VectorStoreFile, AppError>(__TAURI_INVOKE("indexing_status", { vectorStoreId, fileId })),
+	indexForThread: (threadId: string, fileId: string) => typedError<IndexingView, AppError>(__TAURI_INVOKE("index_for_thread", { threadId, fileId })),
+	indexForAssistant: (assistantId: string, fileId: string) => typedError<IndexingView, AppError>(__TAURI_INVOKE("index_for_assistant", { assistantId, fileId })),
+	indexingStatus: (vectorStoreId: string, fileId: string) => typedError<IndexingView, AppError>(__TAURI_INVOKE("indexing_status", { vectorStoreId, fileId })),
 	unindexFile: (vectorStoreId: string, fileId: string) => typedError<null, AppError>(__TAURI_INVOKE("unindex_file", { vectorStoreId, fileId })),
 };
 
@@ -1174,6 +1174,5 @@ async function typedError<T, E>(result: Promise<T>): Promise<{ status: "ok"; dat
 export type LocalFile = { path: string; name: string; bytes: number; folder: boolean; unreadable: string | null };
 export type LocalFiles = { files: LocalFile[]; uploadLimit: number | null };
 export type UploadProgressView = { sent: number; total: number };
-export type VectorStoreFileStatus = "in_progress" | "completed" | "cancelled" | "failed" | string;
-export type VectorStoreFileError = { code: string; message: string };
-export type VectorStoreFile = { id: string; object: "vector_store.file"; usage_bytes: number; created_at: number; vector_store_id: string; status: VectorStoreFileStatus; last_error: VectorStoreFileError | null };
+export type IndexingState = "in_progress" | "completed" | "failed";
+export type IndexingView = { fileId: string; vectorStoreId: string; state: IndexingState; error: string | null };

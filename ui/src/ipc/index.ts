@@ -34,7 +34,7 @@ import {
   type ThreadSummary,
   type ToolOutput,
   type UploadProgressView,
-  type VectorStoreFile,
+  type IndexingView,
 } from "./bindings";
 
 // Every type the window exchanges with Rust, generated from the Rust types (`scripts/bindings.sh`).
@@ -231,13 +231,13 @@ export const uploadLocalFile = (path: string, onProgress: (progress: UploadProgr
 /** Deletes an uploaded file that will not be sent after all. */
 export const discardUpload = (fileId: string): Promise<null> => unwrap(commands.discardUpload(fileId));
 /** Indexes an uploaded file in the thread's vector store (made when missing). */
-export const indexForThread = (threadId: string, fileId: string): Promise<VectorStoreFile> =>
+export const indexForThread = (threadId: string, fileId: string): Promise<IndexingView> =>
   unwrap(commands.indexForThread(threadId, fileId));
 /** Indexes an uploaded file in the assistant's vector store (made when missing), turning file search on. */
-export const indexForAssistant = (assistantId: string, fileId: string): Promise<VectorStoreFile> =>
+export const indexForAssistant = (assistantId: string, fileId: string): Promise<IndexingView> =>
   unwrap(commands.indexForAssistant(assistantId, fileId));
 /** A file's indexing status in a vector store. */
-export const indexingStatus = (vectorStoreId: string, fileId: string): Promise<VectorStoreFile> =>
+export const indexingStatus = (vectorStoreId: string, fileId: string): Promise<IndexingView> =>
   unwrap(commands.indexingStatus(vectorStoreId, fileId));
 /** Takes a file out of a vector store. */
 export const unindexFile = (vectorStoreId: string, fileId: string): Promise<null> =>

@@ -66,6 +66,56 @@ pub struct UploadProgressView {
     pub total: u64,
 }
 
+/// Where a file's indexing for file_search is.
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum IndexingState {
+    /// Being read, cut into chunks and indexed.
+    InProgress,
+    /// Searchable.
+    Completed,
+    /// Not searchable; the error says why.
+    Failed,
+}
+
+/// A file's indexing in a vector store, as a chip shows it. (The protocol's `VectorStoreFile`
+/// also carries search attributes, whose arbitrary JSON numbers have no exact TypeScript type.)
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct IndexingView {
+    /// The file.
+    pub file_id: String,
+    /// The vector store it is indexed in.
+    pub vector_store_id: String,
+    /// Where its indexing is.
+    pub state: IndexingState,
+    /// Why it failed, in words.
+    pub error: Option<String>,
+}
+
+impl From<VectorStoreFile> for IndexingView {
+    fn from(file: VectorStoreFile) -> Self {
+        let state = match file.status {
+            VectorStoreFileStatus::InProgress => IndexingState::InProgress,
+            VectorStoreFileStatus::Completed => IndexingState::Completed,
+            _ => IndexingState::Failed,
+        };
+        let error = match (&file.last_error, state) {
+            (Some(error), _) => Some(error.message.clone()),
+            (None, IndexingState::Failed) => Some("Indexing was cancelled.".to_owned()),
+            (None, _) => None,
+        };
+        Self {
+            file_id: file.id,
+            vector_store_id: file.vector_store_id,
+            state,
+            error,
+        }
+    }
+}
+
 /// The last component of `path`, for messages.
 fn display_name(path: &Path) -> String {
     path.file_name()
