@@ -75,9 +75,11 @@ export function refusal(file: LocalFile, limit: number | null, only?: AttachTool
   if (only && !toolCanUse(only, file.name)) {
     return `${toolLabel(only).toLowerCase()} cannot read .${extensionOf(file.name)} files`;
   }
-  if (file.bytes === 0) return "it is empty";
-  if (limit !== null && file.bytes > limit) {
-    return `it is too large (${sizeText(file.bytes)}; the largest upload is ${sizeText(limit)})`;
+  // Sizes cross as JSON numbers, which the generated type allows to be null.
+  const bytes = file.bytes ?? 0;
+  if (bytes === 0) return "it is empty";
+  if (limit !== null && bytes > limit) {
+    return `it is too large (${sizeText(bytes)}; the largest upload is ${sizeText(limit)})`;
   }
   return null;
 }

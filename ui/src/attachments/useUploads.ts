@@ -79,7 +79,7 @@ export function useUploads(index: (fileId: string) => Promise<IndexingView>, too
   const upload = useCallback(
     async (key: string, path: string) => {
       try {
-        const file = await uploadLocalFile(path, (progress) => dispatch({ type: "progress", key, sent: progress.sent }));
+        const file = await uploadLocalFile(path, (progress) => dispatch({ type: "progress", key, sent: progress.sent ?? 0 }));
         if (!find(key)) {
           // Removed while it uploaded: nothing should keep it.
           void discardUpload(file.id).catch(() => undefined);
@@ -108,7 +108,7 @@ export function useUploads(index: (fileId: string) => Promise<IndexingView>, too
       const described = await describeLocalFiles(paths);
       const { accepted, refused: refusedNow } = sortDropped(described.files, described.uploadLimit, tool);
       setRefused(refusedNow);
-      const added = accepted.map((file) => newUpload(file, tool));
+      const added = accepted.map((file) => newUpload({ ...file, bytes: file.bytes ?? 0 }, tool));
       dispatch({ type: "added", uploads: added });
       // The list must hold them before the queue looks for them.
       current.current = [...current.current, ...added];
