@@ -65,6 +65,13 @@ pub fn builder() -> Builder<tauri::Wry> {
             commands::knowledge::remove_assistant_file,
             commands::knowledge::set_assistant_vector_store,
             commands::knowledge::create_assistant_vector_store,
+            commands::uploads::describe_local_files,
+            commands::uploads::upload_local_file,
+            commands::uploads::discard_upload,
+            commands::uploads::index_for_thread,
+            commands::uploads::index_for_assistant,
+            commands::uploads::indexing_status,
+            commands::uploads::unindex_file,
         ])
 }
 

@@ -56,4 +56,11 @@ pub const COMMAND_NAMES: &[&str] = &[
     "remove_assistant_file",
     "set_assistant_vector_store",
     "create_assistant_vector_store",
+    "describe_local_files",
+    "upload_local_file",
+    "discard_upload",
+    "index_for_thread",
+    "index_for_assistant",
+    "indexing_status",
+    "unindex_file",
 ];

@@ -13,3 +13,4 @@ pub mod providers;
 pub mod runs;
 pub mod search;
 pub mod threads;
+pub mod uploads;

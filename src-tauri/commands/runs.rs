@@ -4,19 +4,23 @@
 use futures_util::StreamExt;
 use futures_util::stream::BoxStream;
 use hearth_desktop::{AppError, Hearth, RunEvent};
-use hearth_wire::{Message, Run, RunStep, ToolOutput};
+use hearth_wire::{Message, MessageAttachment, Run, RunStep, ToolOutput};
 use tauri::State;
 use tauri::ipc::Channel;
 
-/// Adds the user's message to a thread, before any run starts, so a failed run never loses it.
+/// Adds the user's message to a thread, with its attached files, before any run starts, so a
+/// failed run never loses it.
 #[tauri::command]
 #[specta::specta]
 pub async fn add_message(
     hearth: State<'_, Hearth>,
     thread_id: String,
     text: String,
+    attachments: Vec<MessageAttachment>,
 ) -> Result<Message, AppError> {
-    Ok(hearth.add_message(&thread_id, &text).await?)
+    Ok(hearth
+        .add_message_with_attachments(&thread_id, &text, attachments)
+        .await?)
 }
 
 /// Starts a run of `assistant_id` on the thread; its events arrive on `on_event`, ending with

@@ -17,6 +17,7 @@ vi.mock("./ipc", async (importOriginal) => {
     listLocalModels: vi.fn(),
     codeRuntimeStatus: vi.fn(),
     onFilesDropped: vi.fn(),
+    onFileDrag: vi.fn(),
     listModels: vi.fn(),
     getDraft: vi.fn(),
     setDraft: vi.fn(),
@@ -46,6 +47,7 @@ describe("App", () => {
       folder: "/d/python",
     });
     mocked.onFilesDropped.mockReturnValue(() => undefined);
+    mocked.onFileDrag.mockReturnValue(() => undefined);
     mocked.listModels.mockResolvedValue([]);
     mocked.getDraft.mockResolvedValue(null);
     mocked.setDraft.mockResolvedValue(null);

@@ -63,6 +63,7 @@ export function App() {
           data.refreshAll();
           refreshThreads();
         }}
+        onAssistantsChanged={refreshAssistants}
       />
       <div className="main-column">
         {offline && <OfflineBanner baseUrl={data.connection.baseUrl ?? null} onRetry={data.refreshConnection} />}

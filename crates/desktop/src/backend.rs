@@ -5,13 +5,17 @@
 //! The thread list and search are not here: they always read the profile's store, which for a
 //! remote profile is the mirror, so they work offline.
 
+use std::path::Path;
+use std::sync::Arc;
+
 use async_trait::async_trait;
 use futures_util::stream::BoxStream;
 use hearth_store::{MessageAnchor, MessageWindow, Store};
 use hearth_wire::{
     Assistant, CreateAssistantRequest, CreateMessageRequest, CreateRunRequest, CreateThreadRequest,
-    FileObject, ListOrder, ListQuery, ListResponse, Message, Model, ModifyAssistantRequest,
-    ModifyThreadRequest, Run, RunStep, StreamEvent, SubmitToolOutputsRequest, Thread,
+    CreateVectorStoreRequest, FileObject, ListOrder, ListQuery, ListResponse, Message, Model,
+    ModifyAssistantRequest, ModifyThreadRequest, Run, RunStep, StreamEvent,
+    SubmitToolOutputsRequest, Thread, VectorStore, VectorStoreFile,
 };
 
 use crate::error::BackendError;
@@ -19,6 +23,9 @@ use crate::knowledge::KnowledgeBackend;
 
 /// The events of a run as they happen; ends after `StreamEvent::Done` or an error.
 pub type RunEvents = BoxStream<'static, Result<StreamEvent, BackendError>>;
+
+/// Told how many bytes of an upload have been sent so far.
+pub type UploadProgress = Arc<dyn Fn(u64) + Send + Sync>;
 
 /// Every operation the app performs on a profile's assistants, threads and runs (and, through
 /// [`KnowledgeBackend`], its files and vector stores).
@@ -103,6 +110,45 @@ pub trait Backend: KnowledgeBackend {
     async fn file(&self, file_id: &str) -> Result<FileObject, BackendError>;
     /// A file's bytes, exactly as `GET /files/{file_id}/content` answers them.
     async fn file_content(&self, file_id: &str) -> Result<Vec<u8>, BackendError>;
+
+    // ----- documents given to assistants and threads -----
+
+    /// Uploads the file at `path` as `filename` (purpose `assistants`), streaming it from disk.
+    async fn upload_file(
+        &self,
+        path: &Path,
+        filename: &str,
+        progress: UploadProgress,
+    ) -> Result<FileObject, BackendError>;
+    /// Deletes a file, which also takes it out of every vector store.
+    async fn delete_file(&self, file_id: &str) -> Result<(), BackendError>;
+    /// A thread as it is now, its `tool_resources` included.
+    async fn thread(&self, thread_id: &str) -> Result<Thread, BackendError>;
+    /// An assistant as it is now.
+    async fn assistant(&self, assistant_id: &str) -> Result<Assistant, BackendError>;
+    /// Creates a vector store.
+    async fn create_vector_store(
+        &self,
+        request: CreateVectorStoreRequest,
+    ) -> Result<VectorStore, BackendError>;
+    /// A file of a vector store, with its indexing status.
+    async fn vector_store_file(
+        &self,
+        vector_store_id: &str,
+        file_id: &str,
+    ) -> Result<VectorStoreFile, BackendError>;
+    /// Adds an uploaded file to a vector store, which starts indexing it.
+    async fn add_vector_store_file(
+        &self,
+        vector_store_id: &str,
+        file_id: &str,
+    ) -> Result<VectorStoreFile, BackendError>;
+    /// Takes a file out of a vector store (the file itself stays).
+    async fn remove_vector_store_file(
+        &self,
+        vector_store_id: &str,
+        file_id: &str,
+    ) -> Result<(), BackendError>;
 }
 
 /// Reads every page of a cursor list, oldest or newest first as `order` says.

@@ -3,18 +3,21 @@
 
 mod knowledge;
 
+use std::path::Path;
+
 use async_trait::async_trait;
 use futures_util::StreamExt;
 use hearth_engine::Engine;
 use hearth_store::{MessageAnchor, MessageWindow, Store};
 use hearth_wire::{
     Assistant, CreateAssistantRequest, CreateMessageRequest, CreateRunRequest, CreateThreadRequest,
-    FileObject, ListOrder, Message, Model, ModifyAssistantRequest, ModifyThreadRequest, Run,
-    RunStep, StreamEvent, SubmitToolOutputsRequest, Thread,
+    CreateVectorStoreFileRequest, CreateVectorStoreRequest, FileObject, FilePurpose, ListOrder,
+    Message, Model, ModifyAssistantRequest, ModifyThreadRequest, Run, RunStep, StreamEvent,
+    SubmitToolOutputsRequest, Thread, UploadFileParams, VectorStore, VectorStoreFile,
 };
 use tokio_stream_shim::receiver_stream;
 
-use crate::backend::{Backend, RunEvents, all_pages};
+use crate::backend::{Backend, RunEvents, UploadProgress, all_pages};
 use crate::error::BackendError;
 
 /// The engine embedded in the app, as a [`Backend`].
@@ -189,4 +192,87 @@ impl Backend for EmbeddedBackend {
             ))
         })
     }
+
+    async fn upload_file(
+        &self,
+        path: &Path,
+        filename: &str,
+        progress: UploadProgress,
+    ) -> Result<FileObject, BackendError> {
+        let file = tokio::fs::File::open(path).await.map_err(|error| {
+            BackendError::Invalid(format!("Could not read '{filename}': {error}"))
+        })?;
+        let mut sent = 0u64;
+        let body =
+            tokio_util::io::ReaderStream::with_capacity(file, UPLOAD_CHUNK).inspect(move |chunk| {
+                if let Ok(chunk) = chunk {
+                    sent += chunk.len() as u64;
+                    progress(sent);
+                }
+            });
+        let staged = self.engine.stage_upload(filename, body).await?;
+        let params = UploadFileParams {
+            purpose: FilePurpose::Assistants,
+            expires_after: None,
+        };
+        Ok(self.engine.create_file(staged, filename, params)?)
+    }
+
+    async fn delete_file(&self, file_id: &str) -> Result<(), BackendError> {
+        self.engine.delete_file(file_id)?;
+        Ok(())
+    }
+
+    async fn thread(&self, thread_id: &str) -> Result<Thread, BackendError> {
+        Ok(self.engine.get_thread(thread_id)?)
+    }
+
+    async fn assistant(&self, assistant_id: &str) -> Result<Assistant, BackendError> {
+        Ok(self.engine.get_assistant(assistant_id)?)
+    }
+
+    async fn create_vector_store(
+        &self,
+        request: CreateVectorStoreRequest,
+    ) -> Result<VectorStore, BackendError> {
+        Ok(self.engine.create_vector_store(request)?)
+    }
+
+    async fn vector_store_file(
+        &self,
+        vector_store_id: &str,
+        file_id: &str,
+    ) -> Result<VectorStoreFile, BackendError> {
+        Ok(self
+            .engine
+            .get_vector_store_file(vector_store_id, file_id)?)
+    }
+
+    async fn add_vector_store_file(
+        &self,
+        vector_store_id: &str,
+        file_id: &str,
+    ) -> Result<VectorStoreFile, BackendError> {
+        let request = CreateVectorStoreFileRequest {
+            file_id: file_id.to_owned(),
+            chunking_strategy: None,
+            attributes: None,
+        };
+        Ok(self
+            .engine
+            .create_vector_store_file(vector_store_id, request)?)
+    }
+
+    async fn remove_vector_store_file(
+        &self,
+        vector_store_id: &str,
+        file_id: &str,
+    ) -> Result<(), BackendError> {
+        self.engine
+            .delete_vector_store_file(vector_store_id, file_id)?;
+        Ok(())
+    }
 }
+
+/// Bytes read from disk at a time while uploading; also how often progress is reported.
+const UPLOAD_CHUNK: usize = 256 * 1024;

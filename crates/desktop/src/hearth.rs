@@ -25,12 +25,14 @@ mod knowledge;
 mod model_groups;
 mod models;
 mod threads;
+mod uploads;
 
 pub use code_runtime::{CodeRuntimeProgress, CodeRuntimeView, PACKAGE_INDEX_ENV};
 pub use connection::Connection;
 pub use files::suggested_file_name;
 pub use model_groups::ModelGroup;
 pub use models::{DownloadProgressView, LocalModelList, LocalModelView};
+pub use uploads::{IndexingState, IndexingView, LocalFile, LocalFiles, UploadProgressView};
 
 /// Where the app keeps its files.
 #[derive(Debug, Clone)]
@@ -69,6 +71,8 @@ pub struct Hearth {
     downloads: Mutex<HashMap<String, tokio_util::sync::CancellationToken>>,
     /// The code interpreter's runtime being set up, to cancel it.
     runtime_install: Mutex<Option<tokio_util::sync::CancellationToken>>,
+    /// Held while a vector store is found or made for a thread or assistant.
+    store_setup: tokio::sync::Mutex<()>,
 }
 
 /// The built-in embedder from `<data_dir>/embedders/all-MiniLM-L6-v2`, where
@@ -121,6 +125,7 @@ impl Hearth {
             remotes: Mutex::new(HashMap::new()),
             downloads: Mutex::new(HashMap::new()),
             runtime_install: Mutex::new(None),
+            store_setup: tokio::sync::Mutex::new(()),
         };
         if let Err(error) = hearth.reload_providers() {
             log::warn!("providers not set up: {error}");

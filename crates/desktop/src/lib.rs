@@ -14,12 +14,13 @@ mod run_event;
 mod save;
 pub mod settings;
 
-pub use backend::{Backend, RunEvents};
+pub use backend::{Backend, RunEvents, UploadProgress};
 pub use embedded::EmbeddedBackend;
 pub use error::{AppError, BackendError, ErrorCode};
 pub use hearth::{
-    CodeRuntimeProgress, CodeRuntimeView, Connection, DownloadProgressView, Hearth, LocalModelList,
-    LocalModelView, ModelGroup, PACKAGE_INDEX_ENV, Paths, ProfileInfo, suggested_file_name,
+    CodeRuntimeProgress, CodeRuntimeView, Connection, DownloadProgressView, Hearth, IndexingState,
+    IndexingView, LocalFile, LocalFiles, LocalModelList, LocalModelView, ModelGroup,
+    PACKAGE_INDEX_ENV, Paths, ProfileInfo, UploadProgressView, suggested_file_name,
 };
 pub use hearth_store::{MessageAnchor, MessageHit, MessageWindow, ThreadSummary};
 pub use run_event::RunEvent;

@@ -7,6 +7,7 @@
 //! Writes and runs need the server and fail with [`BackendError::Offline`] without it. Every call
 //! tries the server again, so the first one that gets through brings the profile back online.
 
+mod documents;
 mod events;
 mod files;
 mod knowledge;
@@ -23,11 +24,12 @@ use hearth_client::{ApiKey, Client, Config, INCLUDE_FILE_SEARCH_CONTENT};
 use hearth_store::{MessageAnchor, MessageWindow, Store};
 use hearth_wire::{
     Assistant, CreateAssistantRequest, CreateMessageRequest, CreateRunRequest, CreateThreadRequest,
-    FileObject, ListOrder, ListQuery, Message, Model, ModifyAssistantRequest, ModifyThreadRequest,
-    Run, RunStep, SubmitToolOutputsRequest, Thread,
+    CreateVectorStoreRequest, FileObject, ListOrder, ListQuery, Message, Model,
+    ModifyAssistantRequest, ModifyThreadRequest, Run, RunStep, SubmitToolOutputsRequest, Thread,
+    VectorStore, VectorStoreFile,
 };
 
-use crate::backend::{Backend, RunEvents, all_pages};
+use crate::backend::{Backend, RunEvents, UploadProgress, all_pages};
 use crate::error::BackendError;
 use link::Link;
 use mirror::remember;
@@ -431,5 +433,60 @@ impl Backend for RemoteBackend {
 
     async fn file_content(&self, file_id: &str) -> Result<Vec<u8>, BackendError> {
         self.remote_file_content(file_id).await
+    }
+
+    async fn upload_file(
+        &self,
+        path: &Path,
+        filename: &str,
+        progress: UploadProgress,
+    ) -> Result<FileObject, BackendError> {
+        self.remote_upload(path, filename, progress).await
+    }
+
+    async fn delete_file(&self, file_id: &str) -> Result<(), BackendError> {
+        self.remote_delete_file(file_id).await
+    }
+
+    async fn thread(&self, thread_id: &str) -> Result<Thread, BackendError> {
+        self.remote_thread(thread_id).await
+    }
+
+    async fn assistant(&self, assistant_id: &str) -> Result<Assistant, BackendError> {
+        self.remote_assistant(assistant_id).await
+    }
+
+    async fn create_vector_store(
+        &self,
+        request: CreateVectorStoreRequest,
+    ) -> Result<VectorStore, BackendError> {
+        self.remote_create_vector_store(request).await
+    }
+
+    async fn vector_store_file(
+        &self,
+        vector_store_id: &str,
+        file_id: &str,
+    ) -> Result<VectorStoreFile, BackendError> {
+        self.remote_vector_store_file(vector_store_id, file_id)
+            .await
+    }
+
+    async fn add_vector_store_file(
+        &self,
+        vector_store_id: &str,
+        file_id: &str,
+    ) -> Result<VectorStoreFile, BackendError> {
+        self.remote_add_vector_store_file(vector_store_id, file_id)
+            .await
+    }
+
+    async fn remove_vector_store_file(
+        &self,
+        vector_store_id: &str,
+        file_id: &str,
+    ) -> Result<(), BackendError> {
+        self.remote_remove_vector_store_file(vector_store_id, file_id)
+            .await
     }
 }

@@ -73,8 +73,11 @@ export const commands = {
 	getDraft: (key: string) => typedError<string | null, AppError>(__TAURI_INVOKE("get_draft", { key })),
 	/**  Keeps a composer's unsent text; empty text clears it. */
 	setDraft: (key: string, text: string) => typedError<null, AppError>(__TAURI_INVOKE("set_draft", { key, text })),
-	/**  Adds the user's message to a thread, before any run starts, so a failed run never loses it. */
-	addMessage: (threadId: string, text: string) => typedError<Message, AppError>(__TAURI_INVOKE("add_message", { threadId, text })),
+	/**
+	 *  Adds the user's message to a thread, with its attached files, before any run starts, so a
+	 *  failed run never loses it.
+	 */
+	addMessage: (threadId: string, text: string, attachments: MessageAttachment[]) => typedError<Message, AppError>(__TAURI_INVOKE("add_message", { threadId, text, attachments })),
 	/**
 	 *  Starts a run of `assistant_id` on the thread; its events arrive on `on_event`, ending with
 	 *  `done` or `error`.
@@ -126,6 +129,23 @@ export const commands = {
 	setAssistantVectorStore: (assistantId: string, vectorStoreId: string | null) => typedError<Assistant, AppError>(__TAURI_INVOKE("set_assistant_vector_store", { assistantId, vectorStoreId })),
 	/**  Gives an assistant a new, empty vector store. */
 	createAssistantVectorStore: (assistantId: string) => typedError<Assistant, AppError>(__TAURI_INVOKE("create_assistant_vector_store", { assistantId })),
+	/**  What each dropped or chosen path is (name, size, folder or not) and the upload limit. */
+	describeLocalFiles: (paths: string[]) => typedError<LocalFiles, AppError>(__TAURI_INVOKE("describe_local_files", { paths })),
+	/**  Uploads the file at `path`; progress arrives on `on_progress`. */
+	uploadLocalFile: (path: string, onProgress: Channel<UploadProgressView>) => typedError<FileObject, AppError>(__TAURI_INVOKE("upload_local_file", { path, onProgress })),
+	/**  Deletes an uploaded file that will not be sent after all. */
+	discardUpload: (fileId: string) => typedError<null, AppError>(__TAURI_INVOKE("discard_upload", { fileId })),
+	/**  Indexes an uploaded file in the thread's vector store (made when missing). */
+	indexForThread: (threadId: string, fileId: string) => typedError<IndexingView, AppError>(__TAURI_INVOKE("index_for_thread", { threadId, fileId })),
+	/**
+	 *  Indexes an uploaded file in the assistant's vector store (made when missing), turning its
+	 *  file_search on.
+	 */
+	indexForAssistant: (assistantId: string, fileId: string) => typedError<IndexingView, AppError>(__TAURI_INVOKE("index_for_assistant", { assistantId, fileId })),
+	/**  A file's indexing status in a vector store. */
+	indexingStatus: (vectorStoreId: string, fileId: string) => typedError<IndexingView, AppError>(__TAURI_INVOKE("indexing_status", { vectorStoreId, fileId })),
+	/**  Takes a file out of a vector store. */
+	unindexFile: (vectorStoreId: string, fileId: string) => typedError<null, AppError>(__TAURI_INVOKE("unindex_file", { vectorStoreId, fileId })),
 };
 
 /* Types */
@@ -529,6 +549,30 @@ export type ImageUrlDelta = {
 	detail?: ImageDetail | null,
 };
 
+/**  Where a file's indexing for file_search is. */
+export type IndexingState = 
+/**  Being read, cut into chunks and indexed. */
+"in_progress" | 
+/**  Searchable. */
+"completed" | 
+/**  Not searchable; the error says why. */
+"failed";
+
+/**
+ *  A file's indexing in a vector store, as a chip shows it. (The protocol's `VectorStoreFile`
+ *  also carries search attributes, whose arbitrary JSON numbers have no exact TypeScript type.)
+ */
+export type IndexingView = {
+	/**  The file. */
+	fileId: string,
+	/**  The vector store it is indexed in. */
+	vectorStoreId: string,
+	/**  Where its indexing is. */
+	state: IndexingState,
+	/**  Why it failed, in words. */
+	error: string | null,
+};
+
 /**  The `json_schema` member of a JSON-schema response format. */
 export type JsonSchemaFormat = {
 	/**  What the format is for. */
@@ -595,6 +639,29 @@ export type KnowledgeStore = {
 	assistants: UsedBy[],
 	/**  The threads that search it. */
 	threads: UsedBy[],
+/**  A dropped or chosen path as the window decides what to do with it. */
+export type LocalFile = {
+	/**  The path, to upload it with. */
+	path: string,
+	/**  Its last component, to show. */
+	name: string,
+	/**  Its size in bytes (0 for a folder). */
+	bytes: number | null,
+	/**  Whether it is a folder. */
+	folder: boolean,
+	/**  Why it cannot be read at all (gone, no permission), when so. */
+	unreadable: string | null,
+};
+
+/**  What was dropped, and the largest upload the profile's server accepts. */
+export type LocalFiles = {
+	/**  Each path, in the order given. */
+	files: LocalFile[],
+	/**
+	 *  The upload limit in bytes; `null` when the profile's server does not say (a remote one,
+	 *  which refuses a file past its limit with the limit in words).
+	 */
+	uploadLimit: number | null,
 };
 
 /**  The models folder and what is in it. */
@@ -1275,6 +1342,14 @@ export type UnknownDelta = {
 export type UnknownObject = {
 	/**  The kind it says it is. */
 	type: string,
+};
+
+/**  How far an upload is. */
+export type UploadProgressView = {
+	/**  Bytes sent so far. */
+	sent: number | null,
+	/**  The file's size. */
+	total: number | null,
 };
 
 /**  Token counts of a run or run step. */

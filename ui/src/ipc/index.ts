@@ -15,9 +15,11 @@ import {
   type CreateAssistantRequest,
   type DownloadProgressView,
   type FileObject,
+  type LocalFiles,
   type LocalModelList,
   type LocalModelView,
   type Message,
+  type MessageAttachment,
   type MessageAnchor,
   type MessageHit,
   type ModelGroup,
@@ -31,6 +33,8 @@ import {
   type Thread,
   type ThreadSummary,
   type ToolOutput,
+  type UploadProgressView,
+  type IndexingView,
 } from "./bindings";
 
 // Every type the window exchanges with Rust, generated from the Rust types (`scripts/bindings.sh`).
@@ -166,8 +170,8 @@ export const setDraft = (key: string, text: string): Promise<null> => unwrap(com
 
 // ----- runs -----
 
-export const addMessage = (threadId: string, text: string): Promise<Message> =>
-  unwrap(commands.addMessage(threadId, text));
+export const addMessage = (threadId: string, text: string, attachments: MessageAttachment[] = []): Promise<Message> =>
+  unwrap(commands.addMessage(threadId, text, attachments));
 export const startRun = (threadId: string, assistantId: string, onEvent: (event: RunEvent) => void): Promise<null> =>
   unwrap(commands.startRun(threadId, assistantId, channel(onEvent)));
 export const submitToolOutputs = (
@@ -214,3 +218,64 @@ export async function getImage(fileId: string): Promise<Blob> {
  * there; the saved path, or `null` when the person cancelled.
  */
 export const saveFileAs = (fileId: string): Promise<string | null> => unwrap(commands.saveFileAs(fileId));
+
+// ----- documents dropped or chosen for a message or an assistant -----
+
+/** What each dropped or chosen path is (name, size, folder or not), and the upload limit. */
+export const describeLocalFiles = (paths: string[]): Promise<LocalFiles> => unwrap(commands.describeLocalFiles(paths));
+/** Uploads the file at `path` from disk (the window never reads its bytes), reporting progress. */
+export const uploadLocalFile = (path: string, onProgress: (progress: UploadProgressView) => void): Promise<FileObject> => {
+  const progress = new Channel<UploadProgressView>();
+  progress.onmessage = onProgress;
+  return unwrap(commands.uploadLocalFile(path, progress));
+};
+/** Deletes an uploaded file that will not be sent after all. */
+export const discardUpload = (fileId: string): Promise<null> => unwrap(commands.discardUpload(fileId));
+/** Indexes an uploaded file in the thread's vector store (made when missing). */
+export const indexForThread = (threadId: string, fileId: string): Promise<IndexingView> =>
+  unwrap(commands.indexForThread(threadId, fileId));
+/** Indexes an uploaded file in the assistant's vector store (made when missing), turning file search on. */
+export const indexForAssistant = (assistantId: string, fileId: string): Promise<IndexingView> =>
+  unwrap(commands.indexForAssistant(assistantId, fileId));
+/** A file's indexing status in a vector store. */
+export const indexingStatus = (vectorStoreId: string, fileId: string): Promise<IndexingView> =>
+  unwrap(commands.indexingStatus(vectorStoreId, fileId));
+/** Takes a file out of a vector store. */
+export const unindexFile = (vectorStoreId: string, fileId: string): Promise<null> =>
+  unwrap(commands.unindexFile(vectorStoreId, fileId));
+
+/** Asks for documents with the system's open-file dialog (several at once); `[]` when cancelled. */
+export async function chooseDocuments(): Promise<string[]> {
+  const chosen = await openDialog({ title: "Attach files", multiple: true, directory: false });
+  if (chosen === null) return [];
+  return Array.isArray(chosen) ? chosen : [chosen];
+}
+
+/** Where a drag over the window is, in CSS pixels of the page. */
+export interface DropPoint {
+  x: number;
+  y: number;
+}
+
+/** What a drag of files over the window does, as the page sees it. */
+export type FileDrag =
+  | { type: "over"; point: DropPoint }
+  | { type: "drop"; paths: string[]; point: DropPoint }
+  | { type: "leave" };
+
+/** Calls `onDrag` as files are dragged over and dropped on the window; returns the unsubscribe. */
+export function onFileDrag(onDrag: (drag: FileDrag) => void): () => void {
+  const stop = getCurrentWebview().onDragDropEvent((event) => {
+    const payload = event.payload;
+    if (payload.type === "leave") {
+      onDrag({ type: "leave" });
+      return;
+    }
+    // The window reports physical pixels; the page lays out in CSS pixels.
+    const scale = window.devicePixelRatio || 1;
+    const point = { x: payload.position.x / scale, y: payload.position.y / scale };
+    if (payload.type === "drop") onDrag({ type: "drop", paths: payload.paths, point });
+    else onDrag({ type: "over", point });
+  });
+  return () => void stop.then((unlisten) => unlisten(), () => undefined);
+}

@@ -1,5 +1,6 @@
 import { EmptyState } from "../components/EmptyState";
 import type { Assistant } from "../ipc";
+import { AssistantItem } from "./AssistantItem";
 
 interface AssistantListProps {
   assistants: Assistant[] | null;
@@ -9,10 +10,12 @@ interface AssistantListProps {
   /** Start a new thread with this assistant. */
   onChoose: (assistantId: string) => void;
   onEdit: (assistantId: string) => void;
+  /** An assistant changed from the list (documents dropped on it). */
+  onChanged: () => void;
 }
 
 /** The sidebar's assistants: choose one to talk to, edit one, or make a new one. */
-export function AssistantList({ assistants, currentAssistant, offline, onNew, onChoose, onEdit }: AssistantListProps) {
+export function AssistantList({ assistants, currentAssistant, offline, onNew, onChoose, onEdit, onChanged }: AssistantListProps) {
   return (
     <section className="sidebar-section assistants-section" aria-labelledby="assistants-heading">
       <div className="section-head">
@@ -33,21 +36,14 @@ export function AssistantList({ assistants, currentAssistant, offline, onNew, on
       )}
       <ul className="assistant-list">
         {(assistants ?? []).map((assistant) => (
-          <li key={assistant.id} className={assistant.id === currentAssistant ? "current" : undefined}>
-            <button type="button" className="assistant-name" data-testid="assistant-item" onClick={() => onChoose(assistant.id)}>
-              {assistant.name || "Untitled assistant"}
-              <span className="muted small-text"> {assistant.model}</span>
-            </button>
-            <button
-              type="button"
-              className="small ghost"
-              aria-label={`Edit ${assistant.name ?? "assistant"}`}
-              data-testid="edit-assistant"
-              onClick={() => onEdit(assistant.id)}
-            >
-              Edit
-            </button>
-          </li>
+          <AssistantItem
+            key={assistant.id}
+            assistant={assistant}
+            current={assistant.id === currentAssistant}
+            onChoose={() => onChoose(assistant.id)}
+            onEdit={() => onEdit(assistant.id)}
+            onChanged={onChanged}
+          />
         ))}
       </ul>
     </section>

@@ -1,8 +1,13 @@
+import { notReadyReason } from "../attachments/uploads";
+import type { MessageAttachments } from "../attachments/useMessageAttachments";
 import { FieldError } from "../components/FieldError";
 import type { Composer as Draft } from "../threads/useComposer";
+import { AttachmentChips } from "./AttachmentChips";
 
 interface ComposerProps {
   draft: Draft;
+  /** Files going with the message: dropped on the composer or chosen with the paperclip. */
+  attachments: MessageAttachments;
   busy: boolean;
   /** The run waits for function outputs rather than writing. */
   waitingForOutputs: boolean;
@@ -14,10 +19,12 @@ interface ComposerProps {
 }
 
 /** Where the person writes: Enter sends, Shift+Enter starts a new line; Cancel while a run is busy. */
-export function Composer({ draft, busy, waitingForOutputs, offline, fieldError, onSend, onCancel }: ComposerProps) {
+export function Composer({ draft, attachments, busy, waitingForOutputs, offline, fieldError, onSend, onCancel }: ComposerProps) {
+  const waiting = notReadyReason(attachments.uploads.uploads);
   return (
     <form
-      className="composer"
+      className={attachments.dragOver ? "composer drop-over" : "composer"}
+      data-drop="composer"
       onSubmit={(event) => {
         event.preventDefault();
         onSend();
@@ -38,8 +45,20 @@ export function Composer({ draft, busy, waitingForOutputs, offline, fieldError, 
           }
         }}
       />
+      <AttachmentChips uploads={attachments.uploads} choosableTool />
       <FieldError error={fieldError ?? undefined} id="composer-error" />
       <div className="composer-actions">
+        <button
+          type="button"
+          className="attach-button"
+          aria-label="Attach files"
+          title={offline ? "Attaching needs the server" : "Attach files (or drop them here)"}
+          disabled={offline}
+          onClick={attachments.choose}
+          data-testid="attach-files"
+        >
+          📎
+        </button>
         {busy && (
           <span className="muted" data-testid="busy-note">
             {waitingForOutputs ? "The run waits for your function outputs above." : "The assistant is still answering; send when it finishes."}
@@ -53,8 +72,8 @@ export function Composer({ draft, busy, waitingForOutputs, offline, fieldError, 
         <button
           type="submit"
           className="primary"
-          disabled={busy || offline || !draft.text.trim()}
-          title={offline ? "Sending needs the server" : busy ? "Wait for the run to finish" : undefined}
+          disabled={busy || offline || !draft.text.trim() || waiting !== null}
+          title={offline ? "Sending needs the server" : busy ? "Wait for the run to finish" : (waiting ?? undefined)}
           data-testid="send"
         >
           Send

@@ -21,6 +21,8 @@ interface SidebarProps {
   searchInput: RefObject<HTMLInputElement | null>;
   offline: boolean;
   onProfileChanged: () => void;
+  /** An assistant was changed from the sidebar (documents dropped on it). */
+  onAssistantsChanged: () => void;
 }
 
 /** The left column: profile, search, assistants, threads, and the way to settings. */
@@ -39,6 +41,7 @@ export function Sidebar({
   searchInput,
   offline,
   onProfileChanged,
+  onAssistantsChanged,
 }: SidebarProps) {
   const newThread = () => onNavigate({ kind: "thread", threadId: null });
 
@@ -91,6 +94,7 @@ export function Sidebar({
           newThread();
         }}
         onEdit={(assistantId) => onNavigate({ kind: "assistant", assistantId })}
+        onChanged={onAssistantsChanged}
       />
       <section className="sidebar-section threads-section" aria-labelledby="threads-heading">
         <div className="section-head">

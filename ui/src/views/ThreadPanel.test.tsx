@@ -10,6 +10,7 @@ vi.mock("../ipc", async (importOriginal) => {
   return {
     ...actual,
     listMessages: vi.fn(),
+    onFileDrag: vi.fn(),
     listRuns: vi.fn(),
     listRunSteps: vi.fn(),
     getDraft: vi.fn(),
@@ -97,6 +98,7 @@ async function typeAndSend(text: string) {
 describe("ThreadPanel", () => {
   beforeEach(() => {
     vi.resetAllMocks();
+    mocked.onFileDrag.mockReturnValue(() => undefined);
     mocked.listMessages.mockResolvedValue({ messages: [], hasEarlier: false, hasLater: false });
     mocked.listRuns.mockResolvedValue([]);
     mocked.listRunSteps.mockResolvedValue([]);
@@ -163,7 +165,7 @@ describe("ThreadPanel", () => {
     fireEvent.click(screen.getByTestId("send"));
     await waitFor(() => expect((screen.getByTestId("composer") as HTMLTextAreaElement).value).toBe(""));
     expect(mocked.setDraft).toHaveBeenCalledWith("thread_fx1", "");
-    expect(mocked.addMessage).toHaveBeenCalledWith("thread_fx1", "from yesterday");
+    expect(mocked.addMessage).toHaveBeenCalledWith("thread_fx1", "from yesterday", []);
   });
 
   it("says the thread was deleted elsewhere, with nothing to retry", async () => {

@@ -1,5 +1,7 @@
-import { useEffect, useState } from "react";
+import { useCallback, useEffect, useRef, useState } from "react";
 import { useEscape } from "../app/useShortcuts";
+import { attachmentsOf, notReadyReason } from "../attachments/uploads";
+import { useMessageAttachments } from "../attachments/useMessageAttachments";
 import { ErrorNotice } from "../components/ErrorNotice";
 import { reportFailure } from "../errors";
 import { addMessage, createThread, type AppError, type Assistant } from "../ipc";
@@ -41,6 +43,8 @@ export function ThreadPanel(props: ThreadPanelProps) {
   const messages = useThreadMessages(openedWith, props.focusMessageId);
   const run = useRun({ openedWith, threadId, messages, onFinished: props.onThreadsChanged });
   const draft = useComposer(threadId ?? "new");
+  const ensureThread = useThreadStarter(threadId, setThreadId, props.onThreadCreated);
+  const attachments = useMessageAttachments(ensureThread);
   // A failure of what this panel did itself (send, rename, delete, read more); `underComposer` when
   // the core refused the message, so it is shown where the message is.
   const [notice, setNotice] = useState<{ error: AppError; underComposer?: boolean } | null>(null);
@@ -64,21 +68,23 @@ export function ThreadPanel(props: ThreadPanelProps) {
       showFailure({ code: "invalid", message: "Choose an assistant to answer first." });
       return;
     }
+    const waiting = notReadyReason(attachments.uploads.uploads);
+    if (waiting) {
+      setNotice({ error: { code: "invalid", message: waiting }, underComposer: true });
+      return;
+    }
     setNotice(null);
     const typedUnder = threadId ?? "new";
+    const files = attachments.uploads.uploads;
     try {
-      let id = threadId;
-      if (!id) {
-        id = (await createThread()).id;
-        setThreadId(id);
-        props.onThreadCreated(id);
-      }
-      const message = await addMessage(id, text);
+      const id = await ensureThread();
+      const message = await addMessage(id, text, attachmentsOf(files));
       // The view shows an older part of the thread: jump to its end, where the answer comes.
       if (messages.loaded?.hasLater) await messages.showLatest(id);
       else messages.update((list) => upsertMessage(list, message));
-      // Only now is the text safe in the thread; the draft goes.
+      // Only now are the text and its files safe in the thread; the draft and the chips go.
       draft.sent(text, typedUnder);
+      attachments.uploads.sent();
       run.start({ threadId: id, assistantId });
     } catch (failure) {
       const error = reportFailure(failure);
@@ -135,6 +141,7 @@ export function ThreadPanel(props: ThreadPanelProps) {
         {shown && <ErrorNotice error={shown.error} onRetry={shown.retry} />}
         <Composer
           draft={draft}
+          attachments={attachments}
           busy={busy}
           waitingForOutputs={run.run?.status === "requires_action"}
           offline={offline}
@@ -146,4 +153,39 @@ export function ThreadPanel(props: ThreadPanelProps) {
       {inspector && threadId && <RunInspector threadId={threadId} version={runsVersion(run)} />}
     </section>
   );
+}
+
+/**
+ * The thread the panel writes to, started when there is none yet: by the first message, or by the
+ * first file dropped for file search, which needs the thread's vector store. Calls made while one
+ * is being started share it.
+ */
+function useThreadStarter(
+  threadId: string | null,
+  setThreadId: (id: string) => void,
+  onThreadCreated: (id: string) => void,
+): () => Promise<string> {
+  const known = useRef(threadId);
+  const created = useRef(onThreadCreated);
+  const starting = useRef<Promise<string> | null>(null);
+  useEffect(() => {
+    known.current = threadId;
+    created.current = onThreadCreated;
+  });
+  return useCallback(() => {
+    if (known.current) return Promise.resolve(known.current);
+    starting.current ??= createThread().then(
+      (thread) => {
+        known.current = thread.id;
+        setThreadId(thread.id);
+        created.current(thread.id);
+        return thread.id;
+      },
+      (failure: unknown) => {
+        starting.current = null;
+        throw failure;
+      },
+    );
+    return starting.current;
+  }, [setThreadId]);
 }

@@ -4,8 +4,8 @@
 use futures_util::stream::BoxStream;
 use hearth_store::{MessageAnchor, MessageHit, MessageWindow, ThreadSummary};
 use hearth_wire::{
-    CreateMessageRequest, CreateRunRequest, CreateThreadRequest, Message, ModifyThreadRequest,
-    SubmitToolOutputsRequest, Thread, ToolOutput,
+    CreateMessageRequest, CreateRunRequest, CreateThreadRequest, Message, MessageAttachment,
+    ModifyThreadRequest, SubmitToolOutputsRequest, Thread, ToolOutput,
 };
 
 use super::Hearth;
@@ -110,12 +110,25 @@ impl Hearth {
     /// Adds the user's message to a thread. It is stored before any run starts, so a run that
     /// fails to start never loses it.
     pub async fn add_message(&self, thread_id: &str, text: &str) -> Result<Message, BackendError> {
+        self.add_message_with_attachments(thread_id, text, Vec::new())
+            .await
+    }
+
+    /// Adds the user's message with files attached for file_search or the code interpreter.
+    pub async fn add_message_with_attachments(
+        &self,
+        thread_id: &str,
+        text: &str,
+        attachments: Vec<MessageAttachment>,
+    ) -> Result<Message, BackendError> {
         if text.trim().is_empty() {
             return Err(BackendError::Invalid("Write a message first.".to_owned()));
         }
-        self.backend()?
-            .create_message(thread_id, CreateMessageRequest::user(text))
-            .await
+        let mut request = CreateMessageRequest::user(text);
+        if !attachments.is_empty() {
+            request.attachments = Some(attachments);
+        }
+        self.backend()?.create_message(thread_id, request).await
     }
 
     /// Starts a run of `assistant_id` on the thread, streaming its events.
