@@ -639,6 +639,8 @@ export type KnowledgeStore = {
 	assistants: UsedBy[],
 	/**  The threads that search it. */
 	threads: UsedBy[],
+};
+
 /**  A dropped or chosen path as the window decides what to do with it. */
 export type LocalFile = {
 	/**  The path, to upload it with. */
