@@ -362,9 +362,10 @@ impl Hearth {
             _ => providers::stored_key(name, before.as_deref())?,
         };
         self.change_settings(|settings| *name.url_slot(&mut settings.providers) = url)?;
+        let after = name.current_url(&self.lock_settings().providers);
         if move_key
             && let Some(stored) = stored
-            && let Some(after) = name.current_url(&self.lock_settings().providers)
+            && let Some(after) = after
             && !stored.fits(&after)
         {
             providers::store_key(name, stored.key().expose(), &after)?;

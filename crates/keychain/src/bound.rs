@@ -3,6 +3,8 @@
 //! without the other. Entries written before origins were recorded hold the bare key; they read
 //! back with no origin, and the caller binds them to the URL configured at the time.
 
+use std::borrow::Cow;
+
 use serde::{Deserialize, Serialize};
 
 use crate::{KeychainError, Secret};
@@ -20,8 +22,10 @@ pub struct BoundSecret {
 /// What the entry holds: a small JSON object, so the key and its origin stay one item.
 #[derive(Serialize, Deserialize)]
 struct Stored<'a> {
-    origin: &'a str,
-    key: &'a str,
+    #[serde(borrow)]
+    origin: Cow<'a, str>,
+    #[serde(borrow)]
+    key: Cow<'a, str>,
 }
 
 /// The key stored for `account` and its origin; `Ok(None)` when there is none.
@@ -35,8 +39,8 @@ pub fn get_bound(account: &str) -> Result<Option<BoundSecret>, KeychainError> {
 /// Stores `secret` for `account`, to be sent only to `origin`.
 pub fn set_bound(account: &str, secret: &str, origin: &str) -> Result<(), KeychainError> {
     let stored = serde_json::to_string(&Stored {
-        origin,
-        key: secret,
+        origin: Cow::Borrowed(origin),
+        key: Cow::Borrowed(secret),
     })
     .map_err(|error| KeychainError::Failed(format!("could not encode the entry: {error}")))?;
     crate::set(account, &stored)
@@ -45,8 +49,8 @@ pub fn set_bound(account: &str, secret: &str, origin: &str) -> Result<(), Keycha
 fn decode(stored: Secret) -> BoundSecret {
     match serde_json::from_str::<Stored>(stored.expose()) {
         Ok(Stored { origin, key }) => BoundSecret {
-            secret: Secret(key.to_owned()),
-            origin: Some(origin.to_owned()),
+            secret: Secret(key.into_owned()),
+            origin: Some(origin.into_owned()),
         },
         // A bare key, as saved before origins were recorded.
         Err(_) => BoundSecret {
@@ -70,16 +74,19 @@ mod tests {
     #[test]
     fn a_bound_entry_reads_back_with_its_origin() {
         let text = serde_json::to_string(&Stored {
-            origin: "https://api.openai.com:443",
-            key: "sk-new",
+            origin: Cow::Borrowed("https://api.openai.com:443"),
+            key: Cow::Borrowed("sk-new\"quoted"),
         })
         .unwrap();
         let bound = decode(Secret(text));
-        assert_eq!(bound.secret.expose(), "sk-new");
-        assert_eq!(bound.origin.as_deref(), Some("https://api.openai.com:443"));
         assert_eq!(
-            format!("{bound:?}").contains("sk-new"),
-            false,
+            bound.secret.expose(),
+            "sk-new\"quoted",
+            "a key with escaped characters reads back whole"
+        );
+        assert_eq!(bound.origin.as_deref(), Some("https://api.openai.com:443"));
+        assert!(
+            !format!("{bound:?}").contains("sk-new"),
             "Debug must not show the key"
         );
     }

@@ -153,7 +153,7 @@ enum StartError {
     #[error("--provider-base-url: {0}")]
     BaseUrl(String),
     #[error(
-        "the {provider} key in the OS keychain was saved for {saved_for}; it is not sent to {origin}. Set {PROVIDER_KEY_ENV} to the key for that server, or change the URL in the app's Settings"
+        "the {provider} key in the OS keychain was saved for {saved_for}; it is not sent to {origin}. Set HEARTH_PROVIDER_KEY to the key for that server, or change the URL in the app's Settings"
     )]
     KeyForOtherOrigin {
         provider: &'static str,

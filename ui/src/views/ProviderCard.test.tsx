@@ -47,11 +47,14 @@ describe("ProviderCard with a key saved for another host", () => {
     expect(changed).toHaveBeenCalled();
   });
 
-  it("offers to enter the key again instead", () => {
+  it("asks for the key again, and saving it sends nothing to the URL first", async () => {
+    mocked.setProviderKey.mockResolvedValue(null);
     render(<ProviderCard provider={movedAway} onChanged={() => undefined} />);
-    fireEvent.click(screen.getByText("Enter the key again"));
-    expect(screen.getByTestId("provider-openai-key")).toBeTruthy();
-    expect(screen.queryByTestId("provider-openai-key-elsewhere")).toBeNull();
+    expect(screen.queryByTestId("provider-openai-key-set")).toBeNull();
+    fireEvent.change(screen.getByTestId("provider-openai-key"), { target: { value: "sk-for-the-proxy" } });
+    await act(async () => fireEvent.click(screen.getByTestId("provider-openai-save-key")));
+    expect(mocked.setProviderKey).toHaveBeenCalledWith("openai", "sk-for-the-proxy");
+    expect(mocked.setProviderUrl).not.toHaveBeenCalled();
   });
 
   it("shows no such notice when the key fits the URL, and saving a URL never moves the key", async () => {

@@ -42,7 +42,7 @@ export function ProviderCard({ provider, onChanged }: { provider: ProviderStatus
   // The stored key belongs to another host: it is not sent until the person enters it again or
   // confirms that it may go to this one.
   const keyElsewhere = provider.keySet && !provider.keyFitsUrl;
-  const showKeyInput = provider.keyUse !== "none" && (!provider.keySet || replacing);
+  const showKeyInput = provider.keyUse !== "none" && (!provider.keySet || replacing || keyElsewhere);
 
   return (
     <div className="provider-card" data-testid={`provider-${id}`}>
@@ -55,7 +55,7 @@ export function ProviderCard({ provider, onChanged }: { provider: ProviderStatus
       {provider.keyUse !== "none" && (
         <div className="row">
           <span className="label">API key{provider.keyUse === "optional" ? " (optional)" : ""}</span>
-          {provider.keySet && !replacing && (
+          {provider.keySet && !replacing && !keyElsewhere && (
             <>
               <span className="key-set" data-testid={`provider-${id}-key-set`}>
                 Set — kept in the OS keychain
@@ -100,15 +100,12 @@ export function ProviderCard({ provider, onChanged }: { provider: ProviderStatus
           )}
         </div>
       )}
-      {keyElsewhere && !replacing && (
+      {keyElsewhere && (
         <div className="hint-box" role="alert" data-testid={`provider-${id}-key-elsewhere`}>
           <p>
             The key was saved for {provider.keyOrigin ?? "another host"}; Hearth does not send it to {provider.baseUrl ?? "this URL"}.
-            Enter the key for this URL, or confirm that your key may be used with this host.
+            Enter the key for this URL above, or confirm that your key may be used with this host.
           </p>
-          <button type="button" className="small" onClick={() => setReplacing(true)}>
-            Enter the key again
-          </button>
           <button
             type="button"
             className="small"
