@@ -739,6 +739,12 @@ async fn redirecting_to(location: String) -> String {
                     "HTTP/1.1 307 Temporary Redirect\r\nlocation: {location}\r\ncontent-length: 0\r\nconnection: close\r\n\r\n"
                 );
                 let _ = socket.write_all(answer.as_bytes()).await;
+                // Read what is left of the request body, so closing does not reset the
+                // connection before the client has read the answer.
+                let _ = socket.shutdown().await;
+                let mut rest = Vec::new();
+                let _ = tokio::time::timeout(Duration::from_secs(2), socket.read_to_end(&mut rest))
+                    .await;
             });
         }
     });

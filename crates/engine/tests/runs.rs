@@ -900,7 +900,7 @@ async fn a_failed_run_stores_its_error_with_the_url_redacted() {
 
     let stored = Store::open(&db)
         .unwrap()
-        .transaction(|tx| tx.get_run(&thread.id, &streamed.id))
+        .read(|tx| tx.get_run(&thread.id, &streamed.id))
         .unwrap()
         .expect("the run is in the database");
     let message = stored.last_error.expect("a failed run keeps its error").message;

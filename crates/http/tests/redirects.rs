@@ -76,7 +76,9 @@ async fn a_redirect_to_another_host_is_refused_and_the_key_never_arrives() {
 
     let error = result.expect_err("a cross-origin redirect must fail the request");
     assert!(error.is_redirect(), "reqwest should report a redirect error: {error}");
-    let shown = format!("{error:#} {:?}", std::error::Error::source(&error));
+    let shown = std::error::Error::source(&error)
+        .map(ToString::to_string)
+        .unwrap_or_default();
     assert!(
         shown.contains("another host"),
         "the error says why: {shown}"
