@@ -99,7 +99,10 @@ pub(crate) fn seg(id: &str) -> String {
 
 /// Refuses a path with a `.` or `..` segment: an id like `..` would address another resource.
 pub(crate) fn check_segments(path: &str) -> Result<(), Error> {
-    match path.split('/').find(|segment| matches!(*segment, "." | "..")) {
+    match path
+        .split('/')
+        .find(|segment| matches!(*segment, "." | ".."))
+    {
         Some(segment) => Err(Error::InvalidId(segment.to_owned())),
         None => Ok(()),
     }

@@ -135,7 +135,8 @@ pub fn check_base_url(url: &str) -> Result<String, BackendError> {
             "The URL must not contain spaces.".to_owned(),
         ));
     }
-    hearth_http::parse_base_url(url).map_err(|problem| BackendError::Invalid(problem.to_string()))?;
+    hearth_http::parse_base_url(url)
+        .map_err(|problem| BackendError::Invalid(problem.to_string()))?;
     Ok(url.to_owned())
 }
 
@@ -189,6 +190,9 @@ mod tests {
             .unwrap_err()
             .to_string();
         assert!(error.contains("user name or password"), "{error}");
-        assert!(!error.contains("hunter2"), "the password was echoed: {error}");
+        assert!(
+            !error.contains("hunter2"),
+            "the password was echoed: {error}"
+        );
     }
 }

@@ -69,7 +69,11 @@ async fn a_key_goes_to_the_keychain_only_and_makes_its_provider_ready() {
         "the key is bound to the origin of the provider's URL"
     );
     hearth
-        .set_provider_url(ProviderName::Ollama, Some("http://127.0.0.1:11434/v1"), false)
+        .set_provider_url(
+            ProviderName::Ollama,
+            Some("http://127.0.0.1:11434/v1"),
+            false,
+        )
         .unwrap();
     assert_eq!(
         files_containing(dir.path(), &key),
@@ -247,13 +251,19 @@ async fn a_stored_key_goes_only_to_the_origin_it_was_saved_for() {
         .set_provider_url(ProviderName::Openai, Some(&elsewhere.base_url()), false)
         .unwrap();
     let status = openai(&hearth);
-    assert!(status.key_set && !status.key_fits_url && !status.ready, "{status:?}");
+    assert!(
+        status.key_set && !status.key_fits_url && !status.ready,
+        "{status:?}"
+    );
     let models = hearth.models_by_provider().await;
     assert!(
         models.iter().all(|(name, _)| name != "openai"),
         "a provider whose key belongs elsewhere is not used: {models:?}"
     );
-    assert!(!sent_key(&elsewhere), "the key must not have reached the new host");
+    assert!(
+        !sent_key(&elsewhere),
+        "the key must not have reached the new host"
+    );
 
     // The person confirms: the key may be used with the new host.
     hearth
@@ -265,12 +275,18 @@ async fn a_stored_key_goes_only_to_the_origin_it_was_saved_for() {
         .test_provider(ProviderName::Openai, None, None)
         .await
         .unwrap();
-    assert!(sent_key(&elsewhere), "after the confirmation the key goes there");
+    assert!(
+        sent_key(&elsewhere),
+        "after the confirmation the key goes there"
+    );
 
     // A key saved before origins were recorded is bound to the URL configured now.
     hearth_keychain::set(&ProviderName::Openai.key_account(), "sk-saved-long-ago").unwrap();
     let status = openai(&hearth);
-    assert!(status.ready, "an old key keeps working for its URL: {status:?}");
+    assert!(
+        status.ready,
+        "an old key keeps working for its URL: {status:?}"
+    );
     let elsewhere_origin = hearth_http::Origin::of(&elsewhere.base_url()).unwrap();
     assert_eq!(status.key_origin, Some(elsewhere_origin.to_string()));
     let error = hearth
@@ -301,7 +317,10 @@ async fn urls_with_credentials_are_refused_everywhere_a_url_is_taken() {
             matches!(error, BackendError::Invalid(_)) && shown.contains("user name or password"),
             "{shown}"
         );
-        assert!(!shown.contains("hunter2"), "the password was echoed: {shown}");
+        assert!(
+            !shown.contains("hunter2"),
+            "the password was echoed: {shown}"
+        );
     }
     assert_eq!(
         files_containing(dir.path(), "hunter2"),

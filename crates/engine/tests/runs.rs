@@ -903,7 +903,10 @@ async fn a_failed_run_stores_its_error_with_the_url_redacted() {
         .read(|tx| tx.get_run(&thread.id, &streamed.id))
         .unwrap()
         .expect("the run is in the database");
-    let message = stored.last_error.expect("a failed run keeps its error").message;
+    let message = stored
+        .last_error
+        .expect("a failed run keeps its error")
+        .message;
     assert!(
         message.contains(&addr.to_string()),
         "the error still names the host a person must check: {message}"

@@ -26,4 +26,4 @@ pub use origin::{Origin, UrlProblem, parse_base_url};
 pub use redact::{redact_url, redact_urls_in, strip_url_secrets};
 pub use redirect::{CrossOriginRedirect, same_origin_redirects};
 pub use retry::{Backoff, DelayLog, Sleeper, retry_after};
-pub use sse::{SseEvent, SseError, SseParser};
+pub use sse::{SseError, SseEvent, SseParser};

@@ -112,7 +112,11 @@ mod tests {
             "https://api.openai.com.evil.example/v1",
             "https://api.openai.com:8443/v1",
         ] {
-            assert_ne!(Origin::of(other).unwrap(), base, "{other} is another origin");
+            assert_ne!(
+                Origin::of(other).unwrap(),
+                base,
+                "{other} is another origin"
+            );
         }
     }
 

@@ -75,7 +75,10 @@ async fn a_redirect_to_another_host_is_refused_and_the_key_never_arrives() {
         .await;
 
     let error = result.expect_err("a cross-origin redirect must fail the request");
-    assert!(error.is_redirect(), "reqwest should report a redirect error: {error}");
+    assert!(
+        error.is_redirect(),
+        "reqwest should report a redirect error: {error}"
+    );
     let shown = std::error::Error::source(&error)
         .map(ToString::to_string)
         .unwrap_or_default();
@@ -139,6 +142,9 @@ async fn another_port_on_the_same_host_is_another_origin() {
         .send()
         .await;
 
-    assert!(result.is_err(), "a redirect to another port must be refused");
+    assert!(
+        result.is_err(),
+        "a redirect to another port must be refused"
+    );
     assert!(other_seen.lock().unwrap().is_empty());
 }

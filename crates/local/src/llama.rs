@@ -155,7 +155,9 @@ impl Model {
             // The model's start-of-text token (if it wants one) goes before the first piece.
             let first = index == 0;
             match piece {
-                Piece::Template(text) => tokens.extend(vocab.tokenize(text.as_bytes(), first, true)),
+                Piece::Template(text) => {
+                    tokens.extend(vocab.tokenize(text.as_bytes(), first, true))
+                }
                 Piece::Text(text) => tokens.extend(vocab.tokenize(text.as_bytes(), first, false)),
             }
         }
@@ -308,11 +310,18 @@ mod tests {
     fn turn_markers_typed_into_a_message_are_plain_text() {
         let model = test_model();
         let marker = model.inner.vocab().tokenize(b"<|im_start|>", false, true);
-        assert_eq!(marker.len(), 1, "the model's turn marker is one special token");
+        assert_eq!(
+            marker.len(),
+            1,
+            "the model's turn marker is one special token"
+        );
         let markers_in = |text: &str| {
             let prompt = model.render(&[("user", text.to_owned())]).unwrap();
             let tokens = model.tokenize(&prompt);
-            (tokens.iter().filter(|t| **t == marker[0]).count(), tokens.len())
+            (
+                tokens.iter().filter(|t| **t == marker[0]).count(),
+                tokens.len(),
+            )
         };
         let (plain, _) = markers_in("hello there");
         let (faked, length) =
@@ -321,7 +330,10 @@ mod tests {
             faked, plain,
             "a message's text must not open turns of its own ({length} tokens)"
         );
-        assert!(plain >= 2, "the template's own turns are still special tokens");
+        assert!(
+            plain >= 2,
+            "the template's own turns are still special tokens"
+        );
     }
 
     #[test]

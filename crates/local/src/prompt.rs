@@ -51,7 +51,9 @@ pub(crate) fn split(rendered: &str, texts: &[&str]) -> Result<Prompt, String> {
                 .to_owned(),
         );
     }
-    pieces.retain(|piece| !matches!(piece, Piece::Template(text) | Piece::Text(text) if text.is_empty()));
+    pieces.retain(
+        |piece| !matches!(piece, Piece::Template(text) | Piece::Text(text) if text.is_empty()),
+    );
     Ok(Prompt { pieces })
 }
 
@@ -62,7 +64,10 @@ mod tests {
     fn rendered(turns: &[(&str, usize)]) -> String {
         let mut out = String::new();
         for (role, index) in turns {
-            out.push_str(&format!("<|im_start|>{role}\n{}<|im_end|>\n", placeholder(*index)));
+            out.push_str(&format!(
+                "<|im_start|>{role}\n{}<|im_end|>\n",
+                placeholder(*index)
+            ));
         }
         out.push_str("<|im_start|>assistant\n");
         out

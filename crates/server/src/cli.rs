@@ -340,28 +340,30 @@ fn provider(kind: ProviderKind, base_url: Option<String>) -> Result<Arc<dyn Prov
         Ok(key) if !key.is_empty() => config = config.api_key(ApiKey::new(key)),
         // Otherwise the key the desktop app stored for this provider, if it was saved for this
         // URL's origin; local servers such as Ollama need none, so a missing key is not fatal.
-        _ => match hearth_keychain::get_bound(&hearth_keychain::provider_key_account(provider_name))
-        {
-            Ok(Some(bound)) => {
-                if let Some(saved_for) = bound.origin.as_deref()
-                    && hearth_http::Origin::parse(saved_for).as_ref() != Some(&origin)
-                {
-                    return Err(StartError::KeyForOtherOrigin {
-                        provider: provider_name,
-                        saved_for: saved_for.to_owned(),
-                        origin: origin.to_string(),
-                    });
+        _ => {
+            match hearth_keychain::get_bound(&hearth_keychain::provider_key_account(provider_name))
+            {
+                Ok(Some(bound)) => {
+                    if let Some(saved_for) = bound.origin.as_deref()
+                        && hearth_http::Origin::parse(saved_for).as_ref() != Some(&origin)
+                    {
+                        return Err(StartError::KeyForOtherOrigin {
+                            provider: provider_name,
+                            saved_for: saved_for.to_owned(),
+                            origin: origin.to_string(),
+                        });
+                    }
+                    log::info!("using the {provider_name} key from the OS keychain");
+                    config = config.api_key(ApiKey::new(bound.secret.expose().to_owned()));
                 }
-                log::info!("using the {provider_name} key from the OS keychain");
-                config = config.api_key(ApiKey::new(bound.secret.expose().to_owned()));
+                Ok(None) => log::warn!(
+                    "no provider API key: {PROVIDER_KEY_ENV} is unset and the OS keychain has no {provider_name} key; requests go without one"
+                ),
+                Err(error) => log::warn!(
+                    "no provider API key: {PROVIDER_KEY_ENV} is unset and the OS keychain could not be read ({error}); requests go without one"
+                ),
             }
-            Ok(None) => log::warn!(
-                "no provider API key: {PROVIDER_KEY_ENV} is unset and the OS keychain has no {provider_name} key; requests go without one"
-            ),
-            Err(error) => log::warn!(
-                "no provider API key: {PROVIDER_KEY_ENV} is unset and the OS keychain could not be read ({error}); requests go without one"
-            ),
-        },
+        }
     }
     log::info!(
         "model provider: {kind:?} at {}",
@@ -487,20 +489,13 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let file = dir.path().join("token");
         std::fs::write(&file, "a-token-from-a-file-0123\n").unwrap();
-        let args = Args::try_parse_from([
-            "hearth-server",
-            "--token-file",
-            file.to_str().unwrap(),
-        ])
-        .unwrap();
+        let args = Args::try_parse_from(["hearth-server", "--token-file", file.to_str().unwrap()])
+            .unwrap();
         assert_eq!(token(&args, false).unwrap(), "a-token-from-a-file-0123");
         let missing = dir.path().join("missing");
-        let args = Args::try_parse_from([
-            "hearth-server",
-            "--token-file",
-            missing.to_str().unwrap(),
-        ])
-        .unwrap();
+        let args =
+            Args::try_parse_from(["hearth-server", "--token-file", missing.to_str().unwrap()])
+                .unwrap();
         assert!(token(&args, false).unwrap_err().contains("missing"));
     }
 

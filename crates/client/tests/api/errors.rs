@@ -92,9 +92,15 @@ async fn an_id_of_dot_dot_is_refused_before_anything_is_sent() {
     let server = TestServer::start(|_, _| Reply::json(200, json!({}))).await;
     let (client, _) = server.client();
     let error = client.retrieve_thread("..").await.unwrap_err();
-    assert!(matches!(&error, Error::InvalidId(id) if id == ".."), "{error}");
+    assert!(
+        matches!(&error, Error::InvalidId(id) if id == ".."),
+        "{error}"
+    );
     let error = client.retrieve_run("thread_1", ".").await.unwrap_err();
-    assert!(matches!(&error, Error::InvalidId(id) if id == "."), "{error}");
+    assert!(
+        matches!(&error, Error::InvalidId(id) if id == "."),
+        "{error}"
+    );
     assert!(
         server.requests().is_empty(),
         "no request may leave for another resource"

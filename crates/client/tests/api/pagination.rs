@@ -153,7 +153,11 @@ async fn a_server_that_repeats_a_cursor_stops_the_walk_with_an_error() {
         .filter_map(|r| r.as_ref().ok())
         .map(|a| a.id.as_str())
         .collect();
-    assert_eq!(ids, ["a1", "a2", "a3", "a4"], "every item fetched is delivered");
+    assert_eq!(
+        ids,
+        ["a1", "a2", "a3", "a4"],
+        "every item fetched is delivered"
+    );
     let error = results
         .last()
         .unwrap()

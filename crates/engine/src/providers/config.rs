@@ -93,7 +93,7 @@ impl Transport {
     pub fn new(config: &ProviderConfig) -> Result<Self, ProviderError> {
         let base_url = config.base_url.trim_end_matches('/').to_owned();
         hearth_http::parse_base_url(&base_url)
-            .map_err(|problem| ProviderError::Config(problem.to_string()))?;
+            .map_err(|problem| ProviderError::Config(format!("base URL: {problem}")))?;
         if let Some(key) = &config.api_key
             && reqwest::header::HeaderValue::from_str(key.expose()).is_err()
         {

@@ -72,7 +72,10 @@ fn a_provider_url_with_credentials_is_refused() {
         "the server must not start: {log}"
     );
     assert!(log.contains("user name or password"), "{log}");
-    assert!(!log.contains("hunter2"), "the password reached the log: {log}");
+    assert!(
+        !log.contains("hunter2"),
+        "the password reached the log: {log}"
+    );
 }
 
 #[test]
