@@ -778,9 +778,11 @@ async fn anthropic_key_does_not_follow_a_redirect_to_another_host() {
 
 #[tokio::test]
 async fn a_base_url_with_credentials_is_refused() {
-    let error = OpenAiCompatible::new(ProviderConfig::new("https://bob:hunter2@proxy.example/v1"))
-        .err()
-        .expect("credentials in the URL are refused");
+    let Err(error) =
+        OpenAiCompatible::new(ProviderConfig::new("https://bob:hunter2@proxy.example/v1"))
+    else {
+        panic!("credentials in the URL must be refused");
+    };
     let shown = error.to_string();
     assert!(shown.contains("user name or password"), "{shown}");
     assert!(!shown.contains("hunter2"), "{shown}");

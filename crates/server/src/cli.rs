@@ -501,13 +501,13 @@ mod tests {
 
     #[test]
     fn a_provider_url_with_credentials_stops_the_start_without_echoing_them() {
-        let error = provider(
+        let Err(error) = provider(
             ProviderKind::Openai,
             Some("https://me:hunter2@proxy.example/v1".to_owned()),
-        )
-        .err()
-        .expect("credentials in --provider-base-url are refused")
-        .to_string();
+        ) else {
+            panic!("credentials in --provider-base-url must be refused");
+        };
+        let error = error.to_string();
         assert!(error.contains("user name or password"), "{error}");
         assert!(!error.contains("hunter2"), "{error}");
     }
