@@ -2,10 +2,12 @@
 follow-up, a function call answered by hand, cancelling, a restart, a remote profile used offline,
 search, and model output that tries to run script."""
 
+import json
 import secrets
 import subprocess
 import time
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
@@ -63,7 +65,10 @@ def test_a_provider_key_is_kept_in_the_keychain_and_nowhere_else(home, provider)
         capture_output=True,
         text=True,
     )
-    assert stored.stdout == key, "the key should be in the OS keychain under Hearth's service"
+    entry = json.loads(stored.stdout)
+    assert entry["key"] == key, "the key should be in the OS keychain under Hearth's service"
+    where = urlsplit(provider.base_url)
+    assert entry["origin"] == f"{where.scheme}://{where.hostname}:{where.port}", "the key is bound to the host it was saved for"
     assert files_containing(home.root, key) == [], "the key must not be written to the data, config or log folders"
 
 

@@ -30,15 +30,17 @@ pub fn remove_provider_key(hearth: State<'_, Hearth>, name: ProviderName) -> Res
     Ok(hearth.remove_provider_key(name)?)
 }
 
-/// Sets or clears a provider's base URL.
+/// Sets or clears a provider's base URL; `move_key` lets the stored key be sent to the new host
+/// (the person confirmed it), otherwise a key saved for another host is asked for again.
 #[tauri::command]
 #[specta::specta]
 pub fn set_provider_url(
     hearth: State<'_, Hearth>,
     name: ProviderName,
     url: Option<String>,
+    move_key: bool,
 ) -> Result<(), AppError> {
-    Ok(hearth.set_provider_url(name, url.as_deref())?)
+    Ok(hearth.set_provider_url(name, url.as_deref(), move_key)?)
 }
 
 /// Lists the provider's models with the given (or stored) settings, or says why it cannot.

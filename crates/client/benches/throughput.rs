@@ -42,7 +42,9 @@ fn parse_all(bytes: &[u8], decode: bool) -> usize {
     let mut out: Vec<SseEvent> = Vec::with_capacity(1024);
     let mut count = 0;
     for chunk in bytes.chunks(CHUNK) {
-        parser.feed(chunk, &mut out);
+        parser
+            .feed(chunk, &mut out)
+            .expect("synthetic events are small");
         for event in out.drain(..) {
             if decode {
                 let typed = decode_event(&event).expect("synthetic events decode");

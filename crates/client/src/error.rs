@@ -46,9 +46,16 @@ pub enum Error {
     /// The client configuration is unusable (bad base URL, header value with control characters, …).
     #[error("invalid client configuration: {0}")]
     Config(String),
-    /// Any other HTTP-layer failure (e.g. a body that failed mid-read).
+    /// Any other HTTP-layer failure (e.g. a body that failed mid-read, a refused redirect).
     #[error("http: {0}")]
     Http(#[source] reqwest::Error),
+    /// The server answered in a way that cannot go on (a list that repeats its cursor, an event
+    /// larger than the limit).
+    #[error("the server broke the protocol: {0}")]
+    Protocol(String),
+    /// An id that cannot be one path segment (`.` or `..` would address another resource).
+    #[error("'{0}' is not a valid id: '.' and '..' cannot be used as a path segment")]
+    InvalidId(String),
 }
 
 /// An error reported by the server, with the fields of the `{"error": {...}}` envelope.
@@ -179,7 +186,11 @@ impl From<ApiError> for Error {
 }
 
 impl From<reqwest::Error> for Error {
-    fn from(err: reqwest::Error) -> Self {
+    fn from(mut err: reqwest::Error) -> Self {
+        // reqwest's text quotes the URL: its user info and query (where keys can hide) go.
+        if let Some(url) = err.url_mut() {
+            hearth_http::strip_url_secrets(url);
+        }
         if err.is_timeout() {
             Error::Timeout(err)
         } else if err.is_connect() || err.is_request() {

@@ -82,8 +82,8 @@ impl Client {
     /// Builds a client; fails only on an unusable base URL or header value.
     pub fn new(config: Config) -> Result<Self, Error> {
         let base_url = config.base_url.trim_end_matches('/').to_owned();
-        reqwest::Url::parse(&base_url)
-            .map_err(|e| Error::Config(format!("base URL {base_url:?}: {e}")))?;
+        hearth_http::parse_base_url(&base_url)
+            .map_err(|problem| Error::Config(problem.to_string()))?;
         let mut headers = HeaderMap::new();
         if let Some(key) = &config.api_key {
             let mut value =
@@ -112,6 +112,8 @@ impl Client {
             // additionally get the whole-request timeout in `request`.
             .read_timeout(config.timeout)
             .user_agent(concat!("hearth-client/", env!("CARGO_PKG_VERSION")))
+            // The token must not follow a redirect to another host.
+            .redirect(hearth_http::same_origin_redirects())
             .build()
             .map_err(|e| Error::Config(format!("HTTP client: {e}")))?;
         let policy = Policy {

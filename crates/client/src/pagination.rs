@@ -1,7 +1,7 @@
 //! Cursor-paginated list calls: one page, or every item as a stream that follows `after`. The query
 //! is `hearth-wire`'s [`ListQuery`], the same type the server reads.
 
-use std::collections::VecDeque;
+use std::collections::{HashSet, VecDeque};
 
 use futures_util::Stream;
 use serde::Deserialize;
@@ -100,6 +100,10 @@ impl Client {
             query: ListQuery,
             items: VecDeque<T>,
             more: bool,
+            /// Every cursor followed so far: a server that hands one back again would loop.
+            cursors: HashSet<String>,
+            /// A cursor the server repeated, reported after the items already fetched.
+            repeated: Option<String>,
         }
         let state = State {
             client: self.clone(),
@@ -108,11 +112,20 @@ impl Client {
             query,
             items: VecDeque::new(),
             more: true,
+            cursors: HashSet::new(),
+            repeated: None,
         };
         futures_util::stream::unfold(state, |mut st| async move {
             loop {
                 if let Some(item) = st.items.pop_front() {
                     return Some((Ok(item), st));
+                }
+                if let Some(cursor) = st.repeated.take() {
+                    let error = Error::Protocol(format!(
+                        "the list at {} gave the cursor '{cursor}' a second time; paging stopped so it cannot go round forever",
+                        st.path
+                    ));
+                    return Some((Err(error), st));
                 }
                 if !st.more {
                     return None;
@@ -123,8 +136,16 @@ impl Client {
                         // An empty page or a missing cursor ends the walk even if has_more lies,
                         // so a confused server cannot make this loop forever on one page.
                         st.more = page.has_more && !page.data.is_empty() && after.is_some();
-                        st.query.after = after;
                         st.items.extend(page.data);
+                        if st.more
+                            && let Some(cursor) = &after
+                            && !st.cursors.insert(cursor.clone())
+                        {
+                            // The items of this page are delivered, then the error.
+                            st.more = false;
+                            st.repeated = Some(cursor.clone());
+                        }
+                        st.query.after = after;
                     }
                     Err(err) => {
                         st.more = false;

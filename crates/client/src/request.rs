@@ -83,6 +83,8 @@ impl Call {
 }
 
 /// Percent-encodes an id for use as one path segment, so an odd id cannot escape its segment.
+/// `.` and `..` pass through unchanged (URL parsers resolve them, even percent-encoded), so
+/// [`check_segments`] refuses a path holding one before it is sent.
 pub(crate) fn seg(id: &str) -> String {
     let mut out = String::with_capacity(id.len());
     for b in id.bytes() {
@@ -93,6 +95,17 @@ pub(crate) fn seg(id: &str) -> String {
         }
     }
     out
+}
+
+/// Refuses a path with a `.` or `..` segment: an id like `..` would address another resource.
+pub(crate) fn check_segments(path: &str) -> Result<(), Error> {
+    match path
+        .split('/')
+        .find(|segment| matches!(*segment, "." | ".."))
+    {
+        Some(segment) => Err(Error::InvalidId(segment.to_owned())),
+        None => Ok(()),
+    }
 }
 
 impl Client {
@@ -116,6 +129,7 @@ impl Client {
         accept: &str,
         whole_timeout: bool,
     ) -> Result<Response, Error> {
+        check_segments(&call.path)?;
         self.inner
             .policy
             .send(|| {
@@ -170,6 +184,20 @@ mod tests {
     fn ids_stay_one_segment() {
         assert_eq!(seg("file-abc_123"), "file-abc_123");
         assert_eq!(seg("a/b c"), "a%2Fb%20c");
+    }
+
+    #[test]
+    fn dot_segments_are_refused() {
+        for id in [".", ".."] {
+            let path = format!("/threads/{}/runs", seg(id));
+            let error = check_segments(&path).unwrap_err();
+            assert!(
+                matches!(&error, Error::InvalidId(found) if found == id),
+                "{error}"
+            );
+            assert!(error.to_string().contains("not a valid id"), "{error}");
+        }
+        check_segments("/threads/thread_..x/runs/.hidden").expect("dots inside an id are fine");
     }
 
     #[test]

@@ -21,6 +21,8 @@ where
         parser: SseParser,
         ready: VecDeque<SseEvent>,
         scratch: Vec<SseEvent>,
+        /// An error to report once the events before it are delivered.
+        failed: Option<Error>,
         done: bool,
     }
     let state = State {
@@ -28,6 +30,7 @@ where
         parser: SseParser::new(),
         ready: VecDeque::new(),
         scratch: Vec::new(),
+        failed: None,
         done: false,
     };
     futures_util::stream::unfold(state, |mut st| async move {
@@ -35,13 +38,21 @@ where
             if let Some(event) = st.ready.pop_front() {
                 return Some((Ok(event), st));
             }
+            if let Some(error) = st.failed.take() {
+                return Some((Err(error), st));
+            }
             if st.done {
                 return None;
             }
             match st.body.next().await {
                 Some(Ok(chunk)) => {
-                    st.parser.feed(&chunk, &mut st.scratch);
+                    let fed = st.parser.feed(&chunk, &mut st.scratch);
                     st.ready.extend(st.scratch.drain(..));
+                    if let Err(overflow) = fed {
+                        // The events before the oversized one are delivered, then the error.
+                        st.done = true;
+                        st.failed = Some(Error::Protocol(overflow.to_string()));
+                    }
                 }
                 Some(Err(err)) => {
                     st.done = true;
@@ -69,6 +80,20 @@ mod tests {
             event: event.map(str::to_owned),
             data: data.to_owned(),
         }
+    }
+
+    #[tokio::test]
+    async fn an_event_past_the_limit_ends_the_stream_with_an_error() {
+        let huge = vec![b'x'; hearth_http::sse::DEFAULT_MAX_EVENT_BYTES / 4];
+        let mut chunks: Vec<Result<Bytes, Error>> =
+            vec![Ok(Bytes::from_static(b"data: small\n\ndata: "))];
+        // A line that never ends: the reader must give up instead of holding it all.
+        chunks.extend((0..8).map(|_| Ok(Bytes::from(huge.clone()))));
+        let got: Vec<_> = events(futures_util::stream::iter(chunks)).collect().await;
+        assert_eq!(got.len(), 2, "the small event, then the error");
+        assert_eq!(got[0].as_ref().unwrap(), &ev(None, "small"));
+        let error = got[1].as_ref().unwrap_err().to_string();
+        assert!(error.contains("larger than"), "{error}");
     }
 
     #[tokio::test]

@@ -316,7 +316,8 @@ impl Hearth {
         providers::statuses(&self.lock_settings().providers)
     }
 
-    /// Stores a provider's key in the keychain and starts using it.
+    /// Stores a provider's key in the keychain, bound to the origin of the provider's URL, and
+    /// starts using it.
     pub fn set_provider_key(&self, name: ProviderName, key: &str) -> Result<(), BackendError> {
         if name.key_use() == KeyUse::None {
             return Err(BackendError::Invalid(format!(
@@ -326,8 +327,15 @@ impl Hearth {
         }
         let key = key.trim();
         check_secret(key)?;
-        hearth_keychain::set(&name.key_account(), key)
-            .map_err(|error| BackendError::Keychain(error.to_string()))?;
+        let url = name
+            .current_url(&self.lock_settings().providers)
+            .ok_or_else(|| {
+                BackendError::Invalid(format!(
+                    "Enter the URL of the {} first: its key is only ever sent there.",
+                    name.label()
+                ))
+            })?;
+        providers::store_key(name, key, &url)?;
         self.reload_providers()
     }
 
@@ -338,44 +346,66 @@ impl Hearth {
         self.reload_providers()
     }
 
-    /// Sets (or, with `None`, clears) a provider's URL.
+    /// Sets (or, with `None`, clears) a provider's URL. A stored key stays bound to the host it
+    /// was saved for unless `move_key` says the person confirmed it may be used with the new one;
+    /// otherwise Settings asks for the key again.
     pub fn set_provider_url(
         &self,
         name: ProviderName,
         url: Option<&str>,
+        move_key: bool,
     ) -> Result<(), BackendError> {
         let url = url
             .map(str::trim)
             .filter(|url| !url.is_empty())
             .map(check_base_url)
             .transpose()?;
+        // Bind a key saved before origins were recorded to the URL it was used with, before
+        // the URL changes.
+        let before = name.current_url(&self.lock_settings().providers);
+        let stored = match name.key_use() {
+            KeyUse::None => None,
+            _ => providers::stored_key(name, before.as_deref())?,
+        };
         self.change_settings(|settings| *name.url_slot(&mut settings.providers) = url)?;
+        let after = name.current_url(&self.lock_settings().providers);
+        if move_key
+            && let Some(stored) = stored
+            && let Some(after) = after
+            && !stored.fits(&after)
+        {
+            providers::store_key(name, stored.key().expose(), &after)?;
+            log::info!(
+                "the {} key may now be sent to {}, as confirmed in Settings",
+                name.label(),
+                hearth_http::redact_url(&after)
+            );
+        }
         self.reload_providers()
     }
 
-    /// "Test connection" for a provider, with a key typed but not saved yet if given.
+    /// "Test connection" for a provider, with a key typed but not saved yet if given. The stored
+    /// key is used only for the origin it was saved for.
     pub async fn test_provider(
         &self,
         name: ProviderName,
         base_url: Option<&str>,
         key: Option<&str>,
     ) -> Result<Vec<String>, BackendError> {
+        let configured = name.current_url(&self.lock_settings().providers);
         let base_url = match base_url.map(str::trim).filter(|url| !url.is_empty()) {
             Some(url) => url.to_owned(),
-            None => name
-                .url_in(&self.lock_settings().providers)
-                .cloned()
-                .or_else(|| name.default_url().map(str::to_owned))
-                .ok_or_else(|| {
-                    BackendError::Invalid(format!("Enter the URL of the {} first.", name.label()))
-                })?,
+            None => configured.clone().ok_or_else(|| {
+                BackendError::Invalid(format!("Enter the URL of the {} first.", name.label()))
+            })?,
         };
         let key = key
             .map(str::trim)
             .filter(|key| !key.is_empty())
             .map(|key| check_secret(key).map(|()| ApiKey::new(key)))
             .transpose()?;
-        let models = providers::test_connection(name, &base_url, key).await?;
+        let models =
+            providers::test_connection(name, &base_url, configured.as_deref(), key).await?;
         Ok(models.into_iter().map(|model| model.id).collect())
     }
 

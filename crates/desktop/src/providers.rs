@@ -8,6 +8,7 @@ use hearth_engine::providers::{
     ANTHROPIC_BASE_URL, ApiKey, ModelInfo, OLLAMA_BASE_URL, OPENAI_BASE_URL, Provider, ProviderApi,
     ProviderConfig, Route,
 };
+use hearth_http::Origin;
 use hearth_keychain::provider_key_account;
 use serde::{Deserialize, Serialize};
 
@@ -86,6 +87,13 @@ impl ProviderName {
         }
     }
 
+    /// The URL in use: the one set in `urls`, else the default.
+    pub fn current_url(self, urls: &ProviderUrls) -> Option<String> {
+        self.url_in(urls)
+            .cloned()
+            .or_else(|| self.default_url().map(str::to_owned))
+    }
+
     /// The URL set for this provider in `urls`.
     pub fn url_in(self, urls: &ProviderUrls) -> Option<&String> {
         match self {
@@ -142,7 +150,13 @@ pub struct ProviderStatus {
     pub key_use: KeyUse,
     /// Whether a key is stored in the keychain.
     pub key_set: bool,
-    /// Whether runs can use it: a required key is set and a URL is known.
+    /// The origin (scheme, host and port) the stored key was saved for; it is sent nowhere else.
+    pub key_origin: Option<String>,
+    /// Whether the stored key may be sent to `base_url`. When not, Settings asks for the key
+    /// again or for a confirmation that it may go to the new host.
+    pub key_fits_url: bool,
+    /// Whether runs can use it: a URL is known, a required key is set, and a stored key fits
+    /// the URL.
     pub ready: bool,
 }
 
@@ -151,15 +165,19 @@ pub fn statuses(urls: &ProviderUrls) -> Result<Vec<ProviderStatus>, BackendError
     ProviderName::ALL
         .iter()
         .map(|&name| {
-            let key_set = match name.key_use() {
-                KeyUse::None => false,
-                _ => read_key(name)?.is_some(),
+            let base_url = name.current_url(urls);
+            let stored = match name.key_use() {
+                KeyUse::None => None,
+                _ => stored_key(name, base_url.as_deref())?,
             };
-            let base_url = name
-                .url_in(urls)
-                .cloned()
-                .or_else(|| name.default_url().map(str::to_owned));
-            let ready = base_url.is_some() && (name.key_use() != KeyUse::Required || key_set);
+            let key_fits_url = match (&stored, &base_url) {
+                (Some(stored), Some(url)) => stored.fits(url),
+                _ => false,
+            };
+            let key_set = stored.is_some();
+            let ready = base_url.is_some()
+                && (name.key_use() != KeyUse::Required || key_set)
+                && (!key_set || key_fits_url);
             Ok(ProviderStatus {
                 name,
                 label: name.label(),
@@ -167,16 +185,104 @@ pub fn statuses(urls: &ProviderUrls) -> Result<Vec<ProviderStatus>, BackendError
                 default_url: name.default_url(),
                 key_use: name.key_use(),
                 key_set,
+                key_origin: stored.and_then(|stored| stored.origin.map(|o| o.to_string())),
+                key_fits_url,
                 ready,
             })
         })
         .collect()
 }
 
-fn read_key(name: ProviderName) -> Result<Option<ApiKey>, BackendError> {
-    hearth_keychain::get(&name.key_account())
-        .map(|secret| secret.map(|secret| ApiKey::new(secret.expose())))
-        .map_err(|error| BackendError::Keychain(error.to_string()))
+/// A provider's key as stored, with the origin it may be sent to.
+pub struct StoredKey {
+    key: ApiKey,
+    /// `None` when the stored origin does not read back; such a key fits no URL.
+    origin: Option<Origin>,
+}
+
+impl StoredKey {
+    /// The key itself, for the one request that sends it or for binding it anew.
+    pub fn key(&self) -> &ApiKey {
+        &self.key
+    }
+
+    /// Whether the key may be sent to `url`.
+    pub fn fits(&self, url: &str) -> bool {
+        self.origin.is_some() && Origin::of(url).ok() == self.origin
+    }
+}
+
+/// The key stored for `name`. A key saved before origins were recorded is bound, once, to the
+/// origin of `configured_url` (the URL it was being used with), so it keeps working there only.
+pub fn stored_key(
+    name: ProviderName,
+    configured_url: Option<&str>,
+) -> Result<Option<StoredKey>, BackendError> {
+    let Some(bound) = hearth_keychain::get_bound(&name.key_account()).map_err(keychain_error)?
+    else {
+        return Ok(None);
+    };
+    let origin = match bound.origin {
+        Some(text) => Origin::parse(&text),
+        None => {
+            let origin = configured_url.and_then(|url| Origin::of(url).ok());
+            if let Some(origin) = &origin {
+                hearth_keychain::set_bound(
+                    &name.key_account(),
+                    bound.secret.expose(),
+                    &origin.to_string(),
+                )
+                .map_err(keychain_error)?;
+                log::info!(
+                    "the {} key saved before keys were bound to hosts is now bound to {origin}",
+                    name.label()
+                );
+            }
+            origin
+        }
+    };
+    Ok(Some(StoredKey {
+        key: ApiKey::new(bound.secret.expose()),
+        origin,
+    }))
+}
+
+/// Stores `key` for `name`, to be sent only to the origin of `url`.
+pub fn store_key(name: ProviderName, key: &str, url: &str) -> Result<(), BackendError> {
+    let origin = Origin::of(url).map_err(|problem| BackendError::Invalid(problem.to_string()))?;
+    hearth_keychain::set_bound(&name.key_account(), key, &origin.to_string())
+        .map_err(keychain_error)
+}
+
+fn keychain_error(error: hearth_keychain::KeychainError) -> BackendError {
+    BackendError::Keychain(error.to_string())
+}
+
+/// The key `name` may send to `url`: the stored one when it was saved for that origin.
+fn key_for_url(
+    name: ProviderName,
+    url: &str,
+    configured_url: Option<&str>,
+) -> Result<Option<ApiKey>, BackendError> {
+    match stored_key(name, configured_url)? {
+        Some(stored) if stored.fits(url) => Ok(Some(stored.key)),
+        Some(stored) => Err(BackendError::Invalid(other_origin_message(
+            name, &stored, url,
+        ))),
+        None => Ok(None),
+    }
+}
+
+fn other_origin_message(name: ProviderName, stored: &StoredKey, url: &str) -> String {
+    let saved_for = stored
+        .origin
+        .as_ref()
+        .map_or_else(|| "another host".to_owned(), |origin| origin.to_string());
+    let target = Origin::of(url).map_or_else(|_| hearth_http::redact_url(url), |o| o.to_string());
+    format!(
+        "The {} key in the keychain was saved for {saved_for}; Hearth does not send it to {target}. Enter the key for this URL, or save the URL and confirm that the key may be used with this host.",
+        name.label()
+    )
 }
 
 /// Builds one provider from its URL and key.
@@ -205,9 +311,10 @@ pub fn routes(
         let Some(base_url) = status.base_url.as_deref().filter(|_| status.ready) else {
             continue;
         };
+        // Ready means a stored key fits this URL.
         let key = match status.key_use {
             KeyUse::None => None,
-            _ => read_key(status.name)?,
+            _ => key_for_url(status.name, base_url, Some(base_url))?,
         };
         routes.push(Route {
             name: status.name.as_str().to_owned(),
@@ -258,16 +365,19 @@ impl LocalModels {
 }
 
 /// "Test connection": the provider's model list, or its error in its words. A key typed but not
-/// yet saved can be tried with `key`; otherwise the stored one is used.
+/// yet saved can be tried with `key`; otherwise the stored one is used, and only when it was
+/// saved for `base_url`'s origin. `configured_url` is the URL in the settings, which a key saved
+/// before origins were recorded is bound to.
 pub async fn test_connection(
     name: ProviderName,
     base_url: &str,
+    configured_url: Option<&str>,
     key: Option<ApiKey>,
 ) -> Result<Vec<ModelInfo>, BackendError> {
     let base_url = crate::settings::check_base_url(base_url)?;
     let key = match key {
         Some(key) => Some(key),
-        None if name.key_use() != KeyUse::None => read_key(name)?,
+        None if name.key_use() != KeyUse::None => key_for_url(name, &base_url, configured_url)?,
         None => None,
     };
     if name.key_use() == KeyUse::Required && key.is_none() {
@@ -280,7 +390,7 @@ pub async fn test_connection(
     provider
         .list_models()
         .await
-        .map_err(|error| BackendError::Server(error.to_string()))
+        .map_err(|error| BackendError::Server(hearth_http::redact_urls_in(&error.to_string())))
 }
 
 /// Whether an Ollama server answers at its usual address, so Settings can offer it.

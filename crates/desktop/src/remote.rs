@@ -84,7 +84,8 @@ impl RemoteBackend {
 
     /// Like [`RemoteBackend::open`], with every client setting chosen by the caller.
     pub fn with_config(config: Config, mirror_path: &Path) -> Result<Self, BackendError> {
-        let url = config.base_url.trim_end_matches('/').to_owned();
+        // Shown in errors and the offline banner: without user info or query.
+        let url = hearth_http::redact_url(config.base_url.trim_end_matches('/'));
         let client = Client::new(config).map_err(|error| {
             BackendError::Invalid(format!("The server address {url} cannot be used: {error}"))
         })?;

@@ -112,7 +112,8 @@ fn broken_path(path: &Path) -> PathBuf {
     PathBuf::from(name)
 }
 
-/// Checks a base URL a person typed: http or https, a host, no spaces; answers the rule broken.
+/// Checks a base URL a person typed: http or https, a host, no spaces, no `user:pass@`; answers
+/// the rule broken (with the URL redacted).
 pub fn check_base_url(url: &str) -> Result<String, BackendError> {
     let url = url.trim().trim_end_matches('/');
     let rest = url
@@ -120,7 +121,8 @@ pub fn check_base_url(url: &str) -> Result<String, BackendError> {
         .or_else(|| url.strip_prefix("https://"))
         .ok_or_else(|| {
             BackendError::Invalid(format!(
-                "The URL must start with http:// or https:// (got '{url}')."
+                "The URL must start with http:// or https:// (got '{}').",
+                hearth_http::redact_url(url)
             ))
         })?;
     if rest.is_empty() || rest.starts_with('/') {
@@ -133,6 +135,8 @@ pub fn check_base_url(url: &str) -> Result<String, BackendError> {
             "The URL must not contain spaces.".to_owned(),
         ));
     }
+    hearth_http::parse_base_url(url)
+        .map_err(|problem| BackendError::Invalid(problem.to_string()))?;
     Ok(url.to_owned())
 }
 
@@ -182,5 +186,13 @@ mod tests {
         assert!(error.contains("http://"), "{error}");
         let error = check_base_url("http:///v1").unwrap_err().to_string();
         assert!(error.contains("host"), "{error}");
+        let error = check_base_url("https://me:hunter2@proxy.example/v1")
+            .unwrap_err()
+            .to_string();
+        assert!(error.contains("user name or password"), "{error}");
+        assert!(
+            !error.contains("hunter2"),
+            "the password was echoed: {error}"
+        );
     }
 }

@@ -55,16 +55,25 @@ async fn a_key_goes_to_the_keychain_only_and_makes_its_provider_ready() {
         .unwrap();
     let status = anthropic(&hearth);
     assert!(status.key_set && status.ready);
-    let stored = hearth_keychain::get(&ProviderName::Anthropic.key_account())
+    let stored = hearth_keychain::get_bound(&ProviderName::Anthropic.key_account())
         .unwrap()
         .unwrap();
     assert_eq!(
-        stored.expose(),
+        stored.secret.expose(),
         key,
         "the key is stored trimmed, in the keychain"
     );
+    assert_eq!(
+        stored.origin.as_deref(),
+        Some("https://api.anthropic.com:443"),
+        "the key is bound to the origin of the provider's URL"
+    );
     hearth
-        .set_provider_url(ProviderName::Ollama, Some("http://127.0.0.1:11434/v1"))
+        .set_provider_url(
+            ProviderName::Ollama,
+            Some("http://127.0.0.1:11434/v1"),
+            false,
+        )
         .unwrap();
     assert_eq!(
         files_containing(dir.path(), &key),
@@ -85,7 +94,7 @@ async fn bad_settings_are_refused_with_the_rule_they_break() {
     let dir = tempfile::tempdir().unwrap();
     let hearth = open(dir.path());
     let error = hearth
-        .set_provider_url(ProviderName::Compatible, Some("localhost:8080"))
+        .set_provider_url(ProviderName::Compatible, Some("localhost:8080"), false)
         .unwrap_err();
     assert!(
         matches!(&error, BackendError::Invalid(m) if m.contains("http://")),
@@ -111,7 +120,7 @@ async fn this_computer_chats_through_the_provider_that_offers_the_model() {
     let dir = tempfile::tempdir().unwrap();
     let hearth = open(dir.path());
     hearth
-        .set_provider_url(ProviderName::Compatible, Some(&server.base_url()))
+        .set_provider_url(ProviderName::Compatible, Some(&server.base_url()), false)
         .unwrap();
     let models = hearth.models_by_provider().await;
     assert_eq!(models.len(), 1, "only the compatible server is set up");
@@ -172,4 +181,150 @@ async fn this_computer_chats_through_the_provider_that_offers_the_model() {
         .unwrap();
     assert_eq!(summaries[0].title, "Hi");
     assert_eq!(summaries[0].preview, "Hello there.");
+}
+
+/// Every test touching the OpenAI key is this one: the keyring is shared by the tests running at
+/// the same time.
+#[tokio::test]
+async fn a_stored_key_goes_only_to_the_origin_it_was_saved_for() {
+    let saved_for = ScriptedOpenAi::start(vec![]).await;
+    let elsewhere = ScriptedOpenAi::start(vec![]).await;
+    let dir = tempfile::tempdir().unwrap();
+    let hearth = open(dir.path());
+    let openai = |hearth: &Hearth| {
+        hearth
+            .providers()
+            .unwrap()
+            .into_iter()
+            .find(|p| p.name == ProviderName::Openai)
+            .unwrap()
+    };
+    let key = format!("sk-origin-test-{}", std::process::id());
+    let bearer = format!("Bearer {key}");
+    let sent_key = |server: &ScriptedOpenAi| {
+        server
+            .requests()
+            .iter()
+            .any(|r| r.headers.get("authorization") == Some(&bearer))
+    };
+    hearth
+        .set_provider_url(ProviderName::Openai, Some(&saved_for.base_url()), false)
+        .unwrap();
+    hearth.set_provider_key(ProviderName::Openai, &key).unwrap();
+    let status = openai(&hearth);
+    assert!(status.ready && status.key_fits_url, "{status:?}");
+    let origin = hearth_http::Origin::of(&saved_for.base_url()).unwrap();
+    assert_eq!(status.key_origin, Some(origin.to_string()));
+
+    // "Test connection" with another URL and no typed key does not use the stored key.
+    let error = hearth
+        .test_provider(ProviderName::Openai, Some(&elsewhere.base_url()), None)
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(&error, BackendError::Invalid(m) if m.contains("does not send it")),
+        "{error}"
+    );
+    assert!(
+        elsewhere.requests().is_empty(),
+        "nothing may be sent to the other host"
+    );
+    // A key typed for the test goes where the person typed it.
+    hearth
+        .test_provider(
+            ProviderName::Openai,
+            Some(&elsewhere.base_url()),
+            Some("sk-typed-for-this-test"),
+        )
+        .await
+        .unwrap();
+    assert!(!sent_key(&elsewhere));
+    // The stored key still tests fine where it belongs.
+    hearth
+        .test_provider(ProviderName::Openai, None, None)
+        .await
+        .unwrap();
+    assert!(sent_key(&saved_for), "the key goes to its own host");
+
+    // Moving the URL to another host keeps the key away from it until confirmed.
+    hearth
+        .set_provider_url(ProviderName::Openai, Some(&elsewhere.base_url()), false)
+        .unwrap();
+    let status = openai(&hearth);
+    assert!(
+        status.key_set && !status.key_fits_url && !status.ready,
+        "{status:?}"
+    );
+    let models = hearth.models_by_provider().await;
+    assert!(
+        models.iter().all(|(name, _)| name != "openai"),
+        "a provider whose key belongs elsewhere is not used: {models:?}"
+    );
+    assert!(
+        !sent_key(&elsewhere),
+        "the key must not have reached the new host"
+    );
+
+    // The person confirms: the key may be used with the new host.
+    hearth
+        .set_provider_url(ProviderName::Openai, Some(&elsewhere.base_url()), true)
+        .unwrap();
+    let status = openai(&hearth);
+    assert!(status.ready && status.key_fits_url, "{status:?}");
+    hearth
+        .test_provider(ProviderName::Openai, None, None)
+        .await
+        .unwrap();
+    assert!(
+        sent_key(&elsewhere),
+        "after the confirmation the key goes there"
+    );
+
+    // A key saved before origins were recorded is bound to the URL configured now.
+    hearth_keychain::set(&ProviderName::Openai.key_account(), "sk-saved-long-ago").unwrap();
+    let status = openai(&hearth);
+    assert!(
+        status.ready,
+        "an old key keeps working for its URL: {status:?}"
+    );
+    let elsewhere_origin = hearth_http::Origin::of(&elsewhere.base_url()).unwrap();
+    assert_eq!(status.key_origin, Some(elsewhere_origin.to_string()));
+    let error = hearth
+        .test_provider(ProviderName::Openai, Some(&saved_for.base_url()), None)
+        .await
+        .unwrap_err();
+    assert!(error.to_string().contains("does not send it"), "{error}");
+
+    hearth.remove_provider_key(ProviderName::Openai).unwrap();
+}
+
+#[tokio::test]
+async fn urls_with_credentials_are_refused_everywhere_a_url_is_taken() {
+    let dir = tempfile::tempdir().unwrap();
+    let hearth = open(dir.path());
+    let url = "https://me:hunter2@proxy.example/v1";
+    let provider_error = hearth
+        .set_provider_url(ProviderName::Compatible, Some(url), false)
+        .unwrap_err();
+    let remote_error = hearth.add_remote("Team", url, None).unwrap_err();
+    let test_error = hearth
+        .test_provider(ProviderName::Compatible, Some(url), None)
+        .await
+        .unwrap_err();
+    for error in [provider_error, remote_error, test_error] {
+        let shown = error.to_string();
+        assert!(
+            matches!(error, BackendError::Invalid(_)) && shown.contains("user name or password"),
+            "{shown}"
+        );
+        assert!(
+            !shown.contains("hunter2"),
+            "the password was echoed: {shown}"
+        );
+    }
+    assert_eq!(
+        files_containing(dir.path(), "hunter2"),
+        Vec::<std::path::PathBuf>::new(),
+        "the URL must not be written anywhere"
+    );
 }

@@ -29,7 +29,7 @@ fn open(dir: &Path) -> Hearth {
 async fn hearth_with_assistant(dir: &Path, server: &ScriptedOpenAi) -> (Hearth, String) {
     let hearth = open(dir);
     hearth
-        .set_provider_url(ProviderName::Compatible, Some(&server.base_url()))
+        .set_provider_url(ProviderName::Compatible, Some(&server.base_url()), false)
         .unwrap();
     let request: CreateAssistantRequest = hearth_desktop::parse_request(
         br#"{"model": "scripted-model", "name": "Forecaster", "tools": [{"type": "function",

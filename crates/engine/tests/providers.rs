@@ -715,3 +715,75 @@ async fn a_silent_provider_times_out() {
     };
     assert!(matches!(err, ProviderError::Timeout), "{err:?}");
 }
+
+// ---- keys stay with their origin ----
+
+/// A server on loopback that answers every request with a redirect to `location`.
+async fn redirecting_to(location: String) -> String {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let base = format!("http://{}", listener.local_addr().unwrap());
+    tokio::spawn(async move {
+        while let Ok((mut socket, _)) = listener.accept().await {
+            let location = location.clone();
+            tokio::spawn(async move {
+                let mut head = Vec::new();
+                let mut buf = [0u8; 4096];
+                while !head.windows(4).any(|w| w == b"\r\n\r\n") {
+                    match socket.read(&mut buf).await {
+                        Ok(0) | Err(_) => return,
+                        Ok(n) => head.extend_from_slice(&buf[..n]),
+                    }
+                }
+                let answer = format!(
+                    "HTTP/1.1 307 Temporary Redirect\r\nlocation: {location}\r\ncontent-length: 0\r\nconnection: close\r\n\r\n"
+                );
+                let _ = socket.write_all(answer.as_bytes()).await;
+                // Read what is left of the request body, so closing does not reset the
+                // connection before the client has read the answer.
+                let _ = socket.shutdown().await;
+                let mut rest = Vec::new();
+                let _ = tokio::time::timeout(Duration::from_secs(2), socket.read_to_end(&mut rest))
+                    .await;
+            });
+        }
+    });
+    base
+}
+
+#[tokio::test]
+async fn anthropic_key_does_not_follow_a_redirect_to_another_host() {
+    let other = ScriptedAnthropic::start(vec![Script::text(["stolen"])]).await;
+    let first = redirecting_to(format!("{}/v1/messages", other.base_url())).await;
+    let (config, delays) = config(first);
+    let provider = hearth_engine::providers::Anthropic::new(config).unwrap();
+
+    let err = provider.stream_chat(&hello()).await.err().unwrap();
+
+    assert!(
+        matches!(err, ProviderError::Config(_)),
+        "a refused redirect is a settings problem: {err:?}"
+    );
+    assert!(err.to_string().contains("another host"), "{err}");
+    assert!(
+        other.requests().is_empty(),
+        "the other host must never see a request carrying x-api-key"
+    );
+    assert!(
+        delays.lock().unwrap().is_empty(),
+        "a refused redirect is not retried"
+    );
+    assert_no_key(&err);
+}
+
+#[tokio::test]
+async fn a_base_url_with_credentials_is_refused() {
+    let Err(error) =
+        OpenAiCompatible::new(ProviderConfig::new("https://bob:hunter2@proxy.example/v1"))
+    else {
+        panic!("credentials in the URL must be refused");
+    };
+    let shown = error.to_string();
+    assert!(shown.contains("user name or password"), "{shown}");
+    assert!(!shown.contains("hunter2"), "{shown}");
+}

@@ -858,3 +858,66 @@ async fn a_panic_inside_a_run_fails_it_and_leaves_the_thread_usable() {
     let events = collect(engine.create_run(&thread.id, run_request()).unwrap()).await;
     assert_eq!(final_run(&events).status, RunStatus::Completed);
 }
+
+#[tokio::test]
+async fn a_failed_run_stores_its_error_with_the_url_redacted() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("hearth.db");
+    let closed = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let addr = closed.local_addr().unwrap();
+    drop(closed);
+    // Some proxies take their key in the query string; the failure must not carry it anywhere.
+    let base_url = format!("http://{addr}/v1?api_key=sk-in-the-query-42");
+    let provider = OpenAiCompatible::new(ProviderConfig::new(base_url).max_retries(0)).unwrap();
+    let engine = Engine::new(
+        Store::open(&db).unwrap(),
+        Arc::new(provider),
+        EngineConfig::default(),
+    );
+    let assistant = engine.create_assistant(assistant_request()).unwrap();
+    let thread = engine
+        .create_thread(CreateThreadRequest::default())
+        .unwrap();
+    engine
+        .create_message(&thread.id, CreateMessageRequest::user("Hi"))
+        .unwrap();
+
+    let events = collect(
+        engine
+            .create_run(
+                &thread.id,
+                CreateRunRequest {
+                    assistant_id: assistant.id,
+                    ..Default::default()
+                },
+            )
+            .unwrap(),
+    )
+    .await;
+    let streamed = final_run(&events);
+    assert_eq!(streamed.status, RunStatus::Failed);
+    drop(engine);
+
+    let stored = Store::open(&db)
+        .unwrap()
+        .read(|tx| tx.get_run(&thread.id, &streamed.id))
+        .unwrap()
+        .expect("the run is in the database");
+    let message = stored
+        .last_error
+        .expect("a failed run keeps its error")
+        .message;
+    assert!(
+        message.contains(&addr.to_string()),
+        "the error still names the host a person must check: {message}"
+    );
+    assert!(
+        !message.contains("sk-in-the-query-42"),
+        "the key in the URL's query reached the database: {message}"
+    );
+    let streamed_message = streamed.last_error.unwrap().message;
+    assert!(
+        !streamed_message.contains("sk-in-the-query-42"),
+        "the key in the URL's query reached the event stream: {streamed_message}"
+    );
+}

@@ -4,6 +4,9 @@
 //! dispatches; `data:` lines are joined with `\n`; comments (`:`) and `id:` / `retry:` are ignored (the
 //! Assistants protocol and the model providers do not use reconnection); an event left unfinished at
 //! end of stream is dropped.
+//!
+//! What one event may hold is bounded ([`DEFAULT_MAX_EVENT_BYTES`] unless set), so a server that
+//! never ends a line cannot make the reader hold the whole stream in memory.
 
 /// One dispatched server-sent event.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -16,8 +19,25 @@ pub struct SseEvent {
 
 const BOM: &[u8] = b"\xEF\xBB\xBF";
 
+/// The most bytes one event (its unfinished line plus the data gathered so far) may take by
+/// default: far more than any Assistants or provider event, far less than a machine's memory.
+pub const DEFAULT_MAX_EVENT_BYTES: usize = 16 * 1024 * 1024;
+
+/// Why a stream cannot be read further.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum SseError {
+    /// A line or an event grew past the limit without ending.
+    #[error(
+        "the event stream sent an event larger than {limit} bytes (or a line that never ended); it was not read further"
+    )]
+    EventTooLarge {
+        /// The limit in bytes.
+        limit: usize,
+    },
+}
+
 /// Incremental event-stream parser; feed it byte chunks split anywhere.
-#[derive(Debug, Default)]
+#[derive(Debug)]
 pub struct SseParser {
     /// Bytes of a line whose end has not arrived yet. Decoding waits for the whole line, so a
     /// multi-byte character split across chunks is never mangled.
@@ -30,16 +50,38 @@ pub struct SseParser {
     data: String,
     /// Whether any field line has been read since the last dispatch, for reporting dropped events.
     dirty: bool,
+    /// The most bytes the unfinished line and the gathered data may hold together.
+    max_event_bytes: usize,
+}
+
+impl Default for SseParser {
+    fn default() -> Self {
+        Self::with_limit(DEFAULT_MAX_EVENT_BYTES)
+    }
 }
 
 impl SseParser {
-    /// A parser at the start of a stream.
+    /// A parser at the start of a stream, with the default limit on an event's size.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Parses `chunk`, appending every event it completes to `out`.
-    pub fn feed(&mut self, mut chunk: &[u8], out: &mut Vec<SseEvent>) {
+    /// A parser whose events (and unfinished lines) may hold at most `max_event_bytes` bytes.
+    pub fn with_limit(max_event_bytes: usize) -> Self {
+        Self {
+            partial: Vec::new(),
+            skip_lf: false,
+            started: false,
+            event: None,
+            data: String::new(),
+            dirty: false,
+            max_event_bytes,
+        }
+    }
+
+    /// Parses `chunk`, appending every event it completes to `out`. Fails, and should not be fed
+    /// again, once an event or a line outgrows the limit.
+    pub fn feed(&mut self, mut chunk: &[u8], out: &mut Vec<SseEvent>) -> Result<(), SseError> {
         if self.skip_lf && !chunk.is_empty() {
             self.skip_lf = false;
             if chunk[0] == b'\n' {
@@ -47,6 +89,7 @@ impl SseParser {
             }
         }
         while let Some(end) = chunk.iter().position(|&b| b == b'\n' || b == b'\r') {
+            self.check_size(end)?;
             if self.partial.is_empty() {
                 self.line(&chunk[..end], out);
             } else {
@@ -67,13 +110,26 @@ impl SseParser {
                 }
             }
         }
+        self.check_size(chunk.len())?;
         self.partial.extend_from_slice(chunk);
+        Ok(())
+    }
+
+    /// Fails when `more` bytes of line would take the event past the limit.
+    fn check_size(&self, more: usize) -> Result<(), SseError> {
+        let held = self.partial.len() + self.data.len() + more;
+        if held > self.max_event_bytes {
+            return Err(SseError::EventTooLarge {
+                limit: self.max_event_bytes,
+            });
+        }
+        Ok(())
     }
 
     /// Ends the stream; returns true when an unfinished line or event had to be dropped.
     pub fn finish(&mut self) -> bool {
         let dropped = self.dirty || !self.partial.is_empty();
-        *self = Self::default();
+        *self = Self::with_limit(self.max_event_bytes);
         dropped
     }
 

@@ -5,7 +5,7 @@ fn parse_chunks(chunks: &[&[u8]]) -> Vec<SseEvent> {
     let mut parser = SseParser::new();
     let mut out = Vec::new();
     for chunk in chunks {
-        parser.feed(chunk, &mut out);
+        parser.feed(chunk, &mut out).unwrap();
     }
     parser.finish();
     out
@@ -181,7 +181,7 @@ fn unknown_fields_are_ignored() {
 fn unfinished_event_at_eof_is_dropped() {
     let mut parser = SseParser::new();
     let mut out = Vec::new();
-    parser.feed(b"event: x\ndata: y\n", &mut out);
+    parser.feed(b"event: x\ndata: y\n", &mut out).unwrap();
     assert!(
         out.is_empty(),
         "no blank line yet, so nothing may be dispatched"
@@ -197,7 +197,7 @@ fn unfinished_event_at_eof_is_dropped() {
 fn clean_end_reports_nothing_dropped() {
     let mut parser = SseParser::new();
     let mut out = Vec::new();
-    parser.feed(b"data: y\n\n", &mut out);
+    parser.feed(b"data: y\n\n", &mut out).unwrap();
     assert!(
         !parser.finish(),
         "a stream ending on a blank line drops nothing"
@@ -218,6 +218,49 @@ fn bom_only_stripped_at_start() {
         vec![ev(None, "a")],
         "a BOM later in the stream makes the line an unknown field"
     );
+}
+
+#[test]
+fn a_line_that_never_ends_is_refused_past_the_limit() {
+    let mut parser = SseParser::with_limit(1024);
+    let mut out = Vec::new();
+    let mut fed = 0;
+    let error = loop {
+        match parser.feed(&[b'x'; 100], &mut out) {
+            Ok(()) => fed += 100,
+            Err(error) => break error,
+        }
+        assert!(fed <= 1024, "the parser kept {fed} bytes past its limit");
+    };
+    assert_eq!(error, SseError::EventTooLarge { limit: 1024 });
+    assert!(
+        error.to_string().contains("larger than 1024 bytes"),
+        "the error names the limit: {error}"
+    );
+}
+
+#[test]
+fn many_data_lines_count_toward_the_limit() {
+    let mut parser = SseParser::with_limit(1024);
+    let mut out = Vec::new();
+    let line = format!("data: {}\n", "y".repeat(90));
+    let result = (0..20).try_for_each(|_| parser.feed(line.as_bytes(), &mut out));
+    assert!(
+        result.is_err(),
+        "an event of 20 lines of 90 bytes is past a 1 KiB limit"
+    );
+    assert!(out.is_empty());
+}
+
+#[test]
+fn events_under_the_limit_pass_one_after_another() {
+    let mut parser = SseParser::with_limit(1024);
+    let mut out = Vec::new();
+    let event = format!("data: {}\n\n", "z".repeat(900));
+    for _ in 0..50 {
+        parser.feed(event.as_bytes(), &mut out).unwrap();
+    }
+    assert_eq!(out.len(), 50, "the limit is per event, not per stream");
 }
 
 fn arb_event() -> impl Strategy<Value = SseEvent> {

@@ -6,6 +6,10 @@ use std::sync::{Arc, OnceLock};
 
 use keyring_core::{CredentialStore, Entry};
 
+mod bound;
+
+pub use bound::{BoundSecret, get_bound, set_bound};
+
 /// The keychain service all of Hearth's entries live under (the app's identifier).
 pub const SERVICE: &str = "app.hearth.desktop";
 

@@ -23,3 +23,19 @@ fn a_key_is_stored_read_replaced_and_removed() {
     assert!(!hearth_keychain::delete(&account).unwrap());
     assert_eq!(hearth_keychain::get(&account).unwrap(), None);
 }
+
+#[test]
+fn a_key_is_stored_with_its_origin_and_a_bare_key_reads_without_one() {
+    let account = format!("provider:bound-{}", std::process::id());
+    hearth_keychain::set(&account, "sk-saved-before-origins").unwrap();
+    let legacy = hearth_keychain::get_bound(&account).unwrap().unwrap();
+    assert_eq!(legacy.secret.expose(), "sk-saved-before-origins");
+    assert_eq!(legacy.origin, None, "an old entry has no origin yet");
+
+    hearth_keychain::set_bound(&account, "sk-bound", "https://api.openai.com:443").unwrap();
+    let bound = hearth_keychain::get_bound(&account).unwrap().unwrap();
+    assert_eq!(bound.secret.expose(), "sk-bound");
+    assert_eq!(bound.origin.as_deref(), Some("https://api.openai.com:443"));
+    assert!(hearth_keychain::delete(&account).unwrap());
+    assert_eq!(hearth_keychain::get_bound(&account).unwrap(), None);
+}

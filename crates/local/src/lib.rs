@@ -7,6 +7,7 @@ pub mod library;
 
 mod cpu;
 mod llama;
+mod prompt;
 mod provider;
 mod worker;
 

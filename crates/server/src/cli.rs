@@ -28,6 +28,9 @@ pub const PROVIDER_KEY_ENV: &str = "HEARTH_PROVIDER_KEY";
 /// Exit code when the server refuses to start because its settings are incomplete.
 const EXIT_USAGE: u8 = 2;
 
+/// Shortest token accepted: one a person could guess or read over a shoulder protects nothing.
+pub const MIN_TOKEN_LEN: usize = 16;
+
 /// Serves Hearth's Assistants v2 engine over HTTP for the official OpenAI SDKs.
 #[derive(Debug, Parser)]
 #[command(name = "hearth-server", version, about)]
@@ -74,9 +77,47 @@ pub struct Args {
     /// Minutes an unused code_interpreter session lives before it ends.
     #[arg(long, default_value_t = 10)]
     pub code_idle_minutes: u64,
-    /// Bearer token clients must send.
+    /// Bearer token clients must send (at least 16 characters). Prefer HEARTH_TOKEN or
+    /// --token-file: other users of this computer can read a command line (`ps`).
     #[arg(long, env = "HEARTH_TOKEN", hide_env_values = true)]
     pub token: Option<String>,
+    /// File holding the bearer token (its first line); wins over --token and HEARTH_TOKEN.
+    #[arg(long)]
+    pub token_file: Option<PathBuf>,
+}
+
+/// The bearer token from --token-file, else --token / HEARTH_TOKEN, checked for length.
+/// `on_command_line` says whether --token itself was given, which earns a warning.
+pub fn token(args: &Args, on_command_line: bool) -> Result<String, String> {
+    let token = match &args.token_file {
+        Some(path) => {
+            let text = std::fs::read_to_string(path).map_err(|error| {
+                format!("could not read the token file {}: {error}", path.display())
+            })?;
+            text.lines().next().unwrap_or_default().trim().to_owned()
+        }
+        None => {
+            if on_command_line {
+                log::warn!(
+                    "the token was passed with --token, where other users of this computer can read it (ps); use HEARTH_TOKEN or --token-file instead"
+                );
+            }
+            args.token.clone().unwrap_or_default()
+        }
+    };
+    if token.is_empty() {
+        return Err(
+            "no token. Set HEARTH_TOKEN (or pass --token-file) to the bearer token clients must send."
+                .to_owned(),
+        );
+    }
+    let length = token.chars().count();
+    if length < MIN_TOKEN_LEN {
+        return Err(format!(
+            "the token is {length} characters long; it must have at least {MIN_TOKEN_LEN} (e.g. openssl rand -hex 24)."
+        ));
+    }
+    Ok(token)
 }
 
 /// The model provider's protocol.
@@ -109,6 +150,16 @@ enum StartError {
     Recover(hearth_engine::EngineError),
     #[error("while setting up the model provider: {0}")]
     Provider(hearth_engine::providers::ProviderError),
+    #[error("--provider-base-url: {0}")]
+    BaseUrl(String),
+    #[error(
+        "the {provider} key in the OS keychain was saved for {saved_for}; it is not sent to {origin}. Set HEARTH_PROVIDER_KEY to the key for that server, or change the URL in the app's Settings"
+    )]
+    KeyForOtherOrigin {
+        provider: &'static str,
+        saved_for: String,
+        origin: String,
+    },
     #[error("--model is for --provider local only")]
     ModelWithoutLocal,
     #[error("while checking --model: {0}")]
@@ -131,12 +182,19 @@ enum StartError {
 /// The binary's entry point: parses the command line, serves until a signal, and says how it ended.
 pub fn main() -> ExitCode {
     env_logger::Builder::from_env(env_logger::Env::default().default_filter_or("info")).init();
-    let args = Args::parse();
-    let Some(token) = args.token.clone().filter(|token| !token.is_empty()) else {
-        eprintln!(
-            "hearth-server: no token. Set HEARTH_TOKEN (or pass --token) to the bearer token clients must send."
-        );
-        return ExitCode::from(EXIT_USAGE);
+    let matches = <Args as clap::CommandFactory>::command().get_matches();
+    let args = match <Args as clap::FromArgMatches>::from_arg_matches(&matches) {
+        Ok(args) => args,
+        Err(error) => error.exit(),
+    };
+    let on_command_line =
+        matches.value_source("token") == Some(clap::parser::ValueSource::CommandLine);
+    let token = match token(&args, on_command_line) {
+        Ok(token) => token,
+        Err(problem) => {
+            eprintln!("hearth-server: {problem}");
+            return ExitCode::from(EXIT_USAGE);
+        }
     };
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .enable_all()
@@ -274,26 +332,43 @@ fn provider(kind: ProviderKind, base_url: Option<String>) -> Result<Arc<dyn Prov
         ProviderKind::Anthropic => (ProviderApi::Anthropic, "anthropic"),
         _ => (ProviderApi::OpenAiCompatible, "openai"),
     };
-    let mut config =
-        ProviderConfig::new(base_url.unwrap_or_else(|| api.default_base_url().to_owned()));
+    let base_url = base_url.unwrap_or_else(|| api.default_base_url().to_owned());
+    let origin = hearth_http::Origin::of(&base_url)
+        .map_err(|problem| StartError::BaseUrl(problem.to_string()))?;
+    let mut config = ProviderConfig::new(base_url);
     match std::env::var(PROVIDER_KEY_ENV) {
         Ok(key) if !key.is_empty() => config = config.api_key(ApiKey::new(key)),
-        // Otherwise the key the desktop app stored for this provider; local servers such as
-        // Ollama need none, so a missing key is not fatal.
-        _ => match hearth_keychain::get(&hearth_keychain::provider_key_account(provider_name)) {
-            Ok(Some(secret)) => {
-                log::info!("using the {provider_name} key from the OS keychain");
-                config = config.api_key(ApiKey::new(secret.expose().to_owned()));
+        // Otherwise the key the desktop app stored for this provider, if it was saved for this
+        // URL's origin; local servers such as Ollama need none, so a missing key is not fatal.
+        _ => {
+            match hearth_keychain::get_bound(&hearth_keychain::provider_key_account(provider_name))
+            {
+                Ok(Some(bound)) => {
+                    if let Some(saved_for) = bound.origin.as_deref()
+                        && hearth_http::Origin::parse(saved_for).as_ref() != Some(&origin)
+                    {
+                        return Err(StartError::KeyForOtherOrigin {
+                            provider: provider_name,
+                            saved_for: saved_for.to_owned(),
+                            origin: origin.to_string(),
+                        });
+                    }
+                    log::info!("using the {provider_name} key from the OS keychain");
+                    config = config.api_key(ApiKey::new(bound.secret.expose().to_owned()));
+                }
+                Ok(None) => log::warn!(
+                    "no provider API key: {PROVIDER_KEY_ENV} is unset and the OS keychain has no {provider_name} key; requests go without one"
+                ),
+                Err(error) => log::warn!(
+                    "no provider API key: {PROVIDER_KEY_ENV} is unset and the OS keychain could not be read ({error}); requests go without one"
+                ),
             }
-            Ok(None) => log::warn!(
-                "no provider API key: {PROVIDER_KEY_ENV} is unset and the OS keychain has no {provider_name} key; requests go without one"
-            ),
-            Err(error) => log::warn!(
-                "no provider API key: {PROVIDER_KEY_ENV} is unset and the OS keychain could not be read ({error}); requests go without one"
-            ),
-        },
+        }
     }
-    log::info!("model provider: {kind:?} at {}", config.base_url);
+    log::info!(
+        "model provider: {kind:?} at {}",
+        hearth_http::redact_url(&config.base_url)
+    );
     api.build(config).map_err(StartError::Provider)
 }
 
@@ -312,11 +387,16 @@ fn embedder(
             return Err(StartError::TwoEmbedders);
         }
         let base_url = base_url.unwrap_or(ProviderApi::OpenAiCompatible.default_base_url());
+        hearth_http::parse_base_url(base_url)
+            .map_err(|problem| StartError::BaseUrl(problem.to_string()))?;
         let key = std::env::var(PROVIDER_KEY_ENV)
             .ok()
             .filter(|key| !key.is_empty())
             .map(ApiKey::new);
-        log::info!("file search embeds with {model} at {base_url}");
+        log::info!(
+            "file search embeds with {model} at {}",
+            hearth_http::redact_url(base_url)
+        );
         return Ok(Some(Arc::new(ProviderEmbedder::new(base_url, key, model))));
     }
     if let Some(dir) = embedder_dir {
@@ -382,6 +462,7 @@ mod tests {
     #[test]
     fn the_command_line_has_the_documented_defaults() {
         let args = Args::try_parse_from(["hearth-server", "--token", "t"]).unwrap();
+        assert!(args.token_file.is_none());
         assert_eq!(args.listen, "127.0.0.1:8642".parse().unwrap());
         assert_eq!(args.provider, ProviderKind::Openai);
         assert!(args.data_dir.is_none());
@@ -395,6 +476,40 @@ mod tests {
             "the provider's embeddings are used only when named"
         );
         assert!(args.embedder_dir.is_none());
+    }
+
+    #[test]
+    fn short_tokens_are_refused_and_a_token_file_is_read() {
+        let args = Args::try_parse_from(["hearth-server", "--token", "short-token"]).unwrap();
+        let problem = token(&args, true).unwrap_err();
+        assert!(
+            problem.contains("11 characters") && problem.contains("at least 16"),
+            "{problem}"
+        );
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("token");
+        std::fs::write(&file, "a-token-from-a-file-0123\n").unwrap();
+        let args = Args::try_parse_from(["hearth-server", "--token-file", file.to_str().unwrap()])
+            .unwrap();
+        assert_eq!(token(&args, false).unwrap(), "a-token-from-a-file-0123");
+        let missing = dir.path().join("missing");
+        let args =
+            Args::try_parse_from(["hearth-server", "--token-file", missing.to_str().unwrap()])
+                .unwrap();
+        assert!(token(&args, false).unwrap_err().contains("missing"));
+    }
+
+    #[test]
+    fn a_provider_url_with_credentials_stops_the_start_without_echoing_them() {
+        let Err(error) = provider(
+            ProviderKind::Openai,
+            Some("https://me:hunter2@proxy.example/v1".to_owned()),
+        ) else {
+            panic!("credentials in --provider-base-url must be refused");
+        };
+        let error = error.to_string();
+        assert!(error.contains("user name or password"), "{error}");
+        assert!(!error.contains("hunter2"), "{error}");
     }
 
     #[test]

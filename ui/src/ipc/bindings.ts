@@ -24,8 +24,11 @@ export const commands = {
 	setProviderKey: (name: ProviderName, key: string) => typedError<null, AppError>(__TAURI_INVOKE("set_provider_key", { name, key })),
 	/**  Removes a provider's API key from the OS keychain. */
 	removeProviderKey: (name: ProviderName) => typedError<null, AppError>(__TAURI_INVOKE("remove_provider_key", { name })),
-	/**  Sets or clears a provider's base URL. */
-	setProviderUrl: (name: ProviderName, url: string | null) => typedError<null, AppError>(__TAURI_INVOKE("set_provider_url", { name, url })),
+	/**
+	 *  Sets or clears a provider's base URL; `move_key` lets the stored key be sent to the new host
+	 *  (the person confirmed it), otherwise a key saved for another host is asked for again.
+	 */
+	setProviderUrl: (name: ProviderName, url: string | null, moveKey: boolean) => typedError<null, AppError>(__TAURI_INVOKE("set_provider_url", { name, url, moveKey })),
 	/**  Lists the provider's models with the given (or stored) settings, or says why it cannot. */
 	testProvider: (name: ProviderName, baseUrl: string | null, key: string | null) => typedError<string[], AppError>(__TAURI_INVOKE("test_provider", { name, baseUrl, key })),
 	/**  Whether Ollama answers on this computer's usual port. */
@@ -924,7 +927,17 @@ export type ProviderStatus = {
 	keyUse: KeyUse,
 	/**  Whether a key is stored in the keychain. */
 	keySet: boolean,
-	/**  Whether runs can use it: a required key is set and a URL is known. */
+	/**  The origin (scheme, host and port) the stored key was saved for; it is sent nowhere else. */
+	keyOrigin: string | null,
+	/**
+	 *  Whether the stored key may be sent to `base_url`. When not, Settings asks for the key
+	 *  again or for a confirmation that it may go to the new host.
+	 */
+	keyFitsUrl: boolean,
+	/**
+	 *  Whether runs can use it: a URL is known, a required key is set, and a stored key fits
+	 *  the URL.
+	 */
 	ready: boolean,
 };
 

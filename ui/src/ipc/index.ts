@@ -93,8 +93,8 @@ export const listProviders = (): Promise<ProviderStatus[]> => unwrap(commands.li
 export const setProviderKey = (name: ProviderName, key: string): Promise<null> =>
   unwrap(commands.setProviderKey(name, key));
 export const removeProviderKey = (name: ProviderName): Promise<null> => unwrap(commands.removeProviderKey(name));
-export const setProviderUrl = (name: ProviderName, url: string | null): Promise<null> =>
-  unwrap(commands.setProviderUrl(name, url));
+export const setProviderUrl = (name: ProviderName, url: string | null, moveKey = false): Promise<null> =>
+  unwrap(commands.setProviderUrl(name, url, moveKey));
 export const testProvider = (name: ProviderName, baseUrl: string | null, key: string | null): Promise<string[]> =>
   unwrap(commands.testProvider(name, baseUrl, key));
 export const detectOllama = (): Promise<boolean> => commands.detectOllama();

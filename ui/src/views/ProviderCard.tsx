@@ -39,7 +39,10 @@ export function ProviderCard({ provider, onChanged }: { provider: ProviderStatus
   const fieldError = (field: "key" | "url") => (error && errorField === field ? error.message : undefined);
 
   const urlChanged = url.trim() !== (provider.baseUrl ?? "");
-  const showKeyInput = provider.keyUse !== "none" && (!provider.keySet || replacing);
+  // The stored key belongs to another host: it is not sent until the person enters it again or
+  // confirms that it may go to this one.
+  const keyElsewhere = provider.keySet && !provider.keyFitsUrl;
+  const showKeyInput = provider.keyUse !== "none" && (!provider.keySet || replacing || keyElsewhere);
 
   return (
     <div className="provider-card" data-testid={`provider-${id}`}>
@@ -52,7 +55,7 @@ export function ProviderCard({ provider, onChanged }: { provider: ProviderStatus
       {provider.keyUse !== "none" && (
         <div className="row">
           <span className="label">API key{provider.keyUse === "optional" ? " (optional)" : ""}</span>
-          {provider.keySet && !replacing && (
+          {provider.keySet && !replacing && !keyElsewhere && (
             <>
               <span className="key-set" data-testid={`provider-${id}-key-set`}>
                 Set — kept in the OS keychain
@@ -97,11 +100,27 @@ export function ProviderCard({ provider, onChanged }: { provider: ProviderStatus
           )}
         </div>
       )}
+      {keyElsewhere && (
+        <div className="hint-box" role="alert" data-testid={`provider-${id}-key-elsewhere`}>
+          <p>
+            The key was saved for {provider.keyOrigin ?? "another host"}; Hearth does not send it to {provider.baseUrl ?? "this URL"}.
+            Enter the key for this URL above, or confirm that your key may be used with this host.
+          </p>
+          <button
+            type="button"
+            className="small"
+            onClick={() => act(setProviderUrl(id, provider.baseUrl, true), null)}
+            data-testid={`provider-${id}-move-key`}
+          >
+            Use my key with this host
+          </button>
+        </div>
+      )}
       <form
         className="row inline-form"
         onSubmit={(event) => {
           event.preventDefault();
-          act(setProviderUrl(id, url.trim() || null), "url");
+          act(setProviderUrl(id, url.trim() || null, false), "url");
         }}
       >
         <span className="label">URL</span>

@@ -28,6 +28,8 @@ const openai = {
   defaultUrl: "https://api.openai.com/v1",
   keyUse: "required" as const,
   keySet: false,
+  keyOrigin: null,
+  keyFitsUrl: false,
   ready: false,
 };
 

@@ -72,7 +72,7 @@ export function SettingsView({ onProfilesChanged }: { onProfilesChanged: () => v
       {ollama && ollamaStatus && !ollamaStatus.ready && (
         <div className="hint-box" data-testid="ollama-detected">
           Ollama is running on this computer.
-          <button type="button" onClick={() => act(setProviderUrl("ollama", "http://127.0.0.1:11434/v1"))}>
+          <button type="button" onClick={() => act(setProviderUrl("ollama", "http://127.0.0.1:11434/v1", false))}>
             Use it
           </button>
         </div>

@@ -86,3 +86,40 @@ fn bad_base_url_is_a_config_error() {
         Err(Error::Config(_))
     ));
 }
+
+#[tokio::test]
+async fn an_id_of_dot_dot_is_refused_before_anything_is_sent() {
+    let server = TestServer::start(|_, _| Reply::json(200, json!({}))).await;
+    let (client, _) = server.client();
+    let error = client.retrieve_thread("..").await.unwrap_err();
+    assert!(
+        matches!(&error, Error::InvalidId(id) if id == ".."),
+        "{error}"
+    );
+    let error = client.retrieve_run("thread_1", ".").await.unwrap_err();
+    assert!(
+        matches!(&error, Error::InvalidId(id) if id == "."),
+        "{error}"
+    );
+    assert!(
+        server.requests().is_empty(),
+        "no request may leave for another resource"
+    );
+}
+
+#[tokio::test]
+async fn a_connection_error_does_not_quote_the_query_string() {
+    let closed = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let addr = closed.local_addr().unwrap();
+    drop(closed);
+    let client = Client::new(
+        Config::new(format!("http://{addr}/v1?key=sk-in-query-31"))
+            .api_key(ApiKey::new(TOKEN))
+            .max_retries(0),
+    )
+    .unwrap();
+    let error = client.retrieve_assistant("asst_1").await.unwrap_err();
+    let shown = format!("{error} {error:?}");
+    assert!(matches!(error, Error::Connection(_)), "{shown}");
+    assert!(!shown.contains("sk-in-query-31"), "{shown}");
+}

@@ -127,3 +127,45 @@ async fn error_on_a_later_page_is_yielded_once() {
         "files carry no beta header"
     );
 }
+
+#[tokio::test]
+async fn a_server_that_repeats_a_cursor_stops_the_walk_with_an_error() {
+    // Page two points back at page one's cursor: following it would loop forever.
+    let server = TestServer::start(|req, _| {
+        let (ids, last): (&[&str], &str) = match req.query_param("after").as_deref() {
+            None => (&["a1", "a2"], "a2"),
+            _ => (&["a3", "a4"], "a2"),
+        };
+        let data: Vec<Value> = ids.iter().map(|id| assistant(id)).collect();
+        Reply::json(
+            200,
+            json!({"object": "list", "data": data, "first_id": ids[0], "last_id": last, "has_more": true}),
+        )
+    })
+    .await;
+    let (client, _) = server.client();
+    let results: Vec<_> = futures_util::StreamExt::collect::<Vec<_>>(
+        client.all_assistants(ListQuery::default().limit(2)),
+    )
+    .await;
+    let ids: Vec<&str> = results
+        .iter()
+        .filter_map(|r| r.as_ref().ok())
+        .map(|a| a.id.as_str())
+        .collect();
+    assert_eq!(
+        ids,
+        ["a1", "a2", "a3", "a4"],
+        "every item fetched is delivered"
+    );
+    let error = results
+        .last()
+        .unwrap()
+        .as_ref()
+        .expect_err("the walk ends with an error");
+    assert!(
+        error.to_string().contains("second time"),
+        "the error says the cursor repeated: {error}"
+    );
+    assert_eq!(server.requests().len(), 2, "no page is fetched twice");
+}

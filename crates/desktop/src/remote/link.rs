@@ -81,6 +81,14 @@ impl Link {
                     self.url
                 ))
             }
+            Error::Protocol(detail) => {
+                self.reached();
+                BackendError::Server(format!(
+                    "The server at {} broke the protocol while {what}: {detail}",
+                    self.url
+                ))
+            }
+            Error::InvalidId(_) => BackendError::Invalid(error.to_string()),
             Error::Encode(_) | Error::Io { .. } | Error::Config(_) => BackendError::Internal(
                 format!("Hearth could not make the request for {what}: {error}"),
             ),

@@ -54,7 +54,11 @@ impl ProviderEmbedder {
         model: impl Into<String>,
     ) -> Self {
         Self {
-            http: reqwest::Client::new(),
+            // The key travels in a header; a redirect to another host is not followed with it.
+            http: reqwest::Client::builder()
+                .redirect(hearth_http::same_origin_redirects())
+                .build()
+                .unwrap_or_default(),
             base_url: base_url.into().trim_end_matches('/').to_owned(),
             api_key,
             model: model.into(),
@@ -73,17 +77,9 @@ struct EmbeddingItem {
     embedding: Vec<f32>,
 }
 
-#[async_trait]
-impl Embedder for ProviderEmbedder {
-    fn model(&self) -> &str {
-        &self.model
-    }
-
-    fn dimensions(&self) -> Option<usize> {
-        None
-    }
-
-    async fn embed(&self, texts: &[String]) -> Result<Vec<Vec<f32>>, String> {
+impl ProviderEmbedder {
+    /// One `POST /embeddings`; errors quote the URL, unredacted.
+    async fn request_embeddings(&self, texts: &[String]) -> Result<Vec<Vec<f32>>, String> {
         let url = format!("{}/embeddings", self.base_url);
         let mut request = self
             .http
@@ -117,6 +113,24 @@ impl Embedder for ProviderEmbedder {
         }
         parsed.data.sort_by_key(|item| item.index);
         Ok(parsed.data.into_iter().map(|item| item.embedding).collect())
+    }
+}
+
+#[async_trait]
+impl Embedder for ProviderEmbedder {
+    fn model(&self) -> &str {
+        &self.model
+    }
+
+    fn dimensions(&self) -> Option<usize> {
+        None
+    }
+
+    async fn embed(&self, texts: &[String]) -> Result<Vec<Vec<f32>>, String> {
+        // The message reaches files' `last_error`: URLs in it lose their user info and query.
+        self.request_embeddings(texts)
+            .await
+            .map_err(|message| hearth_http::redact_urls_in(&message))
     }
 }
 

@@ -92,8 +92,8 @@ pub(crate) struct Transport {
 impl Transport {
     pub fn new(config: &ProviderConfig) -> Result<Self, ProviderError> {
         let base_url = config.base_url.trim_end_matches('/').to_owned();
-        reqwest::Url::parse(&base_url)
-            .map_err(|e| ProviderError::Config(format!("base URL {base_url:?}: {e}")))?;
+        hearth_http::parse_base_url(&base_url)
+            .map_err(|problem| ProviderError::Config(format!("base URL: {problem}")))?;
         if let Some(key) = &config.api_key
             && reqwest::header::HeaderValue::from_str(key.expose()).is_err()
         {
@@ -105,6 +105,8 @@ impl Transport {
             .connect_timeout(config.connect_timeout)
             .read_timeout(config.read_timeout)
             .user_agent(concat!("hearth/", env!("CARGO_PKG_VERSION")))
+            // The key travels in headers reqwest would carry across hosts (`x-api-key`).
+            .redirect(hearth_http::same_origin_redirects())
             .build()
             .map_err(|e| ProviderError::Config(format!("HTTP client: {e}")))?;
         Ok(Self {

@@ -137,9 +137,12 @@ impl ProviderError {
 
     /// Classifies a transport failure; `started` says whether the response had begun streaming.
     pub(crate) fn from_transport(err: &reqwest::Error, started: bool) -> Self {
-        // The URL never holds the key (keys travel in headers), but it adds nothing a person needs.
-        let detail = describe(err);
-        if err.is_timeout() {
+        // The text may quote the URL; its user info and query are taken out.
+        let detail = hearth_http::redact_urls_in(&describe(err));
+        if err.is_redirect() {
+            // Not retried: the next attempt would meet the same redirect.
+            ProviderError::Config(detail)
+        } else if err.is_timeout() {
             ProviderError::Timeout
         } else if started {
             ProviderError::StreamCut { detail }

@@ -41,7 +41,8 @@ impl<D: Decoder> State<D> {
     /// Feeds bytes to the parser and the decoder; `at_end` turns undecodable leftovers into a cut.
     fn feed(&mut self, bytes: &[u8], at_end: bool) {
         let mut events = Vec::new();
-        self.parser.feed(bytes, &mut events);
+        // Events completed before an oversized one still count; the stream fails after them.
+        let overflow = self.parser.feed(bytes, &mut events).err();
         for event in &events {
             match self.decoder.event(event, &mut self.ready) {
                 Ok(false) => {}
@@ -60,6 +61,9 @@ impl<D: Decoder> State<D> {
                     return;
                 }
             }
+        }
+        if let Some(overflow) = overflow {
+            self.failed = Some(ProviderError::malformed(overflow.to_string(), ""));
         }
     }
 }

@@ -26,6 +26,15 @@ pub(crate) enum Ending {
 /// the order the SDKs expect (message, then steps, then the run).
 pub(crate) fn close(tx: &Tx<'_>, run: &mut Run, ending: Ending) -> EngineResult<Vec<StreamEvent>> {
     let at = now();
+    // Whatever failed, a URL quoted in the message keeps its user info and query out of the
+    // database, the events and the window.
+    let ending = match ending {
+        Ending::Failed(mut error) => {
+            error.message = hearth_http::redact_urls_in(&error.message);
+            Ending::Failed(error)
+        }
+        other => other,
+    };
     let mut events = Vec::new();
 
     for mut message in tx.thread_messages(&run.thread_id)? {

@@ -5,6 +5,7 @@
 mod support;
 
 mod auth;
+mod command_line;
 mod documents;
 mod errors;
 mod files;

@@ -15,7 +15,7 @@ use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
 
 /// The bearer token every test server expects.
-pub const TOKEN: &str = "test-token-1234";
+pub const TOKEN: &str = "test-token-0123456789";
 
 /// A running server, its engine and the scripted provider behind it.
 pub struct Server {
