@@ -11,4 +11,5 @@ pub mod profiles;
 pub mod providers;
 pub mod runs;
 pub mod search;
+pub mod setup;
 pub mod threads;

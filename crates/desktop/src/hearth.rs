@@ -20,7 +20,9 @@ use crate::settings::{EMBEDDED_PROFILE, RemoteProfile, Settings, check_base_url}
 
 mod code_runtime;
 mod connection;
+mod embedder_setup;
 mod files;
+mod first_run;
 mod model_groups;
 mod models;
 mod threads;
@@ -28,6 +30,7 @@ mod threads;
 pub use code_runtime::{CodeRuntimeProgress, CodeRuntimeView, PACKAGE_INDEX_ENV};
 pub use connection::Connection;
 pub use files::suggested_file_name;
+pub use first_run::{DEFAULT_MODEL_URL_ENV, SetupOffer, SetupOffers};
 pub use model_groups::ModelGroup;
 pub use models::{DownloadProgressView, LocalModelList, LocalModelView};
 
@@ -68,10 +71,12 @@ pub struct Hearth {
     downloads: Mutex<HashMap<String, tokio_util::sync::CancellationToken>>,
     /// The code interpreter's runtime being set up, to cancel it.
     runtime_install: Mutex<Option<tokio_util::sync::CancellationToken>>,
+    /// Whether the built-in embedder is being downloaded.
+    embedder_install: std::sync::atomic::AtomicBool,
 }
 
-/// The built-in embedder from `<data_dir>/embedders/all-MiniLM-L6-v2`, where
-/// `scripts/embedder-model.sh` puts it; without it file search ranks by keywords only.
+/// The built-in embedder from `<data_dir>/embedders/all-MiniLM-L6-v2`, where the first-run
+/// download and `scripts/embedder-model.sh` put it; without it file search ranks by keywords only.
 fn builtin_embedder(data_dir: &std::path::Path) -> Option<Arc<dyn Embedder>> {
     let dir = builtin_embedder_dir(data_dir);
     if !dir.exists() {
@@ -120,6 +125,7 @@ impl Hearth {
             remotes: Mutex::new(HashMap::new()),
             downloads: Mutex::new(HashMap::new()),
             runtime_install: Mutex::new(None),
+            embedder_install: std::sync::atomic::AtomicBool::new(false),
         };
         if let Err(error) = hearth.reload_providers() {
             log::warn!("providers not set up: {error}");

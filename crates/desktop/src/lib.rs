@@ -17,8 +17,9 @@ pub use backend::{Backend, RunEvents};
 pub use embedded::EmbeddedBackend;
 pub use error::{AppError, BackendError, ErrorCode};
 pub use hearth::{
-    CodeRuntimeProgress, CodeRuntimeView, Connection, DownloadProgressView, Hearth, LocalModelList,
-    LocalModelView, ModelGroup, PACKAGE_INDEX_ENV, Paths, ProfileInfo, suggested_file_name,
+    CodeRuntimeProgress, CodeRuntimeView, Connection, DEFAULT_MODEL_URL_ENV, DownloadProgressView,
+    Hearth, LocalModelList, LocalModelView, ModelGroup, PACKAGE_INDEX_ENV, Paths, ProfileInfo,
+    SetupOffer, SetupOffers, suggested_file_name,
 };
 pub use hearth_store::{MessageAnchor, MessageHit, MessageWindow, ThreadSummary};
 pub use run_event::RunEvent;

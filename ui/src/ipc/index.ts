@@ -28,6 +28,7 @@ import {
   type Run,
   type RunEvent,
   type RunStep,
+  type SetupOffers,
   type Thread,
   type ThreadSummary,
   type ToolOutput,
@@ -213,3 +214,17 @@ export async function getImage(fileId: string): Promise<Blob> {
  * there; the saved path, or `null` when the person cancelled.
  */
 export const saveFileAs = (fileId: string): Promise<string | null> => unwrap(commands.saveFileAs(fileId));
+
+// ----- the downloads a fresh install offers -----
+
+export const setupOffers = (): Promise<SetupOffers> => unwrap(commands.setupOffers());
+export const downloadDefaultModel = (onProgress: (progress: DownloadProgressView) => void): Promise<LocalModelView> => {
+  const progress = new Channel<DownloadProgressView>();
+  progress.onmessage = onProgress;
+  return unwrap(commands.downloadDefaultModel(progress));
+};
+export const installEmbedder = (onProgress: (progress: DownloadProgressView) => void): Promise<SetupOffers> => {
+  const progress = new Channel<DownloadProgressView>();
+  progress.onmessage = onProgress;
+  return unwrap(commands.installEmbedder(progress));
+};
