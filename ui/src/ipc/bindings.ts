@@ -1009,16 +1009,23 @@ export type RunToolCall = {
 
 /**  One download offered on the first screens. */
 export type SetupOffer = {
+	/**  Whether nothing needs downloading (a model is there; the embedder is loaded). */
 	ready: boolean,
+	/**  What it is, in words. */
 	name: string,
+	/**  How many bytes the download is. */
 	sizeBytes: number,
+	/**  Where it comes from. */
 	source: string,
+	/**  Why it cannot be set up here, when it cannot. */
 	problem: string | null,
 };
 
 /**  What a fresh install lacks. */
 export type SetupOffers = {
+	/**  A local model to answer with. */
 	model: SetupOffer,
+	/**  The built-in embedder, for file search by meaning. */
 	embedder: SetupOffer,
 };
 
