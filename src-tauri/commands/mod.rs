@@ -12,5 +12,6 @@ pub mod profiles;
 pub mod providers;
 pub mod runs;
 pub mod search;
+pub mod setup;
 pub mod threads;
 pub mod uploads;

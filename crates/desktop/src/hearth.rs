@@ -20,8 +20,10 @@ use crate::settings::{EMBEDDED_PROFILE, RemoteProfile, Settings, check_base_url}
 
 mod code_runtime;
 mod connection;
+mod embedder_setup;
 mod files;
 mod knowledge;
+mod first_run;
 mod model_groups;
 mod models;
 mod threads;
@@ -30,6 +32,7 @@ mod uploads;
 pub use code_runtime::{CodeRuntimeProgress, CodeRuntimeView, PACKAGE_INDEX_ENV};
 pub use connection::Connection;
 pub use files::suggested_file_name;
+pub use first_run::{DEFAULT_MODEL_URL_ENV, SetupOffer, SetupOffers};
 pub use model_groups::ModelGroup;
 pub use models::{DownloadProgressView, LocalModelList, LocalModelView};
 pub use uploads::{IndexingState, IndexingView, LocalFile, LocalFiles, UploadProgressView};
@@ -73,10 +76,12 @@ pub struct Hearth {
     runtime_install: Mutex<Option<tokio_util::sync::CancellationToken>>,
     /// Held while a vector store is found or made for a thread or assistant.
     store_setup: tokio::sync::Mutex<()>,
+    /// Whether the built-in embedder is being downloaded.
+    embedder_install: std::sync::atomic::AtomicBool,
 }
 
-/// The built-in embedder from `<data_dir>/embedders/all-MiniLM-L6-v2`, where
-/// `scripts/embedder-model.sh` puts it; without it file search ranks by keywords only.
+/// The built-in embedder from `<data_dir>/embedders/all-MiniLM-L6-v2`, where the first-run
+/// download and `scripts/embedder-model.sh` put it; without it file search ranks by keywords only.
 fn builtin_embedder(data_dir: &std::path::Path) -> Option<Arc<dyn Embedder>> {
     let dir = builtin_embedder_dir(data_dir);
     if !dir.exists() {
@@ -126,6 +131,7 @@ impl Hearth {
             downloads: Mutex::new(HashMap::new()),
             runtime_install: Mutex::new(None),
             store_setup: tokio::sync::Mutex::new(()),
+            embedder_install: std::sync::atomic::AtomicBool::new(false),
         };
         if let Err(error) = hearth.reload_providers() {
             log::warn!("providers not set up: {error}");

@@ -18,9 +18,10 @@ pub use backend::{Backend, RunEvents, UploadProgress};
 pub use embedded::EmbeddedBackend;
 pub use error::{AppError, BackendError, ErrorCode};
 pub use hearth::{
-    CodeRuntimeProgress, CodeRuntimeView, Connection, DownloadProgressView, Hearth, IndexingState,
-    IndexingView, LocalFile, LocalFiles, LocalModelList, LocalModelView, ModelGroup,
-    PACKAGE_INDEX_ENV, Paths, ProfileInfo, UploadProgressView, suggested_file_name,
+    CodeRuntimeProgress, CodeRuntimeView, Connection, DEFAULT_MODEL_URL_ENV, DownloadProgressView,
+    Hearth, IndexingState, IndexingView, LocalFile, LocalFiles, LocalModelList, LocalModelView,
+    ModelGroup, PACKAGE_INDEX_ENV, Paths, ProfileInfo, SetupOffer, SetupOffers, UploadProgressView,
+    suggested_file_name,
 };
 pub use hearth_store::{MessageAnchor, MessageHit, MessageWindow, ThreadSummary};
 pub use run_event::RunEvent;

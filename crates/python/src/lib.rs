@@ -12,6 +12,7 @@ mod index;
 mod install;
 mod lock;
 mod manifest;
+mod pinned;
 mod python;
 mod wheel;
 
@@ -21,6 +22,7 @@ pub use index::{DEFAULT_INDEX, PackageSource};
 pub use install::{InstallError, InstallProgress, InstallStep};
 pub use lock::{BUILTIN_LOCK, LockError, LockedPackage, lock_sha256, parse_lock};
 pub use manifest::{MANIFEST_FILE, Manifest, SITE_PACKAGES_DIR, read_manifest};
+pub use pinned::{PinnedWheel, fetch_pinned_wheel};
 pub use python::{
     Python, PythonError, SUPPORTED_VERSIONS, SYSTEM_PYTHON, find_python, probe, python_at,
 };

@@ -54,6 +54,12 @@ export const commands = {
 	installCodeRuntime: (onProgress: Channel<CodeRuntimeProgress>) => typedError<CodeRuntimeView, AppError>(__TAURI_INVOKE("install_code_runtime", { onProgress })),
 	/**  Stops a set-up under way, changing nothing; `false` when none is. */
 	cancelCodeRuntimeInstall: () => __TAURI_INVOKE<boolean>("cancel_code_runtime_install"),
+	/**  The default model and the built-in embedder, with sizes, sources and whether each is there. */
+	setupOffers: () => typedError<SetupOffers, AppError>(__TAURI_INVOKE("setup_offers")),
+	/**  Downloads the default model, checked against its pinned SHA-256; progress on `on_progress`. */
+	downloadDefaultModel: (onProgress: Channel<DownloadProgressView>) => typedError<LocalModelView, AppError>(__TAURI_INVOKE("download_default_model", { onProgress })),
+	/**  Downloads the built-in embedder, checks it and starts using it; progress on `on_progress`. */
+	installEmbedder: (onProgress: Channel<DownloadProgressView>) => typedError<SetupOffers, AppError>(__TAURI_INVOKE("install_embedder", { onProgress })),
 	/**  Every assistant of the profile, newest first. */
 	listAssistants: () => typedError<Assistant[], AppError>(__TAURI_INVOKE("list_assistants")),
 	/**  Creates an assistant; the engine checks each field by the server's rules. */
@@ -1191,6 +1197,26 @@ export type ScoredChunk = {
 	text: string,
 	/**  Where it sits in its file, when known (a remote server does not say). */
 	place: PassagePlace | null,
+/**  One download offered on the first screens. */
+export type SetupOffer = {
+	/**  Whether nothing needs downloading (a model is there; the embedder is loaded). */
+	ready: boolean,
+	/**  What it is, in words. */
+	name: string,
+	/**  How many bytes the download is. */
+	sizeBytes: number,
+	/**  Where it comes from. */
+	source: string,
+	/**  Why it cannot be set up here, when it cannot. */
+	problem: string | null,
+};
+
+/**  What a fresh install lacks. */
+export type SetupOffers = {
+	/**  A local model to answer with. */
+	model: SetupOffer,
+	/**  The built-in embedder, for file search by meaning. */
+	embedder: SetupOffer,
 };
 
 /**  Fixed-size chunking. */

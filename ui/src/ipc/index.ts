@@ -30,6 +30,7 @@ import {
   type Run,
   type RunEvent,
   type RunStep,
+  type SetupOffers,
   type Thread,
   type ThreadSummary,
   type ToolOutput,
@@ -279,3 +280,16 @@ export function onFileDrag(onDrag: (drag: FileDrag) => void): () => void {
   });
   return () => void stop.then((unlisten) => unlisten(), () => undefined);
 }
+// ----- the downloads a fresh install offers -----
+
+export const setupOffers = (): Promise<SetupOffers> => unwrap(commands.setupOffers());
+export const downloadDefaultModel = (onProgress: (progress: DownloadProgressView) => void): Promise<LocalModelView> => {
+  const progress = new Channel<DownloadProgressView>();
+  progress.onmessage = onProgress;
+  return unwrap(commands.downloadDefaultModel(progress));
+};
+export const installEmbedder = (onProgress: (progress: DownloadProgressView) => void): Promise<SetupOffers> => {
+  const progress = new Channel<DownloadProgressView>();
+  progress.onmessage = onProgress;
+  return unwrap(commands.installEmbedder(progress));
+};

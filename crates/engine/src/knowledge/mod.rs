@@ -15,7 +15,7 @@ mod search;
 mod vector_store_files;
 mod vector_stores;
 
-use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
+use std::sync::{Arc, Mutex, MutexGuard, PoisonError, RwLock};
 use std::time::Duration;
 
 use hearth_wire::{
@@ -33,7 +33,8 @@ use crate::error::{EngineError, EngineResult};
 /// The engine's documents state: where bytes go, the embedder, and the indexing workers.
 pub(crate) struct Knowledge {
     blobs: Result<blobs::Blobs, String>,
-    pub(crate) embedder: Option<Arc<dyn Embedder>>,
+    /// Swapped while the engine runs when the built-in embedder is set up after start.
+    embedder: RwLock<Option<Arc<dyn Embedder>>>,
     /// One permit per file being indexed at once.
     pub(crate) workers: Arc<Semaphore>,
     /// Held while bytes are added or released, so an upload never loses a shared copy that a
@@ -66,11 +67,26 @@ impl Knowledge {
         }
         Self {
             blobs,
-            embedder: config.embedder.clone(),
+            embedder: RwLock::new(config.embedder.clone()),
             workers: Arc::new(Semaphore::new(config.indexing_workers)),
             blob_lock: Mutex::new(()),
             settled: Notify::new(),
         }
+    }
+
+    /// The embedder vectors are made with now; `None` when search is by keyword only.
+    pub(crate) fn embedder(&self) -> Option<Arc<dyn Embedder>> {
+        self.embedder
+            .read()
+            .unwrap_or_else(PoisonError::into_inner)
+            .clone()
+    }
+
+    fn set_embedder(&self, embedder: Option<Arc<dyn Embedder>>) {
+        *self
+            .embedder
+            .write()
+            .unwrap_or_else(PoisonError::into_inner) = embedder;
     }
 
     pub(crate) fn lock_blobs(&self) -> MutexGuard<'_, ()> {
@@ -122,9 +138,24 @@ impl Engine {
     /// The embedding model vectors are made with now; `None` when search is by keyword only.
     pub fn embedding_model(&self) -> Option<String> {
         self.knowledge()
-            .embedder
-            .as_ref()
+            .embedder()
             .map(|embedder| embedder.model().to_owned())
+    }
+
+    /// Makes vectors with `embedder` from now on (an embedder set up while the app runs) and gives
+    /// the files of every vector store indexed without it, or with another model, vectors of
+    /// this one in the background. Searches already under way finish with the embedder they
+    /// started with.
+    pub fn use_embedder(&self, embedder: Arc<dyn Embedder>) -> EngineResult<()> {
+        log::info!(
+            "file search: hybrid (keywords and {} vectors) from now on",
+            embedder.model()
+        );
+        self.knowledge().set_embedder(Some(embedder));
+        for (vector_store_id, file_id) in self.reindex_changed_models()? {
+            self.start_indexing(&vector_store_id, &file_id);
+        }
+        Ok(())
     }
 
     /// `POST /vector_stores`

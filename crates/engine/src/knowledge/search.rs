@@ -86,7 +86,7 @@ impl Engine {
         score_threshold: f64,
     ) -> EngineResult<Vec<ChunkHit>> {
         self.touch_vector_stores(vector_store_ids)?;
-        let embedder = self.knowledge().embedder.clone();
+        let embedder = self.knowledge().embedder();
         let mut best: HashMap<i64, ChunkHit> = HashMap::new();
         for query in queries.iter().filter(|query| !query.trim().is_empty()) {
             let vector = match &embedder {
