@@ -53,6 +53,8 @@ pub fn builder() -> Builder<tauri::Wry> {
             commands::files::file_info,
             commands::files::file_content_base64,
             commands::files::save_file_as,
+            commands::export::export_thread,
+            commands::export::import_thread,
         ])
 }
 

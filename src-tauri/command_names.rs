@@ -44,4 +44,6 @@ pub const COMMAND_NAMES: &[&str] = &[
     "file_info",
     "file_content_base64",
     "save_file_as",
+    "export_thread",
+    "import_thread",
 ];

@@ -61,6 +61,10 @@ export function App() {
           data.refreshAll();
           refreshThreads();
         }}
+        onThreadImported={(threadId) => {
+          refreshThreads();
+          navigate({ kind: "thread", threadId });
+        }}
       />
       <div className="main-column">
         {offline && <OfflineBanner baseUrl={data.connection.baseUrl ?? null} onRetry={data.refreshConnection} />}

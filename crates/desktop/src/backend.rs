@@ -101,6 +101,9 @@ pub trait Backend: Send + Sync {
     async fn file(&self, file_id: &str) -> Result<FileObject, BackendError>;
     /// A file's bytes, exactly as `GET /files/{file_id}/content` answers them.
     async fn file_content(&self, file_id: &str) -> Result<Vec<u8>, BackendError>;
+    /// Adds an image (purpose `vision`) a message can show, as an imported thread's charts.
+    async fn upload_image(&self, filename: &str, bytes: Vec<u8>)
+    -> Result<FileObject, BackendError>;
 }
 
 /// Reads every page of a cursor list, oldest or newest first as `order` says.

@@ -7,8 +7,8 @@ use hearth_engine::Engine;
 use hearth_store::{MessageAnchor, MessageWindow, Store};
 use hearth_wire::{
     Assistant, CreateAssistantRequest, CreateMessageRequest, CreateRunRequest, CreateThreadRequest,
-    FileObject, ListOrder, Message, Model, ModifyAssistantRequest, ModifyThreadRequest, Run,
-    RunStep, StreamEvent, SubmitToolOutputsRequest, Thread,
+    FileObject, FilePurpose, ListOrder, Message, Model, ModifyAssistantRequest, ModifyThreadRequest, Run,
+    RunStep, StreamEvent, SubmitToolOutputsRequest, Thread, UploadFileParams,
 };
 use tokio_stream_shim::receiver_stream;
 
@@ -186,5 +186,19 @@ impl Backend for EmbeddedBackend {
                 file.filename
             ))
         })
+    }
+
+    async fn upload_image(
+        &self,
+        filename: &str,
+        bytes: Vec<u8>,
+    ) -> Result<FileObject, BackendError> {
+        let body = futures_util::stream::iter([Ok::<_, std::io::Error>(bytes::Bytes::from(bytes))]);
+        let staged = self.engine.stage_upload(filename, body).await?;
+        let params = UploadFileParams {
+            purpose: FilePurpose::Vision,
+            expires_after: None,
+        };
+        Ok(self.engine.create_file(staged, filename, params)?)
     }
 }

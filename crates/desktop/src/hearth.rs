@@ -20,6 +20,7 @@ use crate::settings::{EMBEDDED_PROFILE, RemoteProfile, Settings, check_base_url}
 
 mod code_runtime;
 mod connection;
+mod export;
 mod files;
 mod model_groups;
 mod models;

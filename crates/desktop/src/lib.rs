@@ -6,6 +6,7 @@
 mod backend;
 mod embedded;
 mod error;
+pub mod export;
 mod hearth;
 pub mod providers;
 pub mod remote;
@@ -22,6 +23,7 @@ pub use hearth::{
 };
 pub use hearth_store::{MessageAnchor, MessageHit, MessageWindow, ThreadSummary};
 pub use run_event::RunEvent;
+pub use export::{ExportFormat, suggested_export_name};
 pub use save::write_atomically;
 
 /// Parses a request body the way the server does: unknown fields are an error naming them.

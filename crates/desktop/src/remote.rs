@@ -12,7 +12,7 @@ mod files;
 mod link;
 mod mirror;
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::sync::{Mutex, PoisonError};
 use std::time::Duration;
 
@@ -49,7 +49,9 @@ pub struct RemoteBackend {
     mirror: Store,
     link: Link,
     /// Copies of the files read from the server, beside the mirror.
-    files_dir: PathBuf,
+    copies: files::FileCopies,
+    /// Image copies being written in the background.
+    copying: Mutex<Vec<tokio::task::JoinHandle<()>>>,
     /// The last model list the server gave; models are not kept in the store.
     models: Mutex<Vec<Model>>,
 }
@@ -90,7 +92,8 @@ impl RemoteBackend {
             client,
             mirror,
             link: Link::new(url),
-            files_dir: files::cache_dir(mirror_path),
+            copies: files::FileCopies::new(files::cache_dir(mirror_path)),
+            copying: Mutex::new(Vec::new()),
             models: Mutex::new(Vec::new()),
         })
     }
@@ -121,6 +124,7 @@ impl RemoteBackend {
             Ok(messages) => {
                 let kept = self.mirror.replace_thread_messages(thread_id, &messages);
                 remember("the thread's messages", kept);
+                self.keep_images_of(&messages);
                 Ok(())
             }
             Err(BackendError::Offline { .. }) => Ok(()),
@@ -430,5 +434,13 @@ impl Backend for RemoteBackend {
 
     async fn file_content(&self, file_id: &str) -> Result<Vec<u8>, BackendError> {
         self.remote_file_content(file_id).await
+    }
+
+    async fn upload_image(
+        &self,
+        filename: &str,
+        bytes: Vec<u8>,
+    ) -> Result<FileObject, BackendError> {
+        self.remote_upload_image(filename, bytes).await
     }
 }

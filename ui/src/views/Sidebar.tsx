@@ -2,6 +2,7 @@ import type { RefObject } from "react";
 import type { View } from "../App";
 import { EmptyState } from "../components/EmptyState";
 import { reportFailure } from "../errors";
+import { ImportThreadButton } from "../export/ImportThreadButton";
 import { switchProfile, type Assistant, type ProfileInfo, type ThreadSummary } from "../ipc";
 import { AssistantList } from "./AssistantList";
 import { ThreadList } from "./ThreadList";
@@ -21,6 +22,8 @@ interface SidebarProps {
   searchInput: RefObject<HTMLInputElement | null>;
   offline: boolean;
   onProfileChanged: () => void;
+  /** A thread was imported from a file: show it. */
+  onThreadImported: (threadId: string) => void;
 }
 
 /** The left column: profile, search, assistants, threads, and the way to settings. */
@@ -39,6 +42,7 @@ export function Sidebar({
   searchInput,
   offline,
   onProfileChanged,
+  onThreadImported,
 }: SidebarProps) {
   const newThread = () => onNavigate({ kind: "thread", threadId: null });
 
@@ -98,6 +102,7 @@ export function Sidebar({
           <button type="button" className="small" title="New thread (Ctrl+N)" onClick={newThread} data-testid="new-thread">
             + New
           </button>
+          <ImportThreadButton onImported={(thread) => onThreadImported(thread.id)} disabled={offline} />
         </div>
         {(assistants?.length ?? 0) > 0 && (
           <select
