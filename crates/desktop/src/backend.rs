@@ -102,8 +102,11 @@ pub trait Backend: Send + Sync {
     /// A file's bytes, exactly as `GET /files/{file_id}/content` answers them.
     async fn file_content(&self, file_id: &str) -> Result<Vec<u8>, BackendError>;
     /// Adds an image (purpose `vision`) a message can show, as an imported thread's charts.
-    async fn upload_image(&self, filename: &str, bytes: Vec<u8>)
-    -> Result<FileObject, BackendError>;
+    async fn upload_image(
+        &self,
+        filename: &str,
+        bytes: Vec<u8>,
+    ) -> Result<FileObject, BackendError>;
 }
 
 /// Reads every page of a cursor list, oldest or newest first as `order` says.

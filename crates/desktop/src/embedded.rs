@@ -7,8 +7,9 @@ use hearth_engine::Engine;
 use hearth_store::{MessageAnchor, MessageWindow, Store};
 use hearth_wire::{
     Assistant, CreateAssistantRequest, CreateMessageRequest, CreateRunRequest, CreateThreadRequest,
-    FileObject, FilePurpose, ListOrder, Message, Model, ModifyAssistantRequest, ModifyThreadRequest, Run,
-    RunStep, StreamEvent, SubmitToolOutputsRequest, Thread, UploadFileParams,
+    FileObject, FilePurpose, ListOrder, Message, Model, ModifyAssistantRequest,
+    ModifyThreadRequest, Run, RunStep, StreamEvent, SubmitToolOutputsRequest, Thread,
+    UploadFileParams,
 };
 use tokio_stream_shim::receiver_stream;
 

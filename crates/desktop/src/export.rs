@@ -154,6 +154,8 @@ pub fn suggested_export_name(title: &str, format: ExportFormat) -> String {
         })
         .collect::<String>()
         .split_whitespace()
+        // `..` and the like would name a folder, not a file.
+        .filter(|word| !word.chars().all(|c| c == '.'))
         .collect::<Vec<_>>()
         .join(" ");
     name = name.trim_matches('.').chars().take(80).collect();
@@ -177,6 +179,9 @@ mod tests {
             suggested_export_name("../../etc/passwd", ExportFormat::Json),
             "etc passwd.json"
         );
-        assert_eq!(suggested_export_name(" \n ", ExportFormat::Markdown), "Thread.md");
+        assert_eq!(
+            suggested_export_name(" \n ", ExportFormat::Markdown),
+            "Thread.md"
+        );
     }
 }

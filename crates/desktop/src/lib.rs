@@ -17,13 +17,13 @@ pub mod settings;
 pub use backend::{Backend, RunEvents};
 pub use embedded::EmbeddedBackend;
 pub use error::{AppError, BackendError, ErrorCode};
+pub use export::{ExportFormat, suggested_export_name};
 pub use hearth::{
     CodeRuntimeProgress, CodeRuntimeView, Connection, DownloadProgressView, Hearth, LocalModelList,
     LocalModelView, ModelGroup, PACKAGE_INDEX_ENV, Paths, ProfileInfo, suggested_file_name,
 };
 pub use hearth_store::{MessageAnchor, MessageHit, MessageWindow, ThreadSummary};
 pub use run_event::RunEvent;
-pub use export::{ExportFormat, suggested_export_name};
 pub use save::write_atomically;
 
 /// Parses a request body the way the server does: unknown fields are an error naming them.

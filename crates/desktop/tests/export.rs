@@ -23,8 +23,12 @@ fn open(dir: &Path) -> Hearth {
 }
 
 async fn make_chart(engine: &Engine) -> FileObject {
-    let body = futures_util::stream::iter([Ok::<_, std::io::Error>(bytes::Bytes::from_static(PNG))]);
-    engine.create_output_file("chart-1.png", body).await.unwrap()
+    let body =
+        futures_util::stream::iter([Ok::<_, std::io::Error>(bytes::Bytes::from_static(PNG))]);
+    engine
+        .create_output_file("chart-1.png", body)
+        .await
+        .unwrap()
 }
 
 /// A thread as a code_interpreter and file_search run leave it: a question, then an answer with
@@ -33,11 +37,18 @@ async fn sales_thread(hearth: &Hearth) -> (String, FileObject) {
     let engine = hearth.engine();
     let chart = make_chart(engine).await;
     let report = {
-        let body = futures_util::stream::iter([Ok::<_, std::io::Error>(bytes::Bytes::from_static(b"report"))]);
-        engine.create_output_file("sales-report.pdf", body).await.unwrap()
+        let body = futures_util::stream::iter([Ok::<_, std::io::Error>(
+            bytes::Bytes::from_static(b"report"),
+        )]);
+        engine
+            .create_output_file("sales-report.pdf", body)
+            .await
+            .unwrap()
     };
     let thread = engine
-        .create_thread(serde_json::from_value(json!({"metadata": {"title": "Sales by region"}})).unwrap())
+        .create_thread(
+            serde_json::from_value(json!({"metadata": {"title": "Sales by region"}})).unwrap(),
+        )
         .unwrap();
     let store = engine.store();
     let run: hearth_wire::Run = serde_json::from_value(json!({
@@ -107,19 +118,44 @@ async fn the_html_export_is_one_page_with_the_chart_inline_the_citation_and_no_s
     let out = dir.path().join("out");
     std::fs::create_dir(&out).unwrap();
     let target = out.join("Sales by region.html");
-    hearth.export_thread(&thread_id, ExportFormat::Html, &target).await.unwrap();
+    hearth
+        .export_thread(&thread_id, ExportFormat::Html, &target)
+        .await
+        .unwrap();
 
     let html = std::fs::read_to_string(&target).unwrap();
-    let inline = format!("data:image/png;base64,{}", base64::engine::general_purpose::STANDARD.encode(PNG));
+    let inline = format!(
+        "data:image/png;base64,{}",
+        base64::engine::general_purpose::STANDARD.encode(PNG)
+    );
     assert!(html.contains(&inline), "the chart is inline as a data: URI");
-    assert!(html.contains("<strong>north</strong> grew most"), "the answer's Markdown is rendered: {html}");
-    assert!(html.contains("<a href=\"#source-1\">[1]</a>"), "the citation is a numbered link");
-    assert!(html.contains("sales-report.pdf") && html.contains(PASSAGE), "the source names the file and quotes the passage");
+    assert!(
+        html.contains("<strong>north</strong> grew most"),
+        "the answer's Markdown is rendered: {html}"
+    );
+    assert!(
+        html.contains("<a href=\"#source-1\">[1]</a>"),
+        "the citation is a numbered link"
+    );
+    assert!(
+        html.contains("sales-report.pdf") && html.contains(PASSAGE),
+        "the source names the file and quotes the passage"
+    );
     assert!(html.contains("Content-Security-Policy") && html.contains("default-src 'none'"));
-    assert!(!html.contains("<script"), "model or user text never becomes a script: {html}");
-    assert!(html.contains("&lt;script&gt;"), "the question's text is shown as written");
+    assert!(
+        !html.contains("<script"),
+        "model or user text never becomes a script: {html}"
+    );
+    assert!(
+        html.contains("&lt;script&gt;"),
+        "the question's text is shown as written"
+    );
     assert!(html.contains("<title>Sales by region</title>"));
-    assert_eq!(names_in(&out), ["Sales by region.html"], "one file, nothing else");
+    assert_eq!(
+        names_in(&out),
+        ["Sales by region.html"],
+        "one file, nothing else"
+    );
 }
 
 #[tokio::test]
@@ -133,17 +169,32 @@ async fn the_markdown_export_links_its_images_folder_and_footnotes_the_citation(
     // An earlier export's folder is replaced whole.
     std::fs::create_dir(out.join("sales-images")).unwrap();
     std::fs::write(out.join("sales-images").join("stale.png"), b"old").unwrap();
-    hearth.export_thread(&thread_id, ExportFormat::Markdown, &target).await.unwrap();
+    hearth
+        .export_thread(&thread_id, ExportFormat::Markdown, &target)
+        .await
+        .unwrap();
 
     let markdown = std::fs::read_to_string(&target).unwrap();
     assert!(markdown.starts_with("# Sales by region\n"), "{markdown}");
     assert!(markdown.contains("## You\n") && markdown.contains("## Assistant\n"));
-    assert!(markdown.contains("The **north** grew most[^1]."), "{markdown}");
-    assert!(markdown.contains(&format!("[^1]: sales-report.pdf — “{PASSAGE}”")), "{markdown}");
-    assert!(markdown.contains("![chart-1.png](<sales-images/chart-1.png>)"), "{markdown}");
+    assert!(
+        markdown.contains("The **north** grew most[^1]."),
+        "{markdown}"
+    );
+    assert!(
+        markdown.contains(&format!("[^1]: sales-report.pdf — “{PASSAGE}”")),
+        "{markdown}"
+    );
+    assert!(
+        markdown.contains("![chart-1.png](<sales-images/chart-1.png>)"),
+        "{markdown}"
+    );
     assert_eq!(names_in(&out), ["sales-images", "sales.md"]);
     assert_eq!(names_in(&out.join("sales-images")), ["chart-1.png"]);
-    assert_eq!(std::fs::read(out.join("sales-images").join("chart-1.png")).unwrap(), PNG);
+    assert_eq!(
+        std::fs::read(out.join("sales-images").join("chart-1.png")).unwrap(),
+        PNG
+    );
 }
 
 #[tokio::test]
@@ -160,11 +211,21 @@ async fn a_failed_export_says_why_and_leaves_nothing() {
         .export_thread(&thread_id, ExportFormat::Markdown, &in_the_way)
         .await
         .unwrap_err();
-    assert!(error.to_string().contains("sales.md") && error.to_string().contains("folder"), "{error}");
-    assert_eq!(names_in(&out), ["sales.md"], "no images folder or temporary file may remain");
+    assert!(
+        error.to_string().contains("sales.md") && error.to_string().contains("folder"),
+        "{error}"
+    );
+    assert_eq!(
+        names_in(&out),
+        ["sales.md"],
+        "no images folder or temporary file may remain"
+    );
 
     let nowhere = out.join("gone").join("sales.html");
-    let error = hearth.export_thread(&thread_id, ExportFormat::Html, &nowhere).await.unwrap_err();
+    let error = hearth
+        .export_thread(&thread_id, ExportFormat::Html, &nowhere)
+        .await
+        .unwrap_err();
     assert!(error.to_string().contains("does not exist"), "{error}");
     let missing = hearth
         .export_thread("thread_nope", ExportFormat::Json, &out.join("x.json"))
@@ -200,7 +261,10 @@ async fn a_json_export_imports_back_into_a_new_thread_with_the_same_messages() {
     let hearth = open(dir.path());
     let (thread_id, chart) = sales_thread(&hearth).await;
     let target = dir.path().join("sales.json");
-    hearth.export_thread(&thread_id, ExportFormat::Json, &target).await.unwrap();
+    hearth
+        .export_thread(&thread_id, ExportFormat::Json, &target)
+        .await
+        .unwrap();
 
     let json: serde_json::Value = serde_json::from_slice(&std::fs::read(&target).unwrap()).unwrap();
     assert_eq!(json["format"], "hearth.thread");
@@ -217,13 +281,23 @@ async fn a_json_export_imports_back_into_a_new_thread_with_the_same_messages() {
     let elsewhere = open(elsewhere_dir.path());
     let imported = elsewhere.import_thread(&target).await.unwrap();
     assert_ne!(imported.id, thread_id);
-    assert_eq!(shown(&elsewhere, &imported.id).await, original, "the messages round-trip");
-    assert_eq!(elsewhere.thread_title(&imported.id).await.unwrap(), "Sales by region");
+    assert_eq!(
+        shown(&elsewhere, &imported.id).await,
+        original,
+        "the messages round-trip"
+    );
+    assert_eq!(
+        elsewhere.thread_title(&imported.id).await.unwrap(),
+        "Sales by region"
+    );
 
     // Into the same profile: the chart it still has is shown again, not copied.
     let again = hearth.import_thread(&target).await.unwrap();
     let export = hearth.thread_export(&again.id).await.unwrap();
-    assert!(export.files.contains_key(&chart.id), "the same image file is used");
+    assert!(
+        export.files.contains_key(&chart.id),
+        "the same image file is used"
+    );
     assert_eq!(shown(&hearth, &again.id).await, original);
 }
 
@@ -234,9 +308,19 @@ async fn importing_something_that_is_not_an_export_says_so() {
     let notes = dir.path().join("notes.json");
     std::fs::write(&notes, br#"{"title": "notes"}"#).unwrap();
     let error = hearth.import_thread(&notes).await.unwrap_err();
-    assert!(error.to_string().contains("notes.json cannot be imported"), "{error}");
+    assert!(
+        error.to_string().contains("notes.json cannot be imported"),
+        "{error}"
+    );
     let before = hearth.thread_summaries(None).await.unwrap().len();
-    let missing = hearth.import_thread(&dir.path().join("gone.json")).await.unwrap_err();
+    let missing = hearth
+        .import_thread(&dir.path().join("gone.json"))
+        .await
+        .unwrap_err();
     assert!(missing.to_string().contains("gone.json"), "{missing}");
-    assert_eq!(hearth.thread_summaries(None).await.unwrap().len(), before, "no thread is made");
+    assert_eq!(
+        hearth.thread_summaries(None).await.unwrap().len(),
+        before,
+        "no thread is made"
+    );
 }

@@ -109,15 +109,17 @@ pub(super) fn to_json(export: &ThreadExport) -> Result<Vec<u8>, BackendError> {
             })
             .collect(),
     };
-    serde_json::to_vec_pretty(&archive)
-        .map_err(|error| BackendError::Internal(format!("The export could not be written as JSON: {error}")))
+    serde_json::to_vec_pretty(&archive).map_err(|error| {
+        BackendError::Internal(format!("The export could not be written as JSON: {error}"))
+    })
 }
 
 impl ThreadArchive {
     /// Reads a thread export, saying plainly what is wrong with a file that is not one (`name`
     /// names the file in the message).
     pub fn parse(name: &str, bytes: &[u8]) -> Result<Self, BackendError> {
-        let invalid = |why: String| BackendError::Invalid(format!("{name} cannot be imported: {why}."));
+        let invalid =
+            |why: String| BackendError::Invalid(format!("{name} cannot be imported: {why}."));
         let value: serde_json::Value = serde_json::from_slice(bytes)
             .map_err(|error| invalid(format!("it is not JSON ({error})")))?;
         match value.get("format").and_then(|format| format.as_str()) {
@@ -129,7 +131,8 @@ impl ThreadArchive {
             }
             None => {
                 return Err(invalid(
-                    "it is not a Hearth thread export (it has no \"format\": \"hearth.thread\")".to_owned(),
+                    "it is not a Hearth thread export (it has no \"format\": \"hearth.thread\")"
+                        .to_owned(),
                 ));
             }
         }
@@ -153,13 +156,25 @@ mod tests {
     #[test]
     fn a_file_that_is_not_a_thread_export_is_refused_in_words() {
         let not_json = ThreadArchive::parse("notes.json", b"hello").unwrap_err();
-        assert!(not_json.to_string().contains("notes.json cannot be imported: it is not JSON"), "{not_json}");
+        assert!(
+            not_json
+                .to_string()
+                .contains("notes.json cannot be imported: it is not JSON"),
+            "{not_json}"
+        );
         let other = ThreadArchive::parse("x.json", br#"{"format":"something"}"#).unwrap_err();
         assert!(other.to_string().contains("'something'"), "{other}");
-        let newer = ThreadArchive::parse("x.json", br#"{"format":"hearth.thread","version":9}"#).unwrap_err();
+        let newer = ThreadArchive::parse("x.json", br#"{"format":"hearth.thread","version":9}"#)
+            .unwrap_err();
         assert!(newer.to_string().contains("version 9"), "{newer}");
-        let broken =
-            ThreadArchive::parse("x.json", br#"{"format":"hearth.thread","version":1,"thread":{}}"#).unwrap_err();
-        assert!(broken.to_string().contains("x.json cannot be imported"), "{broken}");
+        let broken = ThreadArchive::parse(
+            "x.json",
+            br#"{"format":"hearth.thread","version":1,"thread":{}}"#,
+        )
+        .unwrap_err();
+        assert!(
+            broken.to_string().contains("x.json cannot be imported"),
+            "{broken}"
+        );
     }
 }

@@ -33,7 +33,11 @@ pub(super) fn render(export: &ThreadExport) -> String {
     let mut sources = Sources::new(export);
     let mut body = String::new();
     for message in &export.messages {
-        let role = if author(&message.role) == "You" { "user" } else { "assistant" };
+        let role = if author(&message.role) == "You" {
+            "user"
+        } else {
+            "assistant"
+        };
         let _ = write!(
             body,
             "<article class=\"{role}\"><header>{}</header>",
@@ -45,10 +49,13 @@ pub(super) fn render(export: &ThreadExport) -> String {
                     let mut source = String::new();
                     for piece in sources.pieces(message, &text.value, &text.annotations) {
                         match piece {
-                            Piece::Text(text) => source.extend(
-                                text.chars()
-                                    .map(|c| if c == CITE_OPEN || c == CITE_CLOSE { '\u{FFFD}' } else { c }),
-                            ),
+                            Piece::Text(text) => source.extend(text.chars().map(|c| {
+                                if c == CITE_OPEN || c == CITE_CLOSE {
+                                    '\u{FFFD}'
+                                } else {
+                                    c
+                                }
+                            })),
                             Piece::Citation(number) => {
                                 let _ = write!(source, "{CITE_OPEN}{number}{CITE_CLOSE}");
                             }
@@ -70,7 +77,9 @@ pub(super) fn render(export: &ThreadExport) -> String {
                                 escape(name)
                             );
                         }
-                        None => body.push_str("<p><em>(An image that is no longer available.)</em></p>"),
+                        None => {
+                            body.push_str("<p><em>(An image that is no longer available.)</em></p>")
+                        }
                     }
                 }
                 MessageContent::ImageUrl { image_url } => {
@@ -87,7 +96,12 @@ pub(super) fn render(export: &ThreadExport) -> String {
     if !sources.list.is_empty() {
         body.push_str("<section class=\"sources\"><h2>Sources</h2><ol>");
         for source in &sources.list {
-            let _ = write!(body, "<li id=\"source-{}\">{}", source.number, escape(&source.file_name));
+            let _ = write!(
+                body,
+                "<li id=\"source-{}\">{}",
+                source.number,
+                escape(&source.file_name)
+            );
             if let Some(passage) = &source.passage {
                 let _ = write!(body, "<blockquote>{}</blockquote>", escape(passage));
             }
@@ -107,18 +121,29 @@ pub(super) fn render(export: &ThreadExport) -> String {
 
 /// Markdown rendered with everything unsafe in it made harmless.
 fn markdown_to_html(source: &str) -> String {
-    let options = Options::ENABLE_TABLES | Options::ENABLE_STRIKETHROUGH | Options::ENABLE_TASKLISTS;
+    let options =
+        Options::ENABLE_TABLES | Options::ENABLE_STRIKETHROUGH | Options::ENABLE_TASKLISTS;
     let events = Parser::new_ext(source, options).map(|event| match event {
         // Raw HTML from the model is shown, never interpreted.
         Event::Html(html) | Event::InlineHtml(html) => Event::Text(html),
-        Event::Start(Tag::Link { link_type, dest_url, title, id }) => Event::Start(Tag::Link {
+        Event::Start(Tag::Link {
+            link_type,
+            dest_url,
+            title,
+            id,
+        }) => Event::Start(Tag::Link {
             link_type,
             dest_url: safe_url(dest_url),
             title,
             id,
         }),
         // An image from the web is not fetched (the policy would refuse it); it becomes a link.
-        Event::Start(Tag::Image { link_type, dest_url, title, id }) => Event::Start(Tag::Link {
+        Event::Start(Tag::Image {
+            link_type,
+            dest_url,
+            title,
+            id,
+        }) => Event::Start(Tag::Link {
             link_type,
             dest_url: safe_url(dest_url),
             title,
@@ -135,7 +160,10 @@ fn markdown_to_html(source: &str) -> String {
 /// `url` when it is an http(s) or mailto link, else nothing (a `javascript:` link goes nowhere).
 fn safe_url(url: CowStr<'_>) -> CowStr<'_> {
     let lower = url.trim().to_ascii_lowercase();
-    if ["http://", "https://", "mailto:"].iter().any(|scheme| lower.starts_with(scheme)) {
+    if ["http://", "https://", "mailto:"]
+        .iter()
+        .any(|scheme| lower.starts_with(scheme))
+    {
         url
     } else {
         CowStr::Borrowed("")
@@ -159,7 +187,10 @@ fn citations_as_links(html: &str) -> String {
         match after.find(CITE_CLOSE) {
             Some(end) if after[..end].chars().all(|c| c.is_ascii_digit()) => {
                 let number = &after[..end];
-                let _ = write!(out, "<sup><a href=\"#source-{number}\">[{number}]</a></sup>");
+                let _ = write!(
+                    out,
+                    "<sup><a href=\"#source-{number}\">[{number}]</a></sup>"
+                );
                 rest = &after[end + CITE_CLOSE.len_utf8()..];
             }
             _ => {
@@ -218,7 +249,10 @@ mod tests {
         );
         assert!(!html.contains("<script"), "{html}");
         assert!(!html.contains("<img"), "{html}");
-        assert!(html.contains("&lt;script&gt;"), "the text stays readable: {html}");
+        assert!(
+            html.contains("&lt;script&gt;"),
+            "the text stays readable: {html}"
+        );
         assert!(!html.contains("javascript:"), "{html}");
         assert!(html.contains("href=\"https://example.org\""), "{html}");
     }
@@ -227,12 +261,19 @@ mod tests {
     fn a_web_image_becomes_a_link_and_is_not_loaded() {
         let html = markdown_to_html("![tracker](https://example.org/t.png)");
         assert!(!html.contains("<img"), "{html}");
-        assert!(html.contains("<a href=\"https://example.org/t.png\">tracker</a>"), "{html}");
+        assert!(
+            html.contains("<a href=\"https://example.org/t.png\">tracker</a>"),
+            "{html}"
+        );
     }
 
     #[test]
     fn only_real_images_are_inlined() {
-        assert!(data_uri(b"\x89PNG\r\n\x1a\nrest").unwrap().starts_with("data:image/png;base64,"));
+        assert!(
+            data_uri(b"\x89PNG\r\n\x1a\nrest")
+                .unwrap()
+                .starts_with("data:image/png;base64,")
+        );
         assert_eq!(data_uri(b"<svg onload=alert(1)>"), None);
     }
 }

@@ -109,7 +109,8 @@ pub(super) fn render(export: &ThreadExport, folder_name: &str) -> (String, Vec<(
                 MessageContent::ImageFile { image_file } => {
                     match export.files.get(&image_file.file_id) {
                         Some(file) if file.content.is_some() => {
-                            let name = unique_name(&images, &crate::suggested_file_name(&file.file));
+                            let name =
+                                unique_name(&images, &crate::suggested_file_name(&file.file));
                             let bytes = file.content.clone().unwrap_or_default();
                             let _ = writeln!(out, "![{name}](<{folder_name}/{name}>)\n");
                             images.push((name, bytes));
@@ -153,7 +154,10 @@ fn unique_name(taken: &[(String, Vec<u8>)], name: &str) -> String {
         return name.to_owned();
     }
     let path = PathBuf::from(name);
-    let stem = path.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
+    let stem = path
+        .file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_default();
     let extension = path
         .extension()
         .map(|e| format!(".{}", e.to_string_lossy()))

@@ -166,7 +166,12 @@ fn found_passage(steps: &[RunStep], run_id: &str, search: usize, result: usize) 
             ToolCall::FileSearch { file_search, .. } => Some(file_search),
             _ => None,
         });
-    let found = calls.into_iter().nth(search)?.results.as_ref()?.get(result)?;
+    let found = calls
+        .into_iter()
+        .nth(search)?
+        .results
+        .as_ref()?
+        .get(result)?;
     let text: Vec<&str> = found
         .content
         .as_ref()?
@@ -178,7 +183,7 @@ fn found_passage(steps: &[RunStep], run_id: &str, search: usize, result: usize) 
 }
 
 /// A message's plain text (text parts joined), for a title.
-pub(super) fn plain_text(message: &Message) -> String {
+pub(crate) fn plain_text(message: &Message) -> String {
     message
         .content
         .iter()
@@ -196,7 +201,10 @@ mod tests {
 
     #[test]
     fn a_marker_gives_its_search_result_and_file_name() {
-        assert_eq!(parse_marker("【0:1†report.pdf】"), Some((0, 1, "report.pdf")));
+        assert_eq!(
+            parse_marker("【0:1†report.pdf】"),
+            Some((0, 1, "report.pdf"))
+        );
         assert_eq!(parse_marker("[0:1]"), None);
     }
 }

@@ -27,9 +27,10 @@ impl Hearth {
     pub async fn thread_export(&self, thread_id: &str) -> Result<ThreadExport, BackendError> {
         let backend = self.backend()?;
         let messages = all_messages(backend.as_ref(), thread_id).await?;
-        let thread = backend.store().get_thread(thread_id)?.ok_or_else(|| {
-            BackendError::NotFound(format!("No thread with id '{thread_id}'."))
-        })?;
+        let thread = backend
+            .store()
+            .get_thread(thread_id)?
+            .ok_or_else(|| BackendError::NotFound(format!("No thread with id '{thread_id}'.")))?;
         let runs = backend.list_runs(thread_id).await?;
         let mut run_steps = Vec::new();
         for run in &runs {
@@ -42,7 +43,13 @@ impl Hearth {
                 backend.file(&file_id).await,
                 backend.file_content(&file_id).await,
             ) {
-                files.insert(file_id, ExportedFile { file, content: Some(bytes) });
+                files.insert(
+                    file_id,
+                    ExportedFile {
+                        file,
+                        content: Some(bytes),
+                    },
+                );
             }
         }
         for file_id in ThreadExport::annotated_ids(&messages) {
@@ -50,7 +57,13 @@ impl Hearth {
                 continue;
             }
             if let Ok(file) = backend.file(&file_id).await {
-                files.insert(file_id, ExportedFile { file, content: None });
+                files.insert(
+                    file_id,
+                    ExportedFile {
+                        file,
+                        content: None,
+                    },
+                );
             }
         }
         Ok(ThreadExport {
@@ -113,7 +126,10 @@ impl Hearth {
 }
 
 /// Every message of a thread, oldest first, read window by window.
-async fn all_messages(backend: &dyn Backend, thread_id: &str) -> Result<Vec<Message>, BackendError> {
+async fn all_messages(
+    backend: &dyn Backend,
+    thread_id: &str,
+) -> Result<Vec<Message>, BackendError> {
     let mut window = backend
         .message_window(thread_id, &MessageAnchor::Latest, WINDOW)
         .await?;
@@ -142,7 +158,10 @@ fn title_of(thread: &Thread, messages: &[Message]) -> String {
         .map(|title| title.trim().to_owned())
         .filter(|title| !title.is_empty());
     given.unwrap_or_else(|| {
-        let first = messages.first().map(crate::export::plain_text).unwrap_or_default();
+        let first = messages
+            .first()
+            .map(crate::export::plain_text)
+            .unwrap_or_default();
         let first = first.split_whitespace().collect::<Vec<_>>().join(" ");
         if first.is_empty() {
             "Thread".to_owned()
@@ -155,7 +174,10 @@ fn title_of(thread: &Thread, messages: &[Message]) -> String {
 /// Makes `archive`'s messages a new thread through `backend`.
 async fn import(backend: &dyn Backend, archive: ThreadArchive) -> Result<Thread, BackendError> {
     let mut metadata = archive.thread.metadata.clone().unwrap_or_default();
-    metadata.insert("title".to_owned(), archive.title.chars().take(512).collect());
+    metadata.insert(
+        "title".to_owned(),
+        archive.title.chars().take(512).collect(),
+    );
     let thread = backend
         .create_thread(CreateThreadRequest {
             metadata: Some(metadata),
@@ -184,15 +206,22 @@ async fn add_messages(
         for part in &message.content {
             match part {
                 MessageContent::Text { text } if !text.value.is_empty() => {
-                    parts.push(MessageContentPartInput::Text { text: text.value.clone() });
+                    parts.push(MessageContentPartInput::Text {
+                        text: text.value.clone(),
+                    });
                 }
                 MessageContent::Refusal { refusal } => {
-                    parts.push(MessageContentPartInput::Text { text: refusal.clone() });
+                    parts.push(MessageContentPartInput::Text {
+                        text: refusal.clone(),
+                    });
                 }
                 MessageContent::ImageFile { image_file } => {
                     match image_here(backend, archive, &image_file.file_id, &mut images).await? {
                         Some(file_id) => parts.push(MessageContentPartInput::ImageFile {
-                            image_file: ImageFile { file_id, detail: image_file.detail.clone() },
+                            image_file: ImageFile {
+                                file_id,
+                                detail: image_file.detail.clone(),
+                            },
                         }),
                         None => parts.push(MessageContentPartInput::Text {
                             text: "(An image that was not in the export.)".to_owned(),
@@ -200,7 +229,9 @@ async fn add_messages(
                     }
                 }
                 MessageContent::ImageUrl { image_url } => {
-                    parts.push(MessageContentPartInput::ImageUrl { image_url: image_url.clone() });
+                    parts.push(MessageContentPartInput::ImageUrl {
+                        image_url: image_url.clone(),
+                    });
                 }
                 _ => {}
             }
@@ -236,7 +267,12 @@ async fn image_here(
         let archived = archive.files.iter().find(|file| file.file.id == file_id);
         match archived {
             Some(archived) => match archived.content()? {
-                Some(bytes) => Some(backend.upload_image(&archived.file.filename, bytes).await?.id),
+                Some(bytes) => Some(
+                    backend
+                        .upload_image(&archived.file.filename, bytes)
+                        .await?
+                        .id,
+                ),
                 None => None,
             },
             None => None,

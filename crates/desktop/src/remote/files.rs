@@ -61,7 +61,9 @@ impl FileCopies {
     fn keep(&self, name: &str, bytes: &[u8]) {
         let kept = std::fs::create_dir_all(&self.dir)
             .map_err(|error| error.to_string())
-            .and_then(|()| write_atomically(&self.path(name), bytes).map_err(|error| error.to_string()));
+            .and_then(|()| {
+                write_atomically(&self.path(name), bytes).map_err(|error| error.to_string())
+            });
         if let Err(error) = kept {
             log::warn!("the offline copy of a file could not be kept: {error}");
         }
@@ -113,7 +115,9 @@ impl RemoteBackend {
                         copies.keep(&file_id, &bytes);
                     }
                     (Err(error), _) | (_, Err(error)) => {
-                        log::debug!("the image {file_id} was not kept for offline reading: {error}");
+                        log::debug!(
+                            "the image {file_id} was not kept for offline reading: {error}"
+                        );
                     }
                 }
             }
@@ -151,9 +155,9 @@ impl RemoteBackend {
         let mut temporary = tempfile::NamedTempFile::new().map_err(|error| {
             BackendError::Internal(format!("Could not stage the image {filename}: {error}"))
         })?;
-        temporary
-            .write_all(&bytes)
-            .map_err(|error| BackendError::Internal(format!("Could not stage the image {filename}: {error}")))?;
+        temporary.write_all(&bytes).map_err(|error| {
+            BackendError::Internal(format!("Could not stage the image {filename}: {error}"))
+        })?;
         let upload = FileUpload::new(temporary.path(), "vision").file_name(filename);
         let file = self
             .call("uploading the image", self.client.upload_file(&upload))
