@@ -14,7 +14,7 @@ import time
 
 from selenium.webdriver.common.by import By
 
-from app import MODEL, find, find_all, send, start_thread_with, wait, wait_for, wait_for_run
+from app import MODEL, find, find_all, send, start_thread_with, thread_named, wait, wait_for, wait_for_run
 from conftest import REPO, screenshot
 from test_answers import api, create_analyst, file_content, save_in_dialog, server, shown_image, upload, use_remote_profile  # noqa: F401
 
@@ -61,7 +61,7 @@ def test_a_thread_with_a_chart_exports_as_one_html_page_also_offline(home, provi
     server.stop()
     with home.launch() as driver:
         wait(driver, lambda d: find_all(d, "offline-banner") or find_all(d, "thread-item"), timeout=30)
-        row = wait(driver, lambda d: [r for r in find_all(d, "thread-item") if "Chart the weekly signups" in (r.get_attribute("title") or r.text)], timeout=30)[0]
+        row = wait(driver, lambda d: thread_named(d, "Chart the weekly signups"), timeout=30, message="the thread should be listed offline")
         row.click()
         image = wait(driver, shown_image, timeout=30, message="the chart should show offline from the kept copy")
         assert driver.execute_script("return arguments[0].naturalWidth", image) >= 300
