@@ -75,6 +75,8 @@ pub fn builder() -> Builder<tauri::Wry> {
             commands::uploads::index_for_assistant,
             commands::uploads::indexing_status,
             commands::uploads::unindex_file,
+            commands::export::export_thread,
+            commands::export::import_thread,
         ])
 }
 

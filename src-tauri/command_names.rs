@@ -66,4 +66,6 @@ pub const COMMAND_NAMES: &[&str] = &[
     "index_for_assistant",
     "indexing_status",
     "unindex_file",
+    "export_thread",
+    "import_thread",
 ];

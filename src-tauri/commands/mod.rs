@@ -5,6 +5,7 @@
 pub mod app;
 pub mod assistants;
 pub mod code;
+pub mod export;
 pub mod files;
 pub mod knowledge;
 pub mod models;

@@ -64,6 +64,10 @@ export function App() {
           refreshThreads();
         }}
         onAssistantsChanged={refreshAssistants}
+        onThreadImported={(threadId) => {
+          refreshThreads();
+          navigate({ kind: "thread", threadId });
+        }}
       />
       <div className="main-column">
         {offline && <OfflineBanner baseUrl={data.connection.baseUrl ?? null} onRetry={data.refreshConnection} />}

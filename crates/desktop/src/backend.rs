@@ -149,6 +149,12 @@ pub trait Backend: KnowledgeBackend {
         vector_store_id: &str,
         file_id: &str,
     ) -> Result<(), BackendError>;
+    /// Adds an image (purpose `vision`) a message can show, as an imported thread's charts.
+    async fn upload_image(
+        &self,
+        filename: &str,
+        bytes: Vec<u8>,
+    ) -> Result<FileObject, BackendError>;
 }
 
 /// Reads every page of a cursor list, oldest or newest first as `order` says.

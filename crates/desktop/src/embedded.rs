@@ -213,6 +213,15 @@ impl Backend for EmbeddedBackend {
         let staged = self.engine.stage_upload(filename, body).await?;
         let params = UploadFileParams {
             purpose: FilePurpose::Assistants,
+    async fn upload_image(
+        &self,
+        filename: &str,
+        bytes: Vec<u8>,
+    ) -> Result<FileObject, BackendError> {
+        let body = futures_util::stream::iter([Ok::<_, std::io::Error>(bytes::Bytes::from(bytes))]);
+        let staged = self.engine.stage_upload(filename, body).await?;
+        let params = UploadFileParams {
+            purpose: FilePurpose::Vision,
             expires_after: None,
         };
         Ok(self.engine.create_file(staged, filename, params)?)

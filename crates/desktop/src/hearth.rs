@@ -21,6 +21,7 @@ use crate::settings::{EMBEDDED_PROFILE, RemoteProfile, Settings, check_base_url}
 mod code_runtime;
 mod connection;
 mod embedder_setup;
+mod export;
 mod files;
 mod knowledge;
 mod first_run;

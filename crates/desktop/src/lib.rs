@@ -6,6 +6,7 @@
 mod backend;
 mod embedded;
 mod error;
+pub mod export;
 mod hearth;
 pub mod knowledge;
 pub mod providers;
@@ -17,6 +18,7 @@ pub mod settings;
 pub use backend::{Backend, RunEvents, UploadProgress};
 pub use embedded::EmbeddedBackend;
 pub use error::{AppError, BackendError, ErrorCode};
+pub use export::{ExportFormat, suggested_export_name};
 pub use hearth::{
     CodeRuntimeProgress, CodeRuntimeView, Connection, DEFAULT_MODEL_URL_ENV, DownloadProgressView,
     Hearth, IndexingState, IndexingView, LocalFile, LocalFiles, LocalModelList, LocalModelView,

@@ -14,7 +14,7 @@ mod knowledge;
 mod link;
 mod mirror;
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::sync::{Mutex, PoisonError};
 use std::time::Duration;
 
@@ -52,7 +52,9 @@ pub struct RemoteBackend {
     mirror: Store,
     link: Link,
     /// Copies of the files read from the server, beside the mirror.
-    files_dir: PathBuf,
+    copies: files::FileCopies,
+    /// Image copies being written in the background.
+    copying: Mutex<Vec<tokio::task::JoinHandle<()>>>,
     /// The last model list the server gave; models are not kept in the store.
     models: Mutex<Vec<Model>>,
 }
@@ -94,7 +96,8 @@ impl RemoteBackend {
             client,
             mirror,
             link: Link::new(url),
-            files_dir: files::cache_dir(mirror_path),
+            copies: files::FileCopies::new(files::cache_dir(mirror_path)),
+            copying: Mutex::new(Vec::new()),
             models: Mutex::new(Vec::new()),
         })
     }
@@ -125,6 +128,7 @@ impl RemoteBackend {
             Ok(messages) => {
                 let kept = self.mirror.replace_thread_messages(thread_id, &messages);
                 remember("the thread's messages", kept);
+                self.keep_images_of(&messages);
                 Ok(())
             }
             Err(BackendError::Offline { .. }) => Ok(()),
@@ -489,5 +493,11 @@ impl Backend for RemoteBackend {
     ) -> Result<(), BackendError> {
         self.remote_remove_vector_store_file(vector_store_id, file_id)
             .await
+    async fn upload_image(
+        &self,
+        filename: &str,
+        bytes: Vec<u8>,
+    ) -> Result<FileObject, BackendError> {
+        self.remote_upload_image(filename, bytes).await
     }
 }

@@ -37,7 +37,7 @@ pub fn write_atomically(target: &Path, bytes: &[u8]) -> Result<(), BackendError>
 }
 
 /// The common I/O failures as a person would say them; others in the system's words.
-fn in_words(error: &std::io::Error) -> String {
+pub(crate) fn in_words(error: &std::io::Error) -> String {
     use std::io::ErrorKind;
     match error.kind() {
         ErrorKind::PermissionDenied => {

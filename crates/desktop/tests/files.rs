@@ -298,3 +298,70 @@ async fn a_remote_profile_reads_run_steps_with_the_passages_citations_open() {
         "the mirror keeps the passages for offline reading"
     );
 }
+
+/// Stores on the server a thread whose answer shows `chart` (as a code_interpreter run leaves it).
+fn store_thread_with_chart(engine: &Engine, chart: &FileObject) -> String {
+    let thread = engine
+        .create_thread(hearth_wire::CreateThreadRequest::default())
+        .unwrap();
+    for message in [
+        serde_json::json!({"id": "msg_q", "object": "thread.message", "created_at": 1,
+            "thread_id": thread.id, "status": "completed", "incomplete_details": null,
+            "completed_at": 1, "incomplete_at": null, "role": "user",
+            "content": [{"type": "text", "text": {"value": "Chart the signups", "annotations": []}}],
+            "assistant_id": null, "run_id": null, "attachments": [], "metadata": {}}),
+        serde_json::json!({"id": "msg_a", "object": "thread.message", "created_at": 2,
+            "thread_id": thread.id, "status": "completed", "incomplete_details": null,
+            "completed_at": 2, "incomplete_at": null, "role": "assistant",
+            "content": [{"type": "image_file", "image_file": {"file_id": chart.id}},
+                        {"type": "text", "text": {"value": "Here it is.", "annotations": []}}],
+            "assistant_id": null, "run_id": null, "attachments": [], "metadata": {}}),
+    ] {
+        let message: hearth_wire::Message = serde_json::from_value(message).unwrap();
+        engine.store().put_message(&message).unwrap();
+    }
+    thread.id
+}
+
+#[tokio::test]
+async fn opening_a_remote_thread_keeps_its_charts_so_it_reads_offline_unscrolled() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut server = Server::start(dir.path()).await;
+    let bytes = chart_bytes();
+    let chart = make_output_file(&server.engine, "chart-7.png", &bytes).await;
+    let thread_id = store_thread_with_chart(&server.engine, &chart);
+    let remote = RemoteBackend::open(
+        &format!("http://{}/v1", server.addr),
+        Some(hearth_client::ApiKey::new(TOKEN)),
+        &dir.path().join("team.db"),
+    )
+    .unwrap();
+
+    // Only the thread is opened; the window never asked for the image (it was never in view).
+    let window = remote
+        .message_window(&thread_id, &hearth_store::MessageAnchor::Latest, 50)
+        .await
+        .unwrap();
+    assert_eq!(window.messages.len(), 2);
+    remote.wait_for_file_copies().await;
+
+    server.stop().await;
+    assert_eq!(
+        remote.file_content(&chart.id).await.unwrap(),
+        bytes,
+        "offline, the chart of a thread opened once is there"
+    );
+    assert_eq!(
+        remote.file(&chart.id).await.unwrap().filename,
+        "chart-7.png",
+        "and so is its name, for the caption and Save as"
+    );
+    let offline = remote
+        .message_window(&thread_id, &hearth_store::MessageAnchor::Latest, 50)
+        .await
+        .unwrap();
+    assert_eq!(
+        offline.messages, window.messages,
+        "the thread reads as it was"
+    );
+}

@@ -7,7 +7,9 @@ export function FileChip({ fileId, name }: { fileId: string; name: string }) {
   const { file, error } = useFileInfo(fileId);
   return (
     <div className="file-chip" data-testid="file-chip" data-file-id={fileId}>
-      <span className="file-chip-name">{file?.filename ?? name}</span>
+      <span className="file-chip-name" title={file?.filename ?? name}>
+        {file?.filename ?? name}
+      </span>
       <span className="muted small-text">{file ? size(file.bytes) : error ? "not available" : "…"}</span>
       {error ? (
         <span className="danger-text small-text" title={error.message}>

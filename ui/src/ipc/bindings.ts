@@ -155,6 +155,16 @@ export const commands = {
 	indexingStatus: (vectorStoreId: string, fileId: string) => typedError<IndexingView, AppError>(__TAURI_INVOKE("indexing_status", { vectorStoreId, fileId })),
 	/**  Takes a file out of a vector store. */
 	unindexFile: (vectorStoreId: string, fileId: string) => typedError<null, AppError>(__TAURI_INVOKE("unindex_file", { vectorStoreId, fileId })),
+	/**
+	 *  Asks where to export the thread (suggesting its title) and writes it there in `format`,
+	 *  whole or not at all. The saved path, or `null` when the person cancelled.
+	 */
+	exportThread: (threadId: string, format: ExportFormat) => typedError<string | null, AppError>(__TAURI_INVOKE("export_thread", { threadId, format })),
+	/**
+	 *  Asks for a thread exported as JSON and makes it a new thread of the profile in use; the
+	 *  new thread, or `null` when the person cancelled.
+	 */
+	importThread: () => typedError<Thread | null, AppError>(__TAURI_INVOKE("import_thread")),
 };
 
 /* Types */
@@ -345,6 +355,15 @@ export type ErrorCode =
 "offline" | 
 /**  The OS keychain cannot be used; Settings explains how to unlock or install one. */
 "keychain";
+
+/**  What a thread is exported as. */
+export type ExportFormat = 
+/**  A `.md` file, with the thread's images in a folder beside it. */
+"markdown" | 
+/**  The wire objects in a versioned envelope (`.json`), which "Import thread…" reads back. */
+"json" | 
+/**  One `.html` file with the images inline, readable in any browser. */
+"html";
 
 /**  The cited file in a delta. */
 export type FileCitationDelta = {

@@ -14,6 +14,7 @@ import {
   type Connection,
   type CreateAssistantRequest,
   type DownloadProgressView,
+  type ExportFormat,
   type FileObject,
   type LocalFiles,
   type LocalModelList,
@@ -293,3 +294,14 @@ export const installEmbedder = (onProgress: (progress: DownloadProgressView) => 
   progress.onmessage = onProgress;
   return unwrap(commands.installEmbedder(progress));
 };
+// ----- exporting and importing threads -----
+
+/**
+ * Asks where to export a thread in the system's save dialog and writes it there as Markdown (with
+ * an images folder), JSON (re-importable) or one HTML page; the saved path, or `null` when cancelled.
+ */
+export const exportThread = (threadId: string, format: ExportFormat): Promise<string | null> =>
+  unwrap(commands.exportThread(threadId, format));
+
+/** Asks for a JSON thread export in the open dialog and makes it a new thread; `null` when cancelled. */
+export const importThread = (): Promise<Thread | null> => unwrap(commands.importThread());

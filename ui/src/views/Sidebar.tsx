@@ -2,6 +2,7 @@ import type { RefObject } from "react";
 import type { View } from "../App";
 import { EmptyState } from "../components/EmptyState";
 import { reportFailure } from "../errors";
+import { ImportThreadButton } from "../export/ImportThreadButton";
 import { switchProfile, type Assistant, type ProfileInfo, type ThreadSummary } from "../ipc";
 import { AssistantList } from "./AssistantList";
 import { ThreadList } from "./ThreadList";
@@ -23,6 +24,8 @@ interface SidebarProps {
   onProfileChanged: () => void;
   /** An assistant was changed from the sidebar (documents dropped on it). */
   onAssistantsChanged: () => void;
+  /** A thread was imported from a file: show it. */
+  onThreadImported: (threadId: string) => void;
 }
 
 /** The left column: profile, search, assistants, threads, and the way to settings. */
@@ -42,6 +45,7 @@ export function Sidebar({
   offline,
   onProfileChanged,
   onAssistantsChanged,
+  onThreadImported,
 }: SidebarProps) {
   const newThread = () => onNavigate({ kind: "thread", threadId: null });
 
@@ -102,6 +106,7 @@ export function Sidebar({
           <button type="button" className="small" title="New thread (Ctrl+N)" onClick={newThread} data-testid="new-thread">
             + New
           </button>
+          <ImportThreadButton onImported={(thread) => onThreadImported(thread.id)} disabled={offline} />
         </div>
         {(assistants?.length ?? 0) > 0 && (
           <select

@@ -2,6 +2,7 @@ import { useState } from "react";
 import { ConfirmButton } from "../components/ConfirmButton";
 import { FieldError } from "../components/FieldError";
 import { reportFailure } from "../errors";
+import { ExportMenu } from "../export/ExportMenu";
 import { deleteThread, renameThread, type AppError, type Assistant } from "../ipc";
 
 interface ThreadHeaderProps {
@@ -94,6 +95,7 @@ export function ThreadHeader(props: ThreadHeaderProps) {
               deleteThread(threadId).then(props.onDeleted, (failure: unknown) => props.onFailure(reportFailure(failure)));
             }}
           />
+          <ExportMenu threadId={threadId} />
           <button
             type="button"
             className={props.inspectorOpen ? "small active" : "small"}
