@@ -114,41 +114,22 @@ pub trait Backend: KnowledgeBackend {
     // ----- documents given to assistants and threads -----
 
     /// Uploads the file at `path` as `filename` (purpose `assistants`), streaming it from disk.
-    async fn upload_file(
+    async fn upload_document(
         &self,
         path: &Path,
         filename: &str,
         progress: UploadProgress,
     ) -> Result<FileObject, BackendError>;
-    /// Deletes a file, which also takes it out of every vector store.
-    async fn delete_file(&self, file_id: &str) -> Result<(), BackendError>;
     /// A thread as it is now, its `tool_resources` included.
     async fn thread(&self, thread_id: &str) -> Result<Thread, BackendError>;
     /// An assistant as it is now.
     async fn assistant(&self, assistant_id: &str) -> Result<Assistant, BackendError>;
-    /// Creates a vector store.
-    async fn create_vector_store(
-        &self,
-        request: CreateVectorStoreRequest,
-    ) -> Result<VectorStore, BackendError>;
     /// A file of a vector store, with its indexing status.
     async fn vector_store_file(
         &self,
         vector_store_id: &str,
         file_id: &str,
     ) -> Result<VectorStoreFile, BackendError>;
-    /// Adds an uploaded file to a vector store, which starts indexing it.
-    async fn add_vector_store_file(
-        &self,
-        vector_store_id: &str,
-        file_id: &str,
-    ) -> Result<VectorStoreFile, BackendError>;
-    /// Takes a file out of a vector store (the file itself stays).
-    async fn remove_vector_store_file(
-        &self,
-        vector_store_id: &str,
-        file_id: &str,
-    ) -> Result<(), BackendError>;
     /// Adds an image (purpose `vision`) a message can show, as an imported thread's charts.
     async fn upload_image(
         &self,

@@ -193,7 +193,7 @@ impl Backend for EmbeddedBackend {
         })
     }
 
-    async fn upload_file(
+    async fn upload_document(
         &self,
         path: &Path,
         filename: &str,
@@ -213,6 +213,11 @@ impl Backend for EmbeddedBackend {
         let staged = self.engine.stage_upload(filename, body).await?;
         let params = UploadFileParams {
             purpose: FilePurpose::Assistants,
+            expires_after: None,
+        };
+        Ok(self.engine.create_file(staged, filename, params)?)
+    }
+
     async fn upload_image(
         &self,
         filename: &str,
@@ -227,24 +232,12 @@ impl Backend for EmbeddedBackend {
         Ok(self.engine.create_file(staged, filename, params)?)
     }
 
-    async fn delete_file(&self, file_id: &str) -> Result<(), BackendError> {
-        self.engine.delete_file(file_id)?;
-        Ok(())
-    }
-
     async fn thread(&self, thread_id: &str) -> Result<Thread, BackendError> {
         Ok(self.engine.get_thread(thread_id)?)
     }
 
     async fn assistant(&self, assistant_id: &str) -> Result<Assistant, BackendError> {
         Ok(self.engine.get_assistant(assistant_id)?)
-    }
-
-    async fn create_vector_store(
-        &self,
-        request: CreateVectorStoreRequest,
-    ) -> Result<VectorStore, BackendError> {
-        Ok(self.engine.create_vector_store(request)?)
     }
 
     async fn vector_store_file(
@@ -257,30 +250,6 @@ impl Backend for EmbeddedBackend {
             .get_vector_store_file(vector_store_id, file_id)?)
     }
 
-    async fn add_vector_store_file(
-        &self,
-        vector_store_id: &str,
-        file_id: &str,
-    ) -> Result<VectorStoreFile, BackendError> {
-        let request = CreateVectorStoreFileRequest {
-            file_id: file_id.to_owned(),
-            chunking_strategy: None,
-            attributes: None,
-        };
-        Ok(self
-            .engine
-            .create_vector_store_file(vector_store_id, request)?)
-    }
-
-    async fn remove_vector_store_file(
-        &self,
-        vector_store_id: &str,
-        file_id: &str,
-    ) -> Result<(), BackendError> {
-        self.engine
-            .delete_vector_store_file(vector_store_id, file_id)?;
-        Ok(())
-    }
 }
 
 /// Bytes read from disk at a time while uploading; also how often progress is reported.

@@ -440,7 +440,7 @@ impl Backend for RemoteBackend {
         self.remote_file_content(file_id).await
     }
 
-    async fn upload_file(
+    async fn upload_document(
         &self,
         path: &Path,
         filename: &str,
@@ -449,23 +449,12 @@ impl Backend for RemoteBackend {
         self.remote_upload(path, filename, progress).await
     }
 
-    async fn delete_file(&self, file_id: &str) -> Result<(), BackendError> {
-        self.remote_delete_file(file_id).await
-    }
-
     async fn thread(&self, thread_id: &str) -> Result<Thread, BackendError> {
         self.remote_thread(thread_id).await
     }
 
     async fn assistant(&self, assistant_id: &str) -> Result<Assistant, BackendError> {
         self.remote_assistant(assistant_id).await
-    }
-
-    async fn create_vector_store(
-        &self,
-        request: CreateVectorStoreRequest,
-    ) -> Result<VectorStore, BackendError> {
-        self.remote_create_vector_store(request).await
     }
 
     async fn vector_store_file(
@@ -477,22 +466,6 @@ impl Backend for RemoteBackend {
             .await
     }
 
-    async fn add_vector_store_file(
-        &self,
-        vector_store_id: &str,
-        file_id: &str,
-    ) -> Result<VectorStoreFile, BackendError> {
-        self.remote_add_vector_store_file(vector_store_id, file_id)
-            .await
-    }
-
-    async fn remove_vector_store_file(
-        &self,
-        vector_store_id: &str,
-        file_id: &str,
-    ) -> Result<(), BackendError> {
-        self.remote_remove_vector_store_file(vector_store_id, file_id)
-            .await
     async fn upload_image(
         &self,
         filename: &str,

@@ -337,7 +337,7 @@ async fn a_remote_profile_uploads_from_disk_with_progress_and_indexes_on_the_ser
     let sent = Arc::new(Mutex::new(Vec::new()));
     let sink = sent.clone();
     let file = remote
-        .upload_file(
+        .upload_document(
             &report,
             "harvest.md",
             Arc::new(move |bytes| sink.lock().unwrap().push(bytes)),

@@ -1216,6 +1216,8 @@ export type ScoredChunk = {
 	text: string,
 	/**  Where it sits in its file, when known (a remote server does not say). */
 	place: PassagePlace | null,
+};
+
 /**  One download offered on the first screens. */
 export type SetupOffer = {
 	/**  Whether nothing needs downloading (a model is there; the embedder is loaded). */

@@ -250,7 +250,7 @@ impl Hearth {
         progress(UploadProgressView { sent: 0, total });
         let backend = self.backend()?;
         backend
-            .upload_file(
+            .upload_document(
                 path,
                 &file.name,
                 Arc::new(move |sent| progress(UploadProgressView { sent, total })),
