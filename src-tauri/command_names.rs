@@ -44,4 +44,8 @@ pub const COMMAND_NAMES: &[&str] = &[
     "file_info",
     "file_content_base64",
     "save_file_as",
+    "api_server_status",
+    "start_api_server",
+    "stop_api_server",
+    "new_api_server_token",
 ];

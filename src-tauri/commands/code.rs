@@ -1,7 +1,7 @@
 //! The code interpreter's Python runtime: its state, and setting it up with progress.
 
 use hearth_desktop::{AppError, CodeRuntimeProgress, CodeRuntimeView, Hearth};
-use tauri::State;
+use tauri::{AppHandle, Manager, State};
 use tauri::ipc::Channel;
 
 /// Whether the code interpreter's runtime is ready, and what it holds.
@@ -29,6 +29,6 @@ pub async fn install_code_runtime(
 /// Stops a set-up under way, changing nothing; `false` when none is.
 #[tauri::command]
 #[specta::specta]
-pub fn cancel_code_runtime_install(hearth: State<'_, Hearth>) -> bool {
-    hearth.cancel_code_runtime_install()
+pub async fn cancel_code_runtime_install(app: AppHandle) -> bool {
+    app.state::<Hearth>().cancel_code_runtime_install()
 }

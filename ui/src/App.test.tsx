@@ -16,6 +16,7 @@ vi.mock("./ipc", async (importOriginal) => {
     detectOllama: vi.fn(),
     listLocalModels: vi.fn(),
     codeRuntimeStatus: vi.fn(),
+    apiServerStatus: vi.fn(),
     onFilesDropped: vi.fn(),
     listModels: vi.fn(),
     getDraft: vi.fn(),
@@ -46,6 +47,14 @@ describe("App", () => {
       folder: "/d/python",
     });
     mocked.onFilesDropped.mockReturnValue(() => undefined);
+    mocked.apiServerStatus.mockResolvedValue({
+      enabled: false,
+      running: false,
+      baseUrl: null,
+      port: null,
+      problem: null,
+      newToken: null,
+    });
     mocked.listModels.mockResolvedValue([]);
     mocked.getDraft.mockResolvedValue(null);
     mocked.setDraft.mockResolvedValue(null);

@@ -3,6 +3,7 @@
 //! [`Backend`] per profile — the engine inside the app, or a remote Assistants v2 server whose
 //! answers are mirrored into a store on this computer so they can be read and searched offline.
 
+mod api_server;
 mod backend;
 mod embedded;
 mod error;
@@ -16,8 +17,9 @@ pub mod settings;
 pub use backend::{Backend, RunEvents};
 pub use embedded::EmbeddedBackend;
 pub use error::{AppError, BackendError, ErrorCode};
+pub use api_server::DEFAULT_API_PORT;
 pub use hearth::{
-    CodeRuntimeProgress, CodeRuntimeView, Connection, DownloadProgressView, Hearth, LocalModelList,
+    API_TOKEN_ACCOUNT, APP_PROGRAM, ApiServerView, CodeRuntimeProgress, CodeRuntimeView, Connection, DownloadProgressView, Hearth, LocalModelList,
     LocalModelView, ModelGroup, PACKAGE_INDEX_ENV, Paths, ProfileInfo, suggested_file_name,
 };
 pub use hearth_store::{MessageAnchor, MessageHit, MessageWindow, ThreadSummary};

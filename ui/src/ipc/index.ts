@@ -6,6 +6,8 @@ import { openUrl } from "@tauri-apps/plugin-opener";
 import type { LoadedMessages } from "../threads/messageWindow";
 import {
   commands,
+  events,
+  type ApiServerView,
   type AppError,
   type AppInfo,
   type Assistant,
@@ -213,3 +215,17 @@ export async function getImage(fileId: string): Promise<Blob> {
  * there; the saved path, or `null` when the person cancelled.
  */
 export const saveFileAs = (fileId: string): Promise<string | null> => unwrap(commands.saveFileAs(fileId));
+
+// ----- the app's own API server ("Let programs on this computer use Hearth") -----
+
+export const apiServerStatus = (): Promise<ApiServerView> => unwrap(commands.apiServerStatus());
+export const startApiServer = (): Promise<ApiServerView> => unwrap(commands.startApiServer());
+export const stopApiServer = (): Promise<ApiServerView> => unwrap(commands.stopApiServer());
+export const newApiServerToken = (): Promise<ApiServerView> => unwrap(commands.newApiServerToken());
+
+/** Calls `onChange` when a program changed something through the app's API server; returns the unsubscribe. */
+export function onDataChanged(onChange: () => void): () => void {
+  // Without Tauri (unit tests) there is nothing to listen to, and nothing to report.
+  const stop = events.dataChanged.listen(() => onChange()).catch(() => null);
+  return () => void stop.then((unlisten) => unlisten?.());
+}

@@ -13,6 +13,7 @@ vi.mock("../ipc", async (importOriginal) => {
     detectOllama: vi.fn(),
     listLocalModels: vi.fn(),
     codeRuntimeStatus: vi.fn(),
+    apiServerStatus: vi.fn(),
     onFilesDropped: vi.fn(),
     addRemoteProfile: vi.fn(),
     setProviderKey: vi.fn(),
@@ -55,6 +56,14 @@ describe("SettingsView errors", () => {
       folder: "/d/python",
     });
     mocked.onFilesDropped.mockReturnValue(() => undefined);
+    mocked.apiServerStatus.mockResolvedValue({
+      enabled: false,
+      running: false,
+      baseUrl: null,
+      port: null,
+      problem: null,
+      newToken: null,
+    });
   });
 
   it("explains how to unlock the keyring or install a Secret Service when the keychain cannot be used", async () => {

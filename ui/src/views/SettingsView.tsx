@@ -15,6 +15,7 @@ import {
   type ProfileInfo,
   type ProviderStatus,
 } from "../ipc";
+import { ApiServerSection } from "./ApiServerSection";
 import { CodeRuntimeSection } from "./CodeRuntimeSection";
 import { LocalModelsSection } from "./LocalModelsSection";
 import { ProviderCard } from "./ProviderCard";
@@ -86,6 +87,8 @@ export function SettingsView({ onProfilesChanged }: { onProfilesChanged: () => v
       <LocalModelsSection />
 
       <CodeRuntimeSection />
+
+      <ApiServerSection />
 
       <h2>Profiles</h2>
       <p className="muted">
