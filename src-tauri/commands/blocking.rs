@@ -40,7 +40,11 @@ mod tests {
                 // Other attributes (`#[specta::specta]`, docs) may sit between.
                 let signature = lines
                     .by_ref()
-                    .find(|line| line.starts_with("pub") || line.starts_with("fn") || line.starts_with("async"))
+                    .find(|line| {
+                        line.starts_with("pub")
+                            || line.starts_with("fn")
+                            || line.starts_with("async")
+                    })
                     .unwrap_or_default();
                 if !signature.contains("async fn") {
                     sync_commands.push(format!(
@@ -50,7 +54,10 @@ mod tests {
                 }
             }
         }
-        assert!(commands > 30, "the scan should find the commands, found {commands}");
+        assert!(
+            commands > 30,
+            "the scan should find the commands, found {commands}"
+        );
         assert!(
             sync_commands.is_empty(),
             "these commands would run on the window's thread; make them `async` (and move blocking \

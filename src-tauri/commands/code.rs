@@ -1,8 +1,8 @@
 //! The code interpreter's Python runtime: its state, and setting it up with progress.
 
 use hearth_desktop::{AppError, CodeRuntimeProgress, CodeRuntimeView, Hearth};
-use tauri::{AppHandle, Manager, State};
 use tauri::ipc::Channel;
+use tauri::{AppHandle, Manager, State};
 
 /// Whether the code interpreter's runtime is ready, and what it holds.
 #[tauri::command]

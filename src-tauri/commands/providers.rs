@@ -40,7 +40,10 @@ pub async fn set_provider_url(
     name: ProviderName,
     url: Option<String>,
 ) -> Result<(), AppError> {
-    with_hearth(app, move |hearth| Ok(hearth.set_provider_url(name, url.as_deref())?)).await
+    with_hearth(app, move |hearth| {
+        Ok(hearth.set_provider_url(name, url.as_deref())?)
+    })
+    .await
 }
 
 /// Lists the provider's models with the given (or stored) settings, or says why it cannot.

@@ -105,7 +105,10 @@ async fn announce_changes(
     request: Request,
     next: Next,
 ) -> Response {
-    let changing = !matches!(*request.method(), Method::GET | Method::HEAD | Method::OPTIONS);
+    let changing = !matches!(
+        *request.method(),
+        Method::GET | Method::HEAD | Method::OPTIONS
+    );
     let response = next.run(request).await;
     if changing && response.status().is_success() {
         changes.send_modify(|count| *count = count.wrapping_add(1));

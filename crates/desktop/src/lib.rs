@@ -14,13 +14,14 @@ mod run_event;
 mod save;
 pub mod settings;
 
+pub use api_server::DEFAULT_API_PORT;
 pub use backend::{Backend, RunEvents};
 pub use embedded::EmbeddedBackend;
 pub use error::{AppError, BackendError, ErrorCode};
-pub use api_server::DEFAULT_API_PORT;
 pub use hearth::{
-    API_TOKEN_ACCOUNT, APP_PROGRAM, ApiServerView, CodeRuntimeProgress, CodeRuntimeView, Connection, DownloadProgressView, Hearth, LocalModelList,
-    LocalModelView, ModelGroup, PACKAGE_INDEX_ENV, Paths, ProfileInfo, suggested_file_name,
+    API_TOKEN_ACCOUNT, APP_PROGRAM, ApiServerView, CodeRuntimeProgress, CodeRuntimeView,
+    Connection, DownloadProgressView, Hearth, LocalModelList, LocalModelView, ModelGroup,
+    PACKAGE_INDEX_ENV, Paths, ProfileInfo, suggested_file_name,
 };
 pub use hearth_store::{MessageAnchor, MessageHit, MessageWindow, ThreadSummary};
 pub use run_event::RunEvent;

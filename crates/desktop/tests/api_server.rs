@@ -41,7 +41,8 @@ async fn programs_on_this_computer_share_the_apps_engine_through_its_server() {
     // A token left by an earlier run of this test would not be shown again.
     hearth_keychain::delete(API_TOKEN_ACCOUNT).unwrap();
     let provider = ScriptedOpenAi::start(vec![
-        Script::text(["From ", "code ", "and ", "the ", "window."]).delay(Duration::from_millis(150)),
+        Script::text(["From ", "code ", "and ", "the ", "window."])
+            .delay(Duration::from_millis(150)),
     ])
     .await;
     let dir = tempfile::tempdir().unwrap();
@@ -54,12 +55,24 @@ async fn programs_on_this_computer_share_the_apps_engine_through_its_server() {
     assert!(!off.enabled && !off.running, "off until turned on: {off:?}");
 
     let on = hearth.start_api_server().await.unwrap();
-    let token = on.new_token.clone().expect("the first start shows the new token");
-    let base = on.base_url.clone().expect("a running server has an address");
+    let token = on
+        .new_token
+        .clone()
+        .expect("the first start shows the new token");
+    let base = on
+        .base_url
+        .clone()
+        .expect("a running server has an address");
     assert!(on.enabled && on.running && on.port.is_some(), "{on:?}");
-    assert!(base.starts_with("http://127.0.0.1:"), "loopback only: {base}");
+    assert!(
+        base.starts_with("http://127.0.0.1:"),
+        "loopback only: {base}"
+    );
     assert_eq!(
-        hearth_keychain::get(API_TOKEN_ACCOUNT).unwrap().unwrap().expose(),
+        hearth_keychain::get(API_TOKEN_ACCOUNT)
+            .unwrap()
+            .unwrap()
+            .expose(),
         token,
         "the token is kept in the keychain"
     );
@@ -131,7 +144,10 @@ async fn programs_on_this_computer_share_the_apps_engine_through_its_server() {
         "the app should see the script's run while it streams: {runs:?}"
     );
     let body = response.text().await.unwrap();
-    assert!(body.contains("thread.run.completed"), "the run should end: {body}");
+    assert!(
+        body.contains("thread.run.completed"),
+        "the run should end: {body}"
+    );
 
     // Off: the port closes, and it stays off.
     let port = on.port.unwrap();
@@ -144,16 +160,28 @@ async fn programs_on_this_computer_share_the_apps_engine_through_its_server() {
 
     // On again: the same token and port, the token not shown again.
     let again = hearth.start_api_server().await.unwrap();
-    assert!(again.new_token.is_none(), "an existing token is not shown again");
+    assert!(
+        again.new_token.is_none(),
+        "an existing token is not shown again"
+    );
     assert_eq!(again.port, Some(port), "the port is remembered");
-    assert_eq!(status_of(&http, format!("{base}/assistants"), &token).await, 200);
+    assert_eq!(
+        status_of(&http, format!("{base}/assistants"), &token).await,
+        200
+    );
 
     // A new token replaces the old one at once.
     let renewed = hearth.new_api_server_token().await.unwrap();
     let new_token = renewed.new_token.expect("a new token is shown once");
     assert_ne!(new_token, token);
-    assert_eq!(status_of(&http, format!("{base}/assistants"), &token).await, 401);
-    assert_eq!(status_of(&http, format!("{base}/assistants"), &new_token).await, 200);
+    assert_eq!(
+        status_of(&http, format!("{base}/assistants"), &token).await,
+        401
+    );
+    assert_eq!(
+        status_of(&http, format!("{base}/assistants"), &new_token).await,
+        200
+    );
 
     // Remembered across restarts of the app.
     drop(hearth);
@@ -163,14 +191,23 @@ async fn programs_on_this_computer_share_the_apps_engine_through_its_server() {
         }
     })
     .await;
-    assert!(closed.is_ok(), "the server should close with the app's state");
+    assert!(
+        closed.is_ok(),
+        "the server should close with the app's state"
+    );
     let reopened = open(dir.path());
-    assert!(!reopened.api_server().await.running, "nothing listens before the app resumes it");
+    assert!(
+        !reopened.api_server().await.running,
+        "nothing listens before the app resumes it"
+    );
     reopened.resume_api_server().await;
     let resumed = reopened.api_server().await;
     assert!(resumed.enabled && resumed.running, "{resumed:?}");
     assert_eq!(resumed.port, Some(port), "the same address after a restart");
-    assert_eq!(status_of(&http, format!("{base}/assistants"), &new_token).await, 200);
+    assert_eq!(
+        status_of(&http, format!("{base}/assistants"), &new_token).await,
+        200
+    );
     reopened.stop_api_server().await.unwrap();
     hearth_keychain::delete(API_TOKEN_ACCOUNT).unwrap();
 }

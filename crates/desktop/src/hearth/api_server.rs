@@ -62,7 +62,11 @@ impl Hearth {
                 (token.clone(), Some(token))
             }
         };
-        let port = self.lock_settings().api_server.port.unwrap_or(DEFAULT_API_PORT);
+        let port = self
+            .lock_settings()
+            .api_server
+            .port
+            .unwrap_or(DEFAULT_API_PORT);
         let server = self.listen(&mut state, token, port).await?;
         let port = server.address().port();
         state.running = Some(server);

@@ -83,8 +83,9 @@ fn a_second_server_on_the_same_folder_refuses_naming_the_first() {
     let (status, stderr) = refused(dir.path());
     assert!(!status.success(), "the second server should exit non-zero");
     assert!(
-        stderr.contains(&format!("hearth-server (pid {first_pid}) is using the data folder"))
-            && stderr.contains("--data-dir"),
+        stderr.contains(&format!(
+            "hearth-server (pid {first_pid}) is using the data folder"
+        )) && stderr.contains("--data-dir"),
         "the refusal should name the holder and what to do: {stderr}"
     );
     drop(first);
