@@ -138,7 +138,7 @@ async fn programs_on_this_computer_share_the_apps_engine_through_its_server() {
     let runs = backend.list_runs(&thread_id).await.unwrap();
     assert!(
         matches!(
-            runs.last().map(|run| run.status),
+            runs.last().map(|run| &run.status),
             Some(RunStatus::Queued | RunStatus::InProgress)
         ),
         "the app should see the script's run while it streams: {runs:?}"
