@@ -1,7 +1,7 @@
 //! The typed IPC surface, generated into `ui/src/ipc/bindings.ts`. A test fails when the committed file
 //! differs from what the Rust code generates; `scripts/bindings.sh` rewrites it.
 
-use tauri_specta::{Builder, collect_commands};
+use tauri_specta::{Builder, collect_commands, collect_events};
 
 use crate::commands;
 
@@ -77,7 +77,12 @@ pub fn builder() -> Builder<tauri::Wry> {
             commands::uploads::unindex_file,
             commands::export::export_thread,
             commands::export::import_thread,
+            commands::api_server::api_server_status,
+            commands::api_server::start_api_server,
+            commands::api_server::stop_api_server,
+            commands::api_server::new_api_server_token,
         ])
+        .events(collect_events![crate::events::DataChanged])
 }
 
 #[cfg(test)]

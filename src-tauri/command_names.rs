@@ -68,4 +68,8 @@ pub const COMMAND_NAMES: &[&str] = &[
     "unindex_file",
     "export_thread",
     "import_thread",
+    "api_server_status",
+    "start_api_server",
+    "stop_api_server",
+    "new_api_server_token",
 ];

@@ -5,6 +5,7 @@ mod bindings;
 #[cfg(test)]
 mod command_names;
 mod commands;
+mod events;
 mod webview;
 mod window_state;
 
@@ -49,7 +50,20 @@ pub fn run() {
         .invoke_handler(ipc.invoke_handler())
         .setup(move |app| {
             ipc.mount_events(app);
-            app.manage(open_hearth(app.handle())?);
+            let hearth = match open_hearth(app.handle()) {
+                Ok(hearth) => hearth,
+                Err(error) => {
+                    refuse_to_start(app.handle(), &error.to_string());
+                    return Ok(());
+                }
+            };
+            app.manage(hearth);
+            events::forward_api_changes(app.handle());
+            let handle = app.handle().clone();
+            // The API server, when it was left on; it binds a port, so not on this thread.
+            tauri::async_runtime::spawn(async move {
+                handle.state::<Hearth>().resume_api_server().await;
+            });
             if let Some(window) = app.get_webview_window("main") {
                 webview::tune(&window);
                 window_state::save_when_settled(&window);
@@ -74,6 +88,22 @@ pub fn run() {
                 });
             }
         });
+}
+
+/// Says why Hearth cannot open (another program holds its data folder, say) in a dialog, with
+/// the window hidden, and exits when it is dismissed.
+fn refuse_to_start(app: &tauri::AppHandle, message: &str) {
+    use tauri_plugin_dialog::{DialogExt, MessageDialogKind};
+    log::error!("Hearth cannot open: {message}");
+    if let Some(window) = app.get_webview_window("main") {
+        let _ = window.hide();
+    }
+    let exit = app.clone();
+    app.dialog()
+        .message(message)
+        .title("Hearth cannot open")
+        .kind(MessageDialogKind::Error)
+        .show(move |_| exit.exit(1));
 }
 
 /// Opens the data of "this computer" in the OS data folder, settings in the config folder.

@@ -21,7 +21,7 @@ pub struct AppInfo {
 /// Name, version and folders of the running app.
 #[tauri::command]
 #[specta::specta]
-pub fn app_info(app: AppHandle) -> Result<AppInfo, AppError> {
+pub async fn app_info(app: AppHandle) -> Result<AppInfo, AppError> {
     let paths = app.path();
     let data_dir = paths
         .app_data_dir()

@@ -1,8 +1,8 @@
 //! The code interpreter's Python runtime: its state, and setting it up with progress.
 
 use hearth_desktop::{AppError, CodeRuntimeProgress, CodeRuntimeView, Hearth};
-use tauri::State;
 use tauri::ipc::Channel;
+use tauri::{AppHandle, Manager, State};
 
 /// Whether the code interpreter's runtime is ready, and what it holds.
 #[tauri::command]
@@ -29,6 +29,6 @@ pub async fn install_code_runtime(
 /// Stops a set-up under way, changing nothing; `false` when none is.
 #[tauri::command]
 #[specta::specta]
-pub fn cancel_code_runtime_install(hearth: State<'_, Hearth>) -> bool {
-    hearth.cancel_code_runtime_install()
+pub async fn cancel_code_runtime_install(app: AppHandle) -> bool {
+    app.state::<Hearth>().cancel_code_runtime_install()
 }

@@ -2,8 +2,10 @@
 //! `hearth-desktop` and maps the error; every type the window receives is defined there or in
 //! `hearth-wire`, and the generated bindings describe it exactly.
 
+pub mod api_server;
 pub mod app;
 pub mod assistants;
+pub mod blocking;
 pub mod code;
 pub mod export;
 pub mod files;

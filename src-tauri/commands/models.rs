@@ -5,21 +5,24 @@
 use std::path::PathBuf;
 
 use hearth_desktop::{AppError, DownloadProgressView, Hearth, LocalModelList, LocalModelView};
-use tauri::State;
+use tauri::{AppHandle, Manager, State};
+
+use super::blocking::with_hearth;
 use tauri::ipc::Channel;
 
 /// The models folder and the GGUF models in it.
 #[tauri::command]
 #[specta::specta]
-pub fn list_local_models(hearth: State<'_, Hearth>) -> Result<LocalModelList, AppError> {
-    Ok(hearth.local_model_list()?)
+pub async fn list_local_models(app: AppHandle) -> Result<LocalModelList, AppError> {
+    // Reads every model file's GGUF header.
+    with_hearth(app, |hearth| Ok(hearth.local_model_list()?)).await
 }
 
 /// Deletes a model file.
 #[tauri::command]
 #[specta::specta]
-pub fn remove_local_model(hearth: State<'_, Hearth>, id: String) -> Result<(), AppError> {
-    Ok(hearth.remove_local_model(&id)?)
+pub async fn remove_local_model(app: AppHandle, id: String) -> Result<(), AppError> {
+    with_hearth(app, move |hearth| Ok(hearth.remove_local_model(&id)?)).await
 }
 
 /// Copies a GGUF file (from the open dialog or a drop) into the models folder.
@@ -54,6 +57,6 @@ pub async fn download_local_model(
 /// Stops a download, keeping what arrived; `false` when none of that name is under way.
 #[tauri::command]
 #[specta::specta]
-pub fn cancel_local_download(hearth: State<'_, Hearth>, file_name: String) -> bool {
-    hearth.cancel_local_download(&file_name)
+pub async fn cancel_local_download(app: AppHandle, file_name: String) -> bool {
+    app.state::<Hearth>().cancel_local_download(&file_name)
 }

@@ -3,44 +3,49 @@
 
 use hearth_desktop::providers::{ProviderName, ProviderStatus, detect_ollama as detect};
 use hearth_desktop::{AppError, Hearth, ModelGroup};
-use tauri::State;
+use tauri::{AppHandle, State};
+
+use super::blocking::with_hearth;
 
 /// The providers and whether each is ready. Never includes a key.
 #[tauri::command]
 #[specta::specta]
-pub fn list_providers(hearth: State<'_, Hearth>) -> Result<Vec<ProviderStatus>, AppError> {
-    Ok(hearth.providers()?)
+pub async fn list_providers(app: AppHandle) -> Result<Vec<ProviderStatus>, AppError> {
+    with_hearth(app, |hearth| Ok(hearth.providers()?)).await
 }
 
 /// Stores a provider's API key in the OS keychain.
 #[tauri::command]
 #[specta::specta]
-pub fn set_provider_key(
-    hearth: State<'_, Hearth>,
+pub async fn set_provider_key(
+    app: AppHandle,
     name: ProviderName,
     key: String,
 ) -> Result<(), AppError> {
-    Ok(hearth.set_provider_key(name, &key)?)
+    with_hearth(app, move |hearth| Ok(hearth.set_provider_key(name, &key)?)).await
 }
 
 /// Removes a provider's API key from the OS keychain.
 #[tauri::command]
 #[specta::specta]
-pub fn remove_provider_key(hearth: State<'_, Hearth>, name: ProviderName) -> Result<(), AppError> {
-    Ok(hearth.remove_provider_key(name)?)
+pub async fn remove_provider_key(app: AppHandle, name: ProviderName) -> Result<(), AppError> {
+    with_hearth(app, move |hearth| Ok(hearth.remove_provider_key(name)?)).await
 }
 
 /// Sets or clears a provider's base URL; `move_key` lets the stored key be sent to the new host
 /// (the person confirmed it), otherwise a key saved for another host is asked for again.
 #[tauri::command]
 #[specta::specta]
-pub fn set_provider_url(
-    hearth: State<'_, Hearth>,
+pub async fn set_provider_url(
+    app: AppHandle,
     name: ProviderName,
     url: Option<String>,
     move_key: bool,
 ) -> Result<(), AppError> {
-    Ok(hearth.set_provider_url(name, url.as_deref(), move_key)?)
+    with_hearth(app, move |hearth| {
+        Ok(hearth.set_provider_url(name, url.as_deref(), move_key)?)
+    })
+    .await
 }
 
 /// Lists the provider's models with the given (or stored) settings, or says why it cannot.

@@ -3,7 +3,9 @@
 
 use hearth_desktop::{AppError, Hearth, MessageAnchor, MessageWindow, ThreadSummary};
 use hearth_wire::Thread;
-use tauri::State;
+use tauri::{AppHandle, State};
+
+use super::blocking::with_hearth;
 
 /// Every thread, most recently active first; only one assistant's when given.
 #[tauri::command]
@@ -55,13 +57,14 @@ pub async fn list_messages(
 /// The unsent text of a composer (`key` is a thread id, or `new` for a thread not started).
 #[tauri::command]
 #[specta::specta]
-pub fn get_draft(hearth: State<'_, Hearth>, key: String) -> Result<Option<String>, AppError> {
-    Ok(hearth.draft(&key)?)
+pub async fn get_draft(app: AppHandle, key: String) -> Result<Option<String>, AppError> {
+    with_hearth(app, move |hearth| Ok(hearth.draft(&key)?)).await
 }
 
 /// Keeps a composer's unsent text; empty text clears it.
 #[tauri::command]
 #[specta::specta]
-pub fn set_draft(hearth: State<'_, Hearth>, key: String, text: String) -> Result<(), AppError> {
-    Ok(hearth.set_draft(&key, &text)?)
+pub async fn set_draft(app: AppHandle, key: String, text: String) -> Result<(), AppError> {
+    // A commit with an fsync.
+    with_hearth(app, move |hearth| Ok(hearth.set_draft(&key, &text)?)).await
 }

@@ -17,6 +17,7 @@ vi.mock("./ipc", async (importOriginal) => {
     listLocalModels: vi.fn(),
     codeRuntimeStatus: vi.fn(),
     setupOffers: vi.fn(),
+    apiServerStatus: vi.fn(),
     onFilesDropped: vi.fn(),
     onFileDrag: vi.fn(),
     listModels: vi.fn(),
@@ -53,6 +54,14 @@ describe("App", () => {
     });
     mocked.onFilesDropped.mockReturnValue(() => undefined);
     mocked.onFileDrag.mockReturnValue(() => undefined);
+    mocked.apiServerStatus.mockResolvedValue({
+      enabled: false,
+      running: false,
+      baseUrl: null,
+      port: null,
+      problem: null,
+      newToken: null,
+    });
     mocked.listModels.mockResolvedValue([]);
     mocked.getDraft.mockResolvedValue(null);
     mocked.setDraft.mockResolvedValue(null);

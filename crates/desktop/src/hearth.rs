@@ -9,7 +9,7 @@ use hearth_engine::providers::{ApiKey, Router};
 use hearth_engine::{
     BuiltinEmbedder, CodeInterpreterSettings, Embedder, Engine, EngineConfig, builtin_embedder_dir,
 };
-use hearth_store::Store;
+use hearth_store::{DataLock, DataLockError, Store};
 
 use crate::backend::Backend;
 use crate::embedded::EmbeddedBackend;
@@ -18,6 +18,7 @@ use crate::providers::{self, KeyUse, LocalModels, ProviderName, ProviderStatus};
 use crate::remote::RemoteBackend;
 use crate::settings::{EMBEDDED_PROFILE, RemoteProfile, Settings, check_base_url};
 
+mod api_server;
 mod code_runtime;
 mod connection;
 mod embedder_setup;
@@ -30,6 +31,7 @@ mod models;
 mod threads;
 mod uploads;
 
+pub use api_server::{API_TOKEN_ACCOUNT, ApiServerView};
 pub use code_runtime::{CodeRuntimeProgress, CodeRuntimeView, PACKAGE_INDEX_ENV};
 pub use connection::Connection;
 pub use files::suggested_file_name;
@@ -63,8 +65,13 @@ pub struct ProfileInfo {
     pub active: bool,
 }
 
+/// The name the app writes into the data folder's lock, which a refused `hearth-server` shows.
+pub const APP_PROGRAM: &str = "Hearth";
+
 /// Everything the app runs on.
 pub struct Hearth {
+    /// The data folder's lock, held while the app runs: no other program runs the engine on it.
+    _owner: DataLock,
     paths: Paths,
     settings: Mutex<Settings>,
     router: Arc<Router>,
@@ -79,6 +86,10 @@ pub struct Hearth {
     store_setup: tokio::sync::Mutex<()>,
     /// Whether the built-in embedder is being downloaded.
     embedder_install: std::sync::atomic::AtomicBool,
+    /// The app's own API server; started and stopped one at a time.
+    api_server: tokio::sync::Mutex<api_server::ApiServerState>,
+    /// Bumped after each request to the API server that may have changed something.
+    api_changes: tokio::sync::watch::Sender<u64>,
 }
 
 /// The built-in embedder from `<data_dir>/embedders/all-MiniLM-L6-v2`, where the first-run
@@ -107,6 +118,7 @@ impl Hearth {
                 paths.data_dir.display()
             ))
         })?;
+        let owner = DataLock::acquire(&paths.data_dir, APP_PROGRAM).map_err(refusal)?;
         let store = Store::open(paths.data_dir.join("hearth.db"))?;
         let router = Arc::new(Router::new());
         let config = EngineConfig {
@@ -123,6 +135,7 @@ impl Hearth {
         let settings = Settings::load(&paths.settings_file);
         let local_models = LocalModels::open(&paths.data_dir);
         let hearth = Self {
+            _owner: owner,
             settings: Mutex::new(settings),
             router,
             local_models,
@@ -133,6 +146,8 @@ impl Hearth {
             runtime_install: Mutex::new(None),
             store_setup: tokio::sync::Mutex::new(()),
             embedder_install: std::sync::atomic::AtomicBool::new(false),
+            api_server: tokio::sync::Mutex::default(),
+            api_changes: tokio::sync::watch::Sender::new(0),
         };
         if let Err(error) = hearth.reload_providers() {
             log::warn!("providers not set up: {error}");
@@ -429,6 +444,18 @@ impl Hearth {
                 (name, listed)
             })
             .collect()
+    }
+}
+
+/// Why the app cannot open its data folder because another program holds it, and what to do.
+fn refusal(error: DataLockError) -> BackendError {
+    match error {
+        DataLockError::InUse { .. } => BackendError::Internal(format!(
+            "{error}. Stop it (if hearth-server runs as a service: systemctl --user stop \
+             hearth-server) and open Hearth again. Settings → \"Let programs on this computer use \
+             Hearth\" then serves the same API from the app."
+        )),
+        DataLockError::Io { .. } => BackendError::Internal(error.to_string()),
     }
 }
 

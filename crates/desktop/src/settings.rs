@@ -22,6 +22,19 @@ pub struct Settings {
     pub remotes: Vec<RemoteProfile>,
     /// The profile in use; `None` is "this computer".
     pub active_profile: Option<String>,
+    /// The app's own API server ("Let programs on this computer use Hearth").
+    pub api_server: ApiServerSettings,
+}
+
+/// Whether the app serves the Assistants v2 API on loopback, and on which port. Its token is in
+/// the keychain only.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default, rename_all = "camelCase")]
+pub struct ApiServerSettings {
+    /// Turned on in Settings; off until the person turns it on.
+    pub enabled: bool,
+    /// The port it listened on last, kept so scripts find it at the same address after a restart.
+    pub port: Option<u16>,
 }
 
 /// Base URLs of the providers; `None` keeps the provider's default (OpenAI, Anthropic) or, for
@@ -171,6 +184,10 @@ mod tests {
                 base_url: "http://10.0.0.2:8642/v1".into(),
             }],
             active_profile: Some("r1".into()),
+            api_server: ApiServerSettings {
+                enabled: true,
+                port: Some(8642),
+            },
         };
         settings.save(&path).unwrap();
         assert_eq!(Settings::load(&path), settings);

@@ -425,4 +425,32 @@ async fn the_embedder_is_set_up_from_the_index_and_used_without_a_restart() {
     // A restart finds it where the download put it.
     drop(hearth);
     assert!(open(dir.path()).setup_offers().unwrap().embedder.ready);
+#[test]
+fn the_app_refuses_a_data_folder_another_program_runs_on() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    std::fs::create_dir_all(&data).unwrap();
+    let server = hearth_store::DataLock::acquire(&data, "hearth-server").unwrap();
+    let error = Hearth::open(Paths {
+        data_dir: data.clone(),
+        settings_file: dir.path().join("config").join("settings.json"),
+    })
+    .err()
+    .expect("a second owner should be refused");
+    let text = error.to_string();
+    assert!(
+        text.contains(&format!("hearth-server (pid {})", std::process::id()))
+            && text.contains("systemctl --user stop hearth-server"),
+        "the refusal should name the holder and what to do: {text}"
+    );
+    drop(server);
+    let hearth = open(dir.path());
+    drop(hearth);
+    // The app's own lock is taken and released with it.
+    let again = open(dir.path());
+    assert!(
+        hearth_store::DataLock::acquire(&data, "hearth-server").is_err(),
+        "while the app runs, the folder is its own"
+    );
+    drop(again);
 }

@@ -14,13 +14,19 @@ use hearth_engine::{
     builtin_embedder_dir,
 };
 use hearth_local::{LocalConfig, LocalProvider, ModelSource};
-use hearth_store::Store;
+use hearth_store::{DataLock, DataLockError, LockHolder, Store};
 use tokio::net::TcpListener;
 
 use crate::{ServerConfig, Token};
 
 /// The desktop app's identifier, which names its data folder; the server shares the app's data.
 pub const APP_IDENTIFIER: &str = "app.hearth.desktop";
+
+/// The name the data folder's lock gives this program.
+const PROGRAM: &str = "hearth-server";
+
+/// The name the desktop app writes into the data folder's lock.
+const APP_PROGRAM: &str = "Hearth";
 
 /// The environment variable holding the provider's API key.
 pub const PROVIDER_KEY_ENV: &str = "HEARTH_PROVIDER_KEY";
@@ -141,6 +147,10 @@ enum StartError {
         path: PathBuf,
         source: std::io::Error,
     },
+    #[error("{0}")]
+    DataDirInUse(String),
+    #[error("{0}")]
+    DataDirLock(hearth_store::DataLockError),
     #[error("while opening the database {path}: {source}")]
     Store {
         path: PathBuf,
@@ -225,6 +235,13 @@ async fn run(args: Args, token: Token) -> Result<(), StartError> {
         path: data_dir.clone(),
         source,
     })?;
+    // Held until the server exits: no other program runs the engine on this folder meanwhile.
+    let _owner = DataLock::acquire(&data_dir, PROGRAM).map_err(|error| match error {
+        DataLockError::InUse { ref holder, .. } => {
+            StartError::DataDirInUse(format!("{error}. {}", in_use_advice(holder.as_ref())))
+        }
+        DataLockError::Io { .. } => StartError::DataDirLock(error),
+    })?;
     let db_path = data_dir.join("hearth.db");
     let store = Store::open(&db_path).map_err(|source| StartError::Store {
         path: db_path.clone(),
@@ -278,6 +295,18 @@ async fn run(args: Args, token: Token) -> Result<(), StartError> {
     // No Python session outlives the server.
     engine.end_code_sessions().await;
     served.map_err(StartError::Serve)
+}
+
+/// What to do when another program holds the data folder: the app can serve the API itself.
+fn in_use_advice(holder: Option<&LockHolder>) -> &'static str {
+    if holder.is_some_and(|holder| holder.program == APP_PROGRAM) {
+        "Close Hearth, or start hearth-server with --data-dir naming another folder, or turn on \
+         Settings → \"Let programs on this computer use Hearth\" in the app and use the address it \
+         shows instead of this server."
+    } else {
+        "Stop that program (if hearth-server runs as a service: systemctl --user stop \
+         hearth-server), or start this one with --data-dir naming another folder."
+    }
 }
 
 /// The code interpreter's folders (the runtime and the sessions, in the data folder unless

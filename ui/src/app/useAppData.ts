@@ -5,6 +5,7 @@ import {
   listAssistants,
   listProfiles,
   listThreads,
+  onDataChanged,
   toAppError,
   type AppError,
   type Assistant,
@@ -73,6 +74,16 @@ export function useAppData() {
     const timer = setInterval(refreshConnection, RECONNECT_INTERVAL_MS);
     return () => clearInterval(timer);
   }, [remote, refreshConnection]);
+
+  // A program using the app's API server changed something: read the lists again.
+  useEffect(
+    () =>
+      onDataChanged(() => {
+        refreshAssistants();
+        refreshThreads();
+      }),
+    [refreshAssistants, refreshThreads],
+  );
 
   // Failures any view reports that concern the whole window.
   const onFailure = useCallback(

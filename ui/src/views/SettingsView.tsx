@@ -15,6 +15,7 @@ import {
   type ProfileInfo,
   type ProviderStatus,
 } from "../ipc";
+import { ApiServerSection } from "./ApiServerSection";
 import { CodeRuntimeSection } from "./CodeRuntimeSection";
 import { LocalModelsSection } from "./LocalModelsSection";
 import { SetupOffers } from "./SetupOffers";
@@ -89,6 +90,8 @@ export function SettingsView({ onProfilesChanged }: { onProfilesChanged: () => v
       <SetupOffers />
 
       <CodeRuntimeSection />
+
+      <ApiServerSection />
 
       <h2>Profiles</h2>
       <p className="muted">

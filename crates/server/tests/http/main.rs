@@ -11,6 +11,7 @@ mod errors;
 mod files;
 mod lists;
 mod local;
+mod ownership;
 mod runs;
 mod shutdown;
 mod vector_stores;
