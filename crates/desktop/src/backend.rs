@@ -13,9 +13,9 @@ use futures_util::stream::BoxStream;
 use hearth_store::{MessageAnchor, MessageWindow, Store};
 use hearth_wire::{
     Assistant, CreateAssistantRequest, CreateMessageRequest, CreateRunRequest, CreateThreadRequest,
-    CreateVectorStoreRequest, FileObject, ListOrder, ListQuery, ListResponse, Message, Model,
-    ModifyAssistantRequest, ModifyThreadRequest, Run, RunStep, StreamEvent,
-    SubmitToolOutputsRequest, Thread, VectorStore, VectorStoreFile,
+    FileObject, ListOrder, ListQuery, ListResponse, Message, Model, ModifyAssistantRequest,
+    ModifyThreadRequest, Run, RunStep, StreamEvent, SubmitToolOutputsRequest, Thread,
+    VectorStoreFile,
 };
 
 use crate::error::BackendError;

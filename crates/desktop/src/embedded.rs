@@ -11,9 +11,9 @@ use hearth_engine::Engine;
 use hearth_store::{MessageAnchor, MessageWindow, Store};
 use hearth_wire::{
     Assistant, CreateAssistantRequest, CreateMessageRequest, CreateRunRequest, CreateThreadRequest,
-    CreateVectorStoreFileRequest, CreateVectorStoreRequest, FileObject, FilePurpose, ListOrder,
-    Message, Model, ModifyAssistantRequest, ModifyThreadRequest, Run, RunStep, StreamEvent,
-    SubmitToolOutputsRequest, Thread, UploadFileParams, VectorStore, VectorStoreFile,
+    FileObject, FilePurpose, ListOrder, Message, Model, ModifyAssistantRequest,
+    ModifyThreadRequest, Run, RunStep, StreamEvent, SubmitToolOutputsRequest, Thread,
+    UploadFileParams, VectorStoreFile,
 };
 use tokio_stream_shim::receiver_stream;
 
@@ -249,7 +249,6 @@ impl Backend for EmbeddedBackend {
             .engine
             .get_vector_store_file(vector_store_id, file_id)?)
     }
-
 }
 
 /// Bytes read from disk at a time while uploading; also how often progress is reported.

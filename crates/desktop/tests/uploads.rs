@@ -7,6 +7,7 @@ use std::path::Path;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
+use hearth_desktop::knowledge::KnowledgeBackend;
 use hearth_desktop::remote::RemoteBackend;
 use hearth_desktop::{Backend, BackendError, Hearth, Paths, UploadProgressView};
 use hearth_engine::providers::{OpenAiCompatible, ProviderConfig};

@@ -434,6 +434,8 @@ async fn indexing_again_keeps_attributes_and_chunking_and_refuses_a_file_still_i
         .reindex_vector_store_file(&store.id, "file-nope")
         .unwrap_err();
     assert_eq!(missing.status(), 404, "{missing}");
+}
+
 /// The built-in embedder's model folder the scripts fill.
 fn test_embedder() -> hearth_engine::BuiltinEmbedder {
     let dir = std::env::var_os("HEARTH_TEST_EMBEDDER").expect(

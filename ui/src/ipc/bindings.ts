@@ -166,9 +166,13 @@ export const commands = {
 	 *  new thread, or `null` when the person cancelled.
 	 */
 	importThread: () => typedError<Thread | null, AppError>(__TAURI_INVOKE("import_thread")),
+	/**  Whether the server is on, and its address. */
 	apiServerStatus: () => typedError<ApiServerView, AppError>(__TAURI_INVOKE("api_server_status")),
+	/**  Turns the server on; the first time, the answer carries the new token (shown once). */
 	startApiServer: () => typedError<ApiServerView, AppError>(__TAURI_INVOKE("start_api_server")),
+	/**  Turns the server off. */
 	stopApiServer: () => typedError<ApiServerView, AppError>(__TAURI_INVOKE("stop_api_server")),
+	/**  Replaces the token; the answer carries the new one (shown once). */
 	newApiServerToken: () => typedError<ApiServerView, AppError>(__TAURI_INVOKE("new_api_server_token")),
 };
 
@@ -177,14 +181,26 @@ export const events = {
 	dataChanged: makeEvent<DataChanged, DataChanged>("data-changed"),
 };
 
-export type DataChanged = null;
-
-export type ApiServerView = { enabled: boolean; running: boolean; baseUrl: string | null; port: number | null; problem: string | null; newToken: string | null };
-
 /* Types */
 export type Annotation = ({ type: "file_citation"; text: string; file_citation: FileRef; start_index: number; end_index: number }) & { file_path?: never } | ({ type: "file_path"; text: string; file_path: FileRef; start_index: number; end_index: number }) & { file_citation?: never } | UnknownObject;
 
 export type AnnotationDelta = ({ type: "file_citation"; index: number; text?: string | null; file_citation?: FileCitationDelta | null; start_index?: number | null; end_index?: number | null }) & { file_path?: never } | ({ type: "file_path"; index: number; text?: string | null; file_path?: FilePathDelta | null; start_index?: number | null; end_index?: number | null }) & { file_citation?: never } | UnknownDelta;
+
+/**  The app's API server as Settings shows it. */
+export type ApiServerView = {
+	/**  Turned on (and so started again with the app). */
+	enabled: boolean,
+	/**  Listening now. */
+	running: boolean,
+	/**  The base URL for an SDK, e.g. `http://127.0.0.1:8642/v1`, while it listens. */
+	baseUrl: string | null,
+	/**  The port it listens on. */
+	port: number | null,
+	/**  Why it is not listening although turned on. */
+	problem: string | null,
+	/**  The token, only in the answer that made it: it is shown once, then only the keychain has it. */
+	newToken: string | null,
+};
 
 /**  A failure as the window receives it: `{code, message}`, from a command or a run's events. */
 export type AppError = {
@@ -342,6 +358,12 @@ export type CreateAssistantRequest = {
 	/**  Output format. */
 	response_format?: ResponseFormatOption | null,
 };
+
+/**
+ *  Something changed outside the window — a program used the app's API server — so the lists
+ *  (assistants, threads, the open thread's runs and messages) should be read again.
+ */
+export type DataChanged = null;
 
 /**  How far a model download is. */
 export type DownloadProgressView = {
@@ -1480,7 +1502,28 @@ async function typedError<T, E>(result: Promise<T>): Promise<{ status: "ok"; dat
     }
 }
 
+type EventEmit<T> = [T] extends [null] ? () => Promise<void> : (payload: T) => Promise<void>;
 
-function makeEvent<TListen, TEmit = TListen>(name: string) {
-    return { listen: (cb: __TAURI_EVENT.EventCallback<TListen>) => __TAURI_EVENT.listen(name, cb), emit: (payload: TEmit) => __TAURI_EVENT.emit(name, payload) };
+type EventEmitTo<T> = [T] extends [null] ? (target: __TAURI_EVENT.EventTarget | string) => Promise<void> : (target: __TAURI_EVENT.EventTarget | string, payload: T) => Promise<void>;
+
+function makeEvent<TListen, TEmit = TListen>(name: string, serialize?: (payload: TEmit) => unknown, deserialize?: (payload: any) => TListen) {
+    const mapEvent = (cb: __TAURI_EVENT.EventCallback<TListen>) => (event: __TAURI_EVENT.Event<any>) => cb({ ...event, payload: deserialize ? deserialize(event.payload) : event.payload });
+    const mapPayload = (payload: TEmit) => serialize ? serialize(payload) : payload;
+
+    const base = {
+        listen: (cb: __TAURI_EVENT.EventCallback<TListen>) => __TAURI_EVENT.listen(name, mapEvent(cb)),
+        once: (cb: __TAURI_EVENT.EventCallback<TListen>) => __TAURI_EVENT.once(name, mapEvent(cb)),
+        emit: ((payload: TEmit) => __TAURI_EVENT.emit(name, mapPayload(payload)) as unknown) as EventEmit<TEmit>,
+        emitTo: ((to: __TAURI_EVENT.EventTarget | string, payload: TEmit) => __TAURI_EVENT.emitTo(to, name, mapPayload(payload)) as unknown) as EventEmitTo<TEmit>
+    };
+
+    const fn = (target: import("@tauri-apps/api/webview").Webview | import("@tauri-apps/api/window").Window) => ({
+        listen: (cb: __TAURI_EVENT.EventCallback<TListen>) => target.listen(name, mapEvent(cb)),
+        once: (cb: __TAURI_EVENT.EventCallback<TListen>) => target.once(name, mapEvent(cb)),
+        emit: ((payload: TEmit) => target.emit(name, mapPayload(payload)) as unknown) as EventEmit<TEmit>,
+        emitTo: ((to: __TAURI_EVENT.EventTarget | string, payload: TEmit) => target.emitTo(to, name, mapPayload(payload)) as unknown) as EventEmitTo<TEmit>
+    });
+
+    return Object.assign(fn, base);
 }
+

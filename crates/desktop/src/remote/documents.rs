@@ -5,10 +5,7 @@
 use std::path::Path;
 
 use hearth_client::FileUpload;
-use hearth_wire::{
-    Assistant, CreateVectorStoreFileRequest, CreateVectorStoreRequest, FileObject, Thread,
-    VectorStore, VectorStoreFile,
-};
+use hearth_wire::{Assistant, FileObject, Thread, VectorStoreFile};
 
 use super::RemoteBackend;
 use super::mirror::remember;
@@ -27,12 +24,6 @@ impl RemoteBackend {
             .on_progress(move |sent, _total| progress(sent));
         self.call("uploading the file", self.client.upload_file(&upload))
             .await
-    }
-
-    pub(super) async fn remote_delete_file(&self, file_id: &str) -> Result<(), BackendError> {
-        self.call("deleting the file", self.client.delete_file(file_id))
-            .await
-            .map(drop)
     }
 
     pub(super) async fn remote_thread(&self, thread_id: &str) -> Result<Thread, BackendError> {
@@ -58,17 +49,6 @@ impl RemoteBackend {
         Ok(assistant)
     }
 
-    pub(super) async fn remote_create_vector_store(
-        &self,
-        request: CreateVectorStoreRequest,
-    ) -> Result<VectorStore, BackendError> {
-        self.call(
-            "creating the vector store",
-            self.client.create_vector_store(&request),
-        )
-        .await
-    }
-
     pub(super) async fn remote_vector_store_file(
         &self,
         vector_store_id: &str,
@@ -80,37 +60,5 @@ impl RemoteBackend {
                 .retrieve_vector_store_file(vector_store_id, file_id),
         )
         .await
-    }
-
-    pub(super) async fn remote_add_vector_store_file(
-        &self,
-        vector_store_id: &str,
-        file_id: &str,
-    ) -> Result<VectorStoreFile, BackendError> {
-        let request = CreateVectorStoreFileRequest {
-            file_id: file_id.to_owned(),
-            chunking_strategy: None,
-            attributes: None,
-        };
-        self.call(
-            "adding the file to the vector store",
-            self.client
-                .create_vector_store_file(vector_store_id, &request),
-        )
-        .await
-    }
-
-    pub(super) async fn remote_remove_vector_store_file(
-        &self,
-        vector_store_id: &str,
-        file_id: &str,
-    ) -> Result<(), BackendError> {
-        self.call(
-            "taking the file out of the vector store",
-            self.client
-                .delete_vector_store_file(vector_store_id, file_id),
-        )
-        .await
-        .map(drop)
     }
 }
