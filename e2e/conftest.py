@@ -156,7 +156,12 @@ def capture_window(driver, path: Path) -> None:
         ["xdotool", "search", "--onlyvisible", "--name", "^Hearth$"], capture_output=True, text=True
     ).stdout.split()
     assert found, "the app's window is not on the screen"
-    subprocess.run(["import", "-window", found[-1], str(path)], check=True, timeout=30)
+    done = subprocess.run(["import", "-window", found[-1], str(path)], capture_output=True, text=True, timeout=30)
+    if done.returncode != 0:
+        # After a drag and drop the X server can refuse to read the window alone ("Resource
+        # temporarily unavailable"); the whole screen, where the window is, still reads.
+        time.sleep(0.5)
+        subprocess.run(["import", "-window", "root", str(path)], check=True, timeout=30)
 
 
 def screenshot(driver, name: str) -> Path:

@@ -60,7 +60,6 @@ def turn_on(driver) -> tuple[str, str, str]:
 def test_a_script_uses_the_apps_own_server_and_the_window_shows_it_live(home, provider):
     with home.launch() as driver:
         set_up_openai(driver, provider.base_url, "sk-hearth-e2e-" + secrets.token_hex(12))
-        open_settings(driver)
         base_url, port, token = turn_on(driver)
         assert base_url == f"http://127.0.0.1:{port}/v1", base_url
         assert token.startswith("hearth-") and len(token) > 40, "a long random token is shown"

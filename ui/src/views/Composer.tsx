@@ -57,7 +57,10 @@ export function Composer({ draft, attachments, busy, waitingForOutputs, offline,
           onClick={attachments.choose}
           data-testid="attach-files"
         >
-          📎
+          {/* Drawn, not an emoji: the system may have no emoji font. */}
+          <svg width="16" height="16" viewBox="0 0 24 24" aria-hidden="true" fill="none" stroke="currentColor" strokeWidth="2" strokeLinecap="round" strokeLinejoin="round">
+            <path d="M21 11.5l-8.6 8.6a5.5 5.5 0 0 1-7.8-7.8l8.6-8.6a3.7 3.7 0 0 1 5.2 5.2l-8.6 8.6a1.8 1.8 0 0 1-2.6-2.6l7.9-7.9" />
+          </svg>
         </button>
         {busy && (
           <span className="muted" data-testid="busy-note">
