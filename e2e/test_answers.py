@@ -254,3 +254,60 @@ def test_a_citation_opens_the_passage_it_cites(home, provider, server):
         screenshot(driver, "citation-passage")
         driver.switch_to.active_element.send_keys(Keys.ESCAPE)
         wait(driver, lambda d: not find_all(d, "citation-panel"), message="Esc should close the passage")
+
+
+DROPPED_CHART_CODE = (
+    "import csv\n"
+    "import matplotlib.pyplot as plt\n"
+    "rows = list(csv.DictReader(open('/mnt/data/harvest.csv')))\n"
+    "crates = [int(row['crates']) for row in rows]\n"
+    "plt.bar([row['month'] for row in rows], crates)\n"
+    "plt.title('Crates by month')\n"
+    "print('total crates', sum(crates))\n"
+    "plt.show()\n"
+)
+
+
+def test_a_dropped_csv_is_charted_and_the_chart_saved(home, provider, server, tmp_path):
+    """A CSV dragged onto the composer goes to the code interpreter; the code reads it where the
+    sandbox keeps the thread's files, and the chart it draws is saved through the save dialog."""
+    from drag import drag_files
+
+    data = tmp_path / "harvest.csv"
+    data.write_text("month,crates\nJuly,1200\nAugust,2950\nSeptember,3190\n")
+    provider.push(
+        {"tool_calls": [{"id": "call_csv", "name": "code_interpreter", "arguments": [json.dumps({"code": DROPPED_CHART_CODE})]}], "usage": [20, 8]},
+        {"text": ["September filled the most crates."], "usage": [10, 5]},
+    )
+    api(server, "POST", "/assistants", {"model": MODEL, "name": "Analyst", "tools": [{"type": "code_interpreter"}]})
+    with home.launch() as driver:
+        use_remote_profile(driver, server)
+        wait(driver, lambda d: any("Analyst" in e.text for e in find_all(d, "assistant-item")), timeout=30)
+        start_thread_with(driver, "Analyst")
+        find(driver, "composer").send_keys("Chart the crates by month")
+        drag_files(driver, [data], find(driver, "composer"))
+        chip = wait(driver, lambda d: (find_all(d, "attachment-chip") or [None])[0], message="the CSV should be a chip")
+        assert "harvest.csv" in chip.text
+        assert find(driver, "attachment-tool").get_attribute("value") == "code_interpreter", "a CSV goes to the code interpreter"
+        wait(driver, lambda d: [c.get_attribute("data-phase") for c in find_all(d, "attachment-chip")] == ["ready"], timeout=60)
+        screenshot(driver, "csv-dropped")
+
+        find(driver, "send").click()
+        wait_for_run(driver, timeout=120)
+        image = wait(driver, shown_image, timeout=30, message="the chart of the dropped CSV should appear")
+        answer = find_all(driver, "message-assistant")[-1]
+        assert "September filled the most crates." in answer.text
+
+        saved = tmp_path / "saved"
+        saved.mkdir()
+        chart_id = answer.find_element(By.CSS_SELECTOR, "[data-testid=file-image]").get_attribute("data-file-id")
+        answer.find_element(By.XPATH, ".//button[text()='Save image as…']").click()
+        save_in_dialog("Save chart-1.png as", saved / "crates.png")
+        wait(driver, lambda d: (saved / "crates.png").exists(), message="the chart should be saved")
+        assert (saved / "crates.png").read_bytes() == file_content(server, chart_id)
+        screenshot(driver, "csv-charted-and-saved")
+        assert image.is_displayed()
+
+    # The code read the dropped file itself: its output went back to the model.
+    tool_results = [m for request in provider.requests() for m in request["messages"] if m.get("role") == "tool"]
+    assert any("total crates 7340" in str(m.get("content")) for m in tool_results), tool_results

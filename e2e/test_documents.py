@@ -70,6 +70,24 @@ def test_a_pdf_dropped_on_an_assistant_goes_into_its_vector_store(home, provider
         assert json.loads(file_body)["filename"] == "orchard-report.pdf"
 
 
+def test_a_damaged_pdf_dropped_on_an_assistant_fails_with_its_reason(home, provider, tmp_path):
+    damaged = tmp_path / "damaged-report.pdf"
+    damaged.write_bytes(b"%PDF-1.7\n" + bytes(range(256)) * 8)
+    with home.launch() as driver:
+        set_up_openai(driver, provider.base_url, "sk-hearth-e2e-" + secrets.token_hex(12))
+        create_assistant(driver, "Orchard analyst")
+        drag_files(driver, [damaged], assistant_row(driver, "Orchard analyst"))
+        wait(driver, lambda d: chips(d), message="the dropped PDF should be listed under the assistant")
+        wait(driver, lambda d: chip_phases(d) == ["failed"], timeout=60, message="a damaged PDF should fail")
+        [chip] = chips(driver)
+        status = find(driver, "attachment-status").text
+        assert "damaged-report.pdf" in chip.text and status.startswith("Failed"), (chip.text, status)
+        assert len(status) > len("Failed: "), f"the reason should be given in words: {status}"
+        assert chip.find_elements(By.CSS_SELECTOR, "[data-testid=attachment-retry]"), "a failed file can be retried"
+        assert chip.find_elements(By.CSS_SELECTOR, "[data-testid=attachment-remove]"), "a failed file can be removed"
+        screenshot(driver, "documents-assistant-failed")
+
+
 def test_a_pdf_dropped_on_the_composer_is_indexed_and_cited_and_an_empty_file_is_refused(home, provider, tmp_path):
     pdf = write_pdf(tmp_path / "orchard-report.pdf", REPORT)
     empty = tmp_path / "notes.txt"
@@ -117,6 +135,16 @@ def test_a_pdf_dropped_on_the_composer_is_indexed_and_cited_and_an_empty_file_is
         wait(driver, lambda d: answer.find_elements(By.CSS_SELECTOR, "button.citation"), message="the answer should cite the PDF")
         assert "7,340 crates" in answer.text
         screenshot(driver, "documents-composer-cited")
+
+        # The marker opens the passage it cites, with the file and the page it is on.
+        answer.find_elements(By.CSS_SELECTOR, "button.citation")[0].click()
+        panel = wait_for(driver, "citation-panel")
+        passage = wait_for(driver, "cited-passage", timeout=30)
+        assert "7,340 crates" in passage.text, passage.text
+        assert "orchard-report.pdf" in panel.text, panel.text
+        place = wait_for(driver, "cited-passage-place", timeout=30)
+        assert "page 1" in place.text, place.text
+        screenshot(driver, "documents-composer-passage")
 
     # The model searched the PDF the drop indexed: its search results came back to it.
     requests = provider.requests()

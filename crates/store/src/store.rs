@@ -39,6 +39,22 @@ pub struct Tx<'c> {
     pub(crate) conn: &'c Connection,
 }
 
+/// Runs `step` again while SQLite answers "busy", for at most [`BUSY_TIMEOUT`].
+fn retry_while_busy(mut step: impl FnMut() -> Result<()>) -> Result<()> {
+    let deadline = std::time::Instant::now() + BUSY_TIMEOUT;
+    loop {
+        match step() {
+            Err(crate::StoreError::Sqlite(rusqlite::Error::SqliteFailure(error, _)))
+                if error.code == rusqlite::ErrorCode::DatabaseBusy
+                    && std::time::Instant::now() < deadline =>
+            {
+                std::thread::sleep(Duration::from_millis(20));
+            }
+            other => return other,
+        }
+    }
+}
+
 impl Store {
     /// Opens (creating if needed) the database at `path`, sets its pragmas and migrates it.
     pub fn open(path: impl AsRef<Path>) -> Result<Self> {
@@ -53,10 +69,16 @@ impl Store {
     fn setup(mut conn: Connection) -> Result<Self> {
         conn.busy_timeout(BUSY_TIMEOUT)?;
         // journal_mode answers with the mode in force; in-memory databases stay "memory".
-        let _mode: String = conn.query_row("PRAGMA journal_mode = WAL", [], |row| row.get(0))?;
+        // Switching a fresh file to WAL while another process opens it too can answer "busy"
+        // without waiting on the busy timeout, so that step (and the first migration) is retried.
+        retry_while_busy(|| {
+            let _mode: String =
+                conn.query_row("PRAGMA journal_mode = WAL", [], |row| row.get(0))?;
+            Ok(())
+        })?;
         conn.pragma_update(None, "synchronous", "FULL")?;
         conn.pragma_update(None, "foreign_keys", true)?;
-        schema::migrate(&mut conn)?;
+        retry_while_busy(|| schema::migrate(&mut conn))?;
         Ok(Self {
             conn: Arc::new(Mutex::new(conn)),
             vectors: Arc::default(),
