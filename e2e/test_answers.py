@@ -137,7 +137,10 @@ def test_an_answer_shows_its_chart_inline_and_its_file_as_a_chip(home, provider,
         assert "sandbox:" not in answer.text
         chip = wait_for(driver, "file-chip")
         csv_bytes = len("week,signups\n1,12\n2,30\n3,24\n4,41\n")
-        wait(driver, lambda d: "signups.csv" in chip.text and f"{csv_bytes} bytes" in chip.text)
+        try:
+            wait(driver, lambda d: "signups.csv" in chip.text and f"{csv_bytes} bytes" in chip.text)
+        except Exception:
+            raise AssertionError(f"the file chip should name the file and its size: {chip.text!r}")
         assert "Save file as…" in chip.text
         assert "Save image as…" in answer.text
         driver.execute_script("arguments[0].scrollIntoView({block: 'end'})", chip)
@@ -289,7 +292,11 @@ def test_a_dropped_csv_is_charted_and_the_chart_saved(home, provider, server, tm
         chip = wait(driver, lambda d: (find_all(d, "attachment-chip") or [None])[0], message="the CSV should be a chip")
         assert "harvest.csv" in chip.text
         assert find(driver, "attachment-tool").get_attribute("value") == "code_interpreter", "a CSV goes to the code interpreter"
-        wait(driver, lambda d: [c.get_attribute("data-phase") for c in find_all(d, "attachment-chip")] == ["ready"], timeout=60)
+        try:
+            wait(driver, lambda d: [c.get_attribute("data-phase") for c in find_all(d, "attachment-chip")] == ["ready"], timeout=120)
+        except Exception:
+            shown = [c.text for c in find_all(driver, "attachment-chip")]
+            raise AssertionError(f"the CSV should be uploaded; the chips show {shown!r}") from None
         screenshot(driver, "csv-dropped")
 
         find(driver, "send").click()

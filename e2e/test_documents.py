@@ -123,7 +123,11 @@ def test_a_pdf_dropped_on_the_composer_is_indexed_and_cited_and_an_empty_file_is
         assert "orchard-report.pdf" in chip.text
         assert find(driver, "attachment-tool").get_attribute("value") == "file_search", "a PDF goes to file search"
         screenshot(driver, "documents-composer-uploading")
-        wait(driver, lambda d: chip_phases(d) == ["ready"], timeout=60, message=f"the PDF should be indexed ({chip.text})")
+        try:
+            wait(driver, lambda d: chip_phases(d) == ["ready"], timeout=120)
+        except Exception:
+            shown = [c.text for c in chips(driver)]
+            raise AssertionError(f"the PDF should be indexed; the chips show {shown!r}") from None
         assert "Indexed" in find(driver, "attachment-status").text
         assert find(driver, "composer").get_attribute("value") == QUESTION, "the draft survived the upload"
         screenshot(driver, "documents-composer-indexed")
