@@ -2,6 +2,7 @@
 
 import time
 
+from selenium.common.exceptions import StaleElementReferenceException, TimeoutException
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support.ui import WebDriverWait
@@ -17,8 +18,20 @@ def find_all(driver, test_id: str):
     return driver.find_elements(By.CSS_SELECTOR, f"[data-testid={test_id}]")
 
 
-def wait(driver, condition, timeout: float = 20, message: str = ""):
-    return WebDriverWait(driver, timeout).until(lambda d: condition(d), message)
+def wait(driver, condition, timeout: float = 20, message=""):
+    """Waits until `condition` holds. `message` may be a function of the driver: what the window showed
+    when the wait gave up. An element replaced while it is read is read again on the next poll."""
+    waiting = WebDriverWait(driver, timeout, ignored_exceptions=(StaleElementReferenceException,))
+    try:
+        return waiting.until(lambda d: condition(d), "" if callable(message) else message)
+    except TimeoutException:
+        if not callable(message):
+            raise
+        try:
+            shown = message(driver)
+        except Exception as error:  # the timeout is what matters
+            shown = f"(could not read the window: {error})"
+        raise TimeoutException(shown) from None
 
 
 def wait_for(driver, test_id: str, timeout: float = 20):

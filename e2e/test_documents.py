@@ -78,7 +78,12 @@ def test_a_damaged_pdf_dropped_on_an_assistant_fails_with_its_reason(home, provi
         create_assistant(driver, "Orchard analyst")
         drag_files(driver, [damaged], assistant_row(driver, "Orchard analyst"))
         wait(driver, lambda d: chips(d), message="the dropped PDF should be listed under the assistant")
-        wait(driver, lambda d: chip_phases(d) == ["failed"], timeout=60, message="a damaged PDF should fail")
+        wait(
+            driver,
+            lambda d: chip_phases(d) == ["failed"],
+            timeout=60,
+            message=lambda d: f"a damaged PDF should fail; the chips show {[c.text for c in chips(d)]} {chip_phases(d)}",
+        )
         [chip] = chips(driver)
         status = find(driver, "attachment-status").text
         assert "damaged-report.pdf" in chip.text and status.startswith("Failed"), (chip.text, status)

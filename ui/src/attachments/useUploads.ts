@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useReducer, useRef, useState } from "react";
+import { useCallback, useEffect, useRef, useState } from "react";
 import { reportFailure } from "../errors";
 import {
   describeLocalFiles,
@@ -9,7 +9,7 @@ import {
   type IndexingView,
 } from "../ipc";
 import { sortDropped, type AttachTool, type RefusedFile } from "./fileKinds";
-import { newUpload, uploadsReducer, type Upload } from "./uploads";
+import { newUpload, uploadsReducer, type Upload, type UploadAction } from "./uploads";
 
 /** How often a file being indexed is asked about. */
 const POLL_MS = 500;
@@ -41,15 +41,19 @@ export interface Uploads {
  * or failed. `tool` fixes the tool every file goes to (an assistant's knowledge is file search).
  */
 export function useUploads(index: (fileId: string) => Promise<IndexingView>, tool?: AttachTool): Uploads {
-  const [uploads, dispatch] = useReducer(uploadsReducer, []);
+  // The list is changed here first and rendered after: the async steps below check it when they
+  // resume, and a copy kept in step by an effect could still be one render behind then.
+  const current = useRef<Upload[]>([]);
+  const [uploads, setUploads] = useState<Upload[]>([]);
+  const dispatch = useCallback((action: UploadAction) => {
+    current.current = uploadsReducer(current.current, action);
+    setUploads(current.current);
+  }, []);
   const [refused, setRefused] = useState<RefusedFile[]>([]);
-  // What the async steps below check before going on: the list as last rendered.
-  const current = useRef(uploads);
   const indexRef = useRef(index);
   const mounted = useRef(true);
   const queue = useRef<Promise<void>>(Promise.resolve());
   useEffect(() => {
-    current.current = uploads;
     indexRef.current = index;
   });
   useEffect(() => {
@@ -74,7 +78,7 @@ export function useUploads(index: (fileId: string) => Promise<IndexingView>, too
     } catch (failure) {
       dispatch({ type: "failed", key, error: reportFailure(failure) });
     }
-  }, [find]);
+  }, [dispatch, find]);
 
   const upload = useCallback(
     async (key: string, path: string) => {
@@ -91,7 +95,7 @@ export function useUploads(index: (fileId: string) => Promise<IndexingView>, too
         dispatch({ type: "failed", key, error: reportFailure(failure) });
       }
     },
-    [find, watchIndexing],
+    [dispatch, find, watchIndexing],
   );
 
   // Uploads go one after another, so each shows steady progress and the disk is read once at a time.
@@ -110,11 +114,9 @@ export function useUploads(index: (fileId: string) => Promise<IndexingView>, too
       setRefused(refusedNow);
       const added = accepted.map((file) => newUpload({ ...file, bytes: file.bytes ?? 0 }, tool));
       dispatch({ type: "added", uploads: added });
-      // The list must hold them before the queue looks for them.
-      current.current = [...current.current, ...added];
       for (const item of added) enqueue(item.key, item.path);
     },
-    [enqueue, tool],
+    [dispatch, enqueue, tool],
   );
 
   const retry = useCallback(
@@ -125,7 +127,7 @@ export function useUploads(index: (fileId: string) => Promise<IndexingView>, too
       if (!item.fileId) enqueue(key, item.path);
       else if (item.tool === "file_search") void watchIndexing(key, item.fileId);
     },
-    [enqueue, find, watchIndexing],
+    [dispatch, enqueue, find, watchIndexing],
   );
 
   const remove = useCallback(
@@ -134,10 +136,10 @@ export function useUploads(index: (fileId: string) => Promise<IndexingView>, too
       dispatch({ type: "removed", key });
       if (item?.fileId) void discardUpload(item.fileId).catch((failure: unknown) => reportFailure(failure));
     },
-    [find],
+    [dispatch, find],
   );
 
-  const dismiss = useCallback((key: string) => dispatch({ type: "removed", key }), []);
+  const dismiss = useCallback((key: string) => dispatch({ type: "removed", key }), [dispatch]);
 
   const switchTool = useCallback(
     (key: string, next: AttachTool) => {
@@ -146,17 +148,15 @@ export function useUploads(index: (fileId: string) => Promise<IndexingView>, too
       dispatch({ type: "switched", key, tool: next });
       if (!item.fileId) return;
       if (next === "file_search") {
-        // The list must say file search before the watch checks it.
-        current.current = current.current.map((u) => (u.key === key ? { ...u, tool: next } : u));
         void watchIndexing(key, item.fileId);
       } else if (item.vectorStoreId) {
         void unindexFile(item.vectorStoreId, item.fileId).catch((failure: unknown) => reportFailure(failure));
       }
     },
-    [find, watchIndexing],
+    [dispatch, find, watchIndexing],
   );
 
-  const sent = useCallback(() => dispatch({ type: "sent" }), []);
+  const sent = useCallback(() => dispatch({ type: "sent" }), [dispatch]);
   const dismissRefused = useCallback(() => setRefused([]), []);
 
   return { uploads, refused, add, retry, remove, dismiss, switchTool, sent, dismissRefused };
