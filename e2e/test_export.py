@@ -3,7 +3,8 @@ system's GTK save dialog (driven with xdotool), and the page holds the chart inl
 server stopped and the app restarted, the remote profile's thread is still readable with its chart (the
 kept copy) and exports the same way.
 
-`test_a_chart_and_a_citation_in_one_answer` is the flow behind the README's picture: with
+`test_a_chart_and_a_citation_in_one_answer` exports its answer as a web page and opens it in a web view; it
+is also the flow behind the README's picture: with
 HEARTH_README_SCREENSHOT=1 it writes `docs/screenshot.png`, otherwise only `e2e/screenshots/`."""
 
 import base64
@@ -129,7 +130,7 @@ def create_sales_analyst(server, provider) -> None:
     )
 
 
-def test_a_chart_and_a_citation_in_one_answer(home, provider, server):
+def test_a_chart_and_a_citation_in_one_answer(home, provider, server, tmp_path):
     create_sales_analyst(server, provider)
     with home.launch() as driver:
         use_remote_profile(driver, server)
@@ -148,3 +149,19 @@ def test_a_chart_and_a_citation_in_one_answer(home, provider, server):
         path = screenshot(driver, "chart-and-citation")
         if os.environ.get("HEARTH_README_SCREENSHOT") == "1":
             shutil.copyfile(path, REPO / "docs" / "screenshot.png")
+
+        # Exported as a web page and opened in a web view: the text, the citation and the chart are there.
+        page = tmp_path / "sales.html"
+        export_html(driver, page)
+        driver.get(page.as_uri())
+        wait(driver, lambda d: "grew fastest" in d.find_element(By.TAG_NAME, "body").text, message="the exported page should open")
+        body = driver.find_element(By.TAG_NAME, "body").text
+        assert SALES_QUESTION in body and "North" in body and "【" not in body, body
+        [link] = driver.find_elements(By.CSS_SELECTOR, "a[href='#source-1']")
+        assert link.text == "[1]", link.text
+        source = driver.find_element(By.ID, "source-1").text
+        assert "q4-sales-report.md" in source, source
+        [chart] = driver.find_elements(By.TAG_NAME, "img")
+        wait(driver, lambda d: d.execute_script("return arguments[0].complete", chart))
+        assert driver.execute_script("return arguments[0].naturalWidth", chart) >= 500, "the chart shows in the page"
+        screenshot(driver, "exported-html-in-a-web-view")

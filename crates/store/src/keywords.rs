@@ -84,6 +84,13 @@ pub(crate) fn fts_query(conn: &Connection, question: &str) -> Result<Option<Keyw
     }
     let all: Vec<&str> = words.iter().map(String::as_str).collect();
     let any = any_of(&all);
+    if !may_hold_more_than(conn, RANKED_MATCHES)? {
+        // Every match is ranked anyway; counting each word's matches would only cost time.
+        return Ok(Some(KeywordQuery {
+            any,
+            narrowed: None,
+        }));
+    }
     let mut counted: Vec<(&str, i64)> = Vec::with_capacity(words.len());
     for word in &all {
         counted.push((
@@ -115,6 +122,16 @@ pub(crate) fn fts_query(conn: &Connection, question: &str) -> Result<Option<Keyw
         narrowed: Some((format!("({rarer}) AND ({any})"), rarer)),
         any,
     }))
+}
+
+/// Whether the index may hold more than `count` chunks. Chunk ids are distinct and positive, so
+/// there are no more chunks than the largest id; reading it costs one step down the table's b-tree,
+/// where counting the chunks would read them all.
+fn may_hold_more_than(conn: &Connection, count: i64) -> Result<bool> {
+    let largest: i64 = conn
+        .prepare_cached("SELECT coalesce(max(id), 0) FROM chunks")?
+        .query_row([], |row| row.get(0))?;
+    Ok(largest > count)
 }
 
 /// How many chunks match the FTS5 `query`, counting no further than `cap`.

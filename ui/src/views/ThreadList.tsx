@@ -1,6 +1,7 @@
 import { useVirtualizer } from "@tanstack/react-virtual";
 import { useEffect, useRef } from "react";
 import type { Assistant, ThreadSummary } from "../ipc";
+import { plainPreview } from "../threads/preview";
 import { formatTime } from "./time";
 
 /** Height of one thread row; fixed so the list can be virtualized. */
@@ -57,7 +58,7 @@ export function ThreadList({ threads, assistants, selectedThread, onOpen }: Thre
               </span>
               <span className="thread-preview">
                 {thread.assistantId && <span className="muted">{assistantName(thread.assistantId)} · </span>}
-                {thread.preview}
+                {plainPreview(thread.preview)}
               </span>
             </button>
           );
