@@ -1,6 +1,7 @@
 import { act, renderHook, waitFor } from "@testing-library/react";
 import { beforeEach, describe, expect, it, vi } from "vitest";
 import * as ipc from "../ipc";
+import { keepUploadListAs, keptUploadList } from "./uploadLists";
 import { useUploads } from "./useUploads";
 
 vi.mock("../ipc", async (importOriginal) => ({
@@ -72,5 +73,24 @@ describe("useUploads", () => {
     await waitFor(() => expect(result.current.uploads.map((u) => u.phase)).toEqual(["ready", "ready"]), { timeout: 3000 });
     expect(order).toEqual(["start /home/ada/a.pdf", "end /home/ada/a.pdf", "start /home/ada/b.pdf", "end /home/ada/b.pdf"]);
     expect(index.mock.calls.map(([fileId]) => fileId)).toEqual(["file-a", "file-b"]);
+  });
+
+  it("keeps a thread's files while another thread is open, and they go on uploading", async () => {
+    describeLocalFiles.mockResolvedValue(described("sales.csv"));
+    let finish: (file: ipc.FileObject) => void = () => undefined;
+    uploadLocalFile.mockImplementation(() => new Promise((resolve) => (finish = resolve)));
+    const index = vi.fn();
+    const first = renderHook(() => useUploads(index, undefined, keptUploadList("new")));
+    await act(() => first.result.current.add(["/home/ada/sales.csv"]));
+    await waitFor(() => expect(uploadLocalFile).toHaveBeenCalled());
+    keepUploadListAs("new", "thread_1");
+    // Another thread is opened: this one's view goes, its upload does not.
+    first.unmount();
+    await act(async () => finish(uploaded("file-1")));
+
+    const again = renderHook(() => useUploads(index, undefined, keptUploadList("thread_1")));
+    expect(again.result.current.uploads.map((u) => [u.name, u.phase, u.fileId])).toEqual([["sales.csv", "ready", "file-1"]]);
+    const fresh = renderHook(() => useUploads(index, undefined, keptUploadList("new")));
+    expect(fresh.result.current.uploads).toEqual([]);
   });
 });

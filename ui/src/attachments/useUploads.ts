@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useRef, useState } from "react";
+import { useCallback, useEffect, useRef, useState, useSyncExternalStore } from "react";
 import { reportFailure } from "../errors";
 import {
   describeLocalFiles,
@@ -9,6 +9,7 @@ import {
   type IndexingView,
 } from "../ipc";
 import { sortDropped, type AttachTool, type RefusedFile } from "./fileKinds";
+import { UploadList } from "./uploadLists";
 import { newUpload, uploadsReducer, type Upload, type UploadAction } from "./uploads";
 
 /** How often a file being indexed is asked about. */
@@ -39,37 +40,29 @@ export interface Uploads {
  * Files on their way to a message or an assistant: each uploads from its path (one at a time, with
  * progress), then — when it is for file search — is indexed through `index` and watched until ready
  * or failed. `tool` fixes the tool every file goes to (an assistant's knowledge is file search).
+ * `list` is where the files are kept (see `keptUploadList`); each use has its own when not given.
+ * Uploads and indexing go on when the view is closed; a view that opens the list again shows them.
  */
-export function useUploads(index: (fileId: string) => Promise<IndexingView>, tool?: AttachTool): Uploads {
-  // The list is changed here first and rendered after: the async steps below check it when they
-  // resume, and a copy kept in step by an effect could still be one render behind then.
-  const current = useRef<Upload[]>([]);
-  const [uploads, setUploads] = useState<Upload[]>([]);
-  const dispatch = useCallback((action: UploadAction) => {
-    current.current = uploadsReducer(current.current, action);
-    setUploads(current.current);
-  }, []);
+export function useUploads(index: (fileId: string) => Promise<IndexingView>, tool?: AttachTool, list?: UploadList): Uploads {
+  const [own] = useState(() => list ?? new UploadList());
+  // The list is changed first and rendered after: the async steps below check it when they resume,
+  // and a copy kept in step by an effect could still be one render behind then.
+  const uploads = useSyncExternalStore(own.subscribe, own.get);
+  const dispatch = useCallback((action: UploadAction) => own.set(uploadsReducer(own.get(), action)), [own]);
   const [refused, setRefused] = useState<RefusedFile[]>([]);
   const indexRef = useRef(index);
-  const mounted = useRef(true);
   const queue = useRef<Promise<void>>(Promise.resolve());
   useEffect(() => {
     indexRef.current = index;
   });
-  useEffect(() => {
-    mounted.current = true;
-    return () => {
-      mounted.current = false;
-    };
-  }, []);
 
-  const find = useCallback((key: string) => current.current.find((upload) => upload.key === key), []);
+  const find = useCallback((key: string) => own.get().find((upload) => upload.key === key), [own]);
 
   const watchIndexing = useCallback(async (key: string, fileId: string) => {
     try {
       let file = await indexRef.current(fileId);
       dispatch({ type: "indexing", key, file });
-      while (file.state === "in_progress" && mounted.current) {
+      while (file.state === "in_progress") {
         await pause(POLL_MS);
         if (find(key)?.tool !== "file_search") return;
         file = await indexingStatus(file.vectorStoreId, fileId);
@@ -101,7 +94,7 @@ export function useUploads(index: (fileId: string) => Promise<IndexingView>, too
   // Uploads go one after another, so each shows steady progress and the disk is read once at a time.
   const enqueue = useCallback(
     (key: string, path: string) => {
-      queue.current = queue.current.then(() => (mounted.current && find(key) ? upload(key, path) : undefined));
+      queue.current = queue.current.then(() => (find(key) ? upload(key, path) : undefined));
     },
     [find, upload],
   );

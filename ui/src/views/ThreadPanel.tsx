@@ -1,5 +1,6 @@
 import { useCallback, useEffect, useRef, useState } from "react";
 import { useEscape } from "../app/useShortcuts";
+import { keepUploadListAs, keptUploadList } from "../attachments/uploadLists";
 import { attachmentsOf, notReadyReason } from "../attachments/uploads";
 import { useMessageAttachments } from "../attachments/useMessageAttachments";
 import { ErrorNotice } from "../components/ErrorNotice";
@@ -43,8 +44,18 @@ export function ThreadPanel(props: ThreadPanelProps) {
   const messages = useThreadMessages(openedWith, props.focusMessageId);
   const run = useRun({ openedWith, threadId, messages, onFinished: props.onThreadsChanged });
   const draft = useComposer(threadId ?? "new");
-  const ensureThread = useThreadStarter(threadId, setThreadId, props.onThreadCreated);
-  const attachments = useMessageAttachments(ensureThread);
+  // The files for the next message belong to the thread: they are still there when it is opened again.
+  const [uploadList] = useState(() => keptUploadList(props.threadId ?? "new"));
+  const onThreadCreated = props.onThreadCreated;
+  const started = useCallback(
+    (id: string) => {
+      keepUploadListAs("new", id);
+      onThreadCreated(id);
+    },
+    [onThreadCreated],
+  );
+  const ensureThread = useThreadStarter(threadId, setThreadId, started);
+  const attachments = useMessageAttachments(ensureThread, uploadList);
   // A failure of what this panel did itself (send, rename, delete, read more); `underComposer` when
   // the core refused the message, so it is shown where the message is.
   const [notice, setNotice] = useState<{ error: AppError; underComposer?: boolean } | null>(null);
