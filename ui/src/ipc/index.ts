@@ -141,13 +141,6 @@ export async function chooseModelFile(): Promise<string | null> {
 /** Opens a web or mail link in the system's browser or mail app (the window never navigates). */
 export const openLink = (url: string): Promise<void> => openUrl(url);
 
-/** Calls `onDrop` with the paths of files dropped on the window; returns the unsubscribe. */
-export function onFilesDropped(onDrop: (paths: string[]) => void): () => void {
-  const stop = getCurrentWebview().onDragDropEvent((event) => {
-    if (event.payload.type === "drop") onDrop(event.payload.paths);
-  });
-  return () => void stop.then((unlisten) => unlisten(), () => undefined);
-}
 export const listModels = (): Promise<ModelGroup[]> => unwrap(commands.listModels());
 
 // ----- assistants -----

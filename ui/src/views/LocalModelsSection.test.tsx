@@ -1,15 +1,18 @@
 import { render, screen, waitFor } from "@testing-library/react";
 import { act } from "react";
 import { beforeEach, describe, expect, it, vi } from "vitest";
+import * as fileDrop from "../attachments/useFileDrop";
 import * as ipc from "../ipc";
 import { LocalModelsSection } from "./LocalModelsSection";
 
 vi.mock("../ipc", async (importOriginal) => {
   const actual = await importOriginal<typeof ipc>();
-  return { ...actual, listLocalModels: vi.fn(), addLocalModel: vi.fn(), onFilesDropped: vi.fn() };
+  return { ...actual, listLocalModels: vi.fn(), addLocalModel: vi.fn() };
 });
+vi.mock("../attachments/useFileDrop", () => ({ useFileDrop: vi.fn() }));
 
 const mocked = vi.mocked(ipc);
+const useFileDrop = vi.mocked(fileDrop.useFileDrop);
 
 const model = {
   id: "tiny.Q4_1",
@@ -30,9 +33,10 @@ describe("LocalModelsSection", () => {
   beforeEach(() => {
     vi.resetAllMocks();
     mocked.listLocalModels.mockResolvedValue({ folder: "/data/models", models: [] });
-    mocked.onFilesDropped.mockImplementation((handler) => {
-      drop = handler;
-      return () => undefined;
+    // Only drops on the Settings page reach it (not drops on the sidebar beside it).
+    useFileDrop.mockImplementation((selector, handler) => {
+      if (selector === "[data-drop=settings]") drop = (paths) => handler(paths, document.body);
+      return null;
     });
   });
 

@@ -1,4 +1,5 @@
 import { useCallback, useEffect, useState } from "react";
+import { useFileDrop } from "../attachments/useFileDrop";
 import { ConfirmButton } from "../components/ConfirmButton";
 import { ErrorNotice } from "../components/ErrorNotice";
 import { reportFailure } from "../errors";
@@ -6,7 +7,6 @@ import {
   addLocalModel,
   chooseModelFile,
   listLocalModels,
-  onFilesDropped,
   removeLocalModel,
   type AppError,
   type LocalModels,
@@ -18,6 +18,9 @@ function parameters(count: number | null | undefined): string {
   if (count == null) return "—";
   return count >= 1e9 ? `${(count / 1e9).toFixed(1)}B` : `${Math.round(count / 1e6)}M`;
 }
+
+/** The Settings page, where a dropped model file is added. */
+const SETTINGS_DROP = "[data-drop=settings]";
 
 /** The last part of a path, for messages. */
 function fileName(path: string): string {
@@ -52,24 +55,24 @@ export function LocalModelsSection() {
     [refresh],
   );
 
-  // Files dropped on the window while this page is open are offered as models.
-  useEffect(
-    () =>
-      onFilesDropped((paths) => {
-        const models = paths.filter((path) => path.toLowerCase().endsWith(".gguf"));
-        const others = paths.filter((path) => !path.toLowerCase().endsWith(".gguf"));
-        setError(
-          others.length > 0
-            ? {
-                code: "invalid",
-                message: `Only GGUF model files (.gguf) can be added here; ${others.map(fileName).join(", ")} was not added.`,
-              }
-            : null,
-        );
-        void models.reduce((previous, path) => previous.then(() => add(path)), Promise.resolve());
-      }),
+  // Files dropped on this page (not on the sidebar next to it) are offered as models.
+  const onDrop = useCallback(
+    (paths: string[]) => {
+      const models = paths.filter((path) => path.toLowerCase().endsWith(".gguf"));
+      const others = paths.filter((path) => !path.toLowerCase().endsWith(".gguf"));
+      setError(
+        others.length > 0
+          ? {
+              code: "invalid",
+              message: `Only GGUF model files (.gguf) can be added here; ${others.map(fileName).join(", ")} was not added.`,
+            }
+          : null,
+      );
+      void models.reduce((previous, path) => previous.then(() => add(path)), Promise.resolve());
+    },
     [add],
   );
+  useFileDrop(SETTINGS_DROP, onDrop);
 
   const choose = () => {
     chooseModelFile().then(

