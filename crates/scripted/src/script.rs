@@ -44,6 +44,8 @@ pub enum Ending {
     Cut,
     /// After the content the body ends cleanly, with no finish and no end marker.
     EndEarly,
+    /// After the content the stream stays open and sends nothing more, until the client leaves.
+    Stall,
 }
 
 /// An HTTP error answer.
@@ -139,6 +141,13 @@ impl Script {
     /// Ends the body cleanly after the content, without finishing.
     pub fn end_early(mut self) -> Self {
         self.ending = Ending::EndEarly;
+        self
+    }
+
+    /// Stops sending after the content but keeps the connection open: a provider that hangs
+    /// mid-answer.
+    pub fn stall(mut self) -> Self {
+        self.ending = Ending::Stall;
         self
     }
 

@@ -322,6 +322,7 @@ impl Drop for Watch {
 fn sse_body(frames: Vec<String>, script: &Script, shared: Arc<Shared>) -> Body {
     let delay = script.delay;
     let cut = script.ending == Ending::Cut;
+    let stall = script.ending == Ending::Stall;
     let watch = Watch {
         shared,
         ended: false,
@@ -333,6 +334,11 @@ fn sse_body(frames: Vec<String>, script: &Script, shared: Arc<Shared>) -> Body {
                 tokio::time::sleep(delay).await;
             }
             return Some((Ok(Bytes::from(frame)), (frames, watch)));
+        }
+        if stall {
+            // Open and silent until the client drops the connection (and with it this stream,
+            // which the watch counts as a disconnect).
+            std::future::pending::<()>().await;
         }
         if watch.ended {
             return None;
