@@ -15,7 +15,7 @@ if [ "${1:-}" = "--debug" ]; then
 fi
 # Each run holds a connection from the driver to the server and one from the server to the
 # scripted provider inside the driver: several sockets per run, past the usual limit of 1024.
-ulimit -n 65536 2>/dev/null || ulimit -n "$(ulimit -Hn)"
+ulimit -n "$(ulimit -Hn)"
 profile_flag=()
 [ "$profile" = release ] && profile_flag=(--release)
 cargo build "${profile_flag[@]}" "${HEARTH_CARGO[@]}" --bin hearth-server --example server-load

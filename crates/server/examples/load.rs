@@ -123,7 +123,7 @@ impl Server {
                 .expect("hearth-server says where it listens")
                 .expect("its output is text");
             if let Some(address) = line.strip_prefix("hearth-server listening on ") {
-                break address.trim().trim_end_matches('/').to_owned();
+                break format!("{}/v1", address.trim().trim_end_matches('/'));
             }
         };
         // Keep reading, so the server never blocks on a full pipe.
@@ -138,7 +138,13 @@ impl Server {
         status
             .lines()
             .find_map(|line| line.strip_prefix("VmHWM:"))
-            .and_then(|rest| rest.trim().trim_end_matches("kB").trim().parse::<f64>().ok())
+            .and_then(|rest| {
+                rest.trim()
+                    .trim_end_matches("kB")
+                    .trim()
+                    .parse::<f64>()
+                    .ok()
+            })
             .map_or(f64::NAN, |kb| kb / 1024.0)
     }
 
@@ -370,7 +376,11 @@ fn answer(run: usize) -> Script {
 
 /// Every run a client started, read back from the server once it had time to end: how each ended
 /// (status and error code), and the accepted runs that did not end (lost).
-async fn outcomes(api: &Api, threads: &[String], streams: &[Streamed]) -> (Vec<(String, String)>, usize) {
+async fn outcomes(
+    api: &Api,
+    threads: &[String],
+    streams: &[Streamed],
+) -> (Vec<(String, String)>, usize) {
     let deadline = Instant::now() + SETTLE;
     let mut ended = Vec::new();
     let mut lost = 0;
@@ -407,19 +417,17 @@ fn count(ended: &[(String, String)], status: &str, code: Option<&str>) -> usize 
         .count()
 }
 
-async fn start_runs(api: &Api, assistant: &str, threads: &[String], reading: impl Fn(usize) -> Reading) -> Vec<Streamed> {
-    let tasks: Vec<_> = threads
-        .iter()
-        .enumerate()
-        .map(|(i, thread)| {
-            tokio::spawn(stream_run(
-                api.clone(),
-                thread.clone(),
-                assistant.to_owned(),
-                reading(i),
-            ))
-        })
-        .collect();
+async fn start_runs(
+    api: &Api,
+    assistant: &str,
+    threads: &[String],
+    reading: Reading,
+) -> Vec<Streamed> {
+    gathered(start_runs_in_background(api, assistant, threads, reading)).await
+}
+
+/// What each client task saw, once all have ended.
+async fn gathered(tasks: Vec<tokio::task::JoinHandle<Streamed>>) -> Vec<Streamed> {
     join_all(tasks)
         .await
         .into_iter()
@@ -446,7 +454,7 @@ async fn load(binary: &Path, runs: usize) -> Row {
     let api = Api::new(&server.url);
     let assistant = api.assistant().await;
     let threads = api.threads(runs).await;
-    let streams = start_runs(&api, &assistant, &threads, |_| Reading::Whole).await;
+    let streams = start_runs(&api, &assistant, &threads, Reading::Whole).await;
     let (ended, lost) = outcomes(&api, &threads, &streams).await;
     Row {
         scenario: "load",
@@ -477,7 +485,12 @@ async fn stalled_provider(binary: &Path, stalled: usize) -> Row {
     let api = Api::new(&server.url);
     let assistant = api.assistant().await;
     let stalled_threads = api.threads(stalled).await;
-    let stalled_runs = start_runs_in_background(&api, &assistant, &stalled_threads);
+    let stalled_runs = start_runs_in_background(
+        &api,
+        &assistant,
+        &stalled_threads,
+        Reading::CancelAfterFirstDelta,
+    );
     while provider.chat_requests() < stalled {
         tokio::time::sleep(Duration::from_millis(20)).await;
     }
@@ -485,12 +498,8 @@ async fn stalled_provider(binary: &Path, stalled: usize) -> Row {
         provider.push(answer(i));
     }
     let healthy_threads = api.threads(healthy).await;
-    let healthy_streams = start_runs(&api, &assistant, &healthy_threads, |_| Reading::Whole).await;
-    let stalled_streams = join_all(stalled_runs)
-        .await
-        .into_iter()
-        .map(|joined| joined.expect("a client task ends"))
-        .collect::<Vec<_>>();
+    let healthy_streams = start_runs(&api, &assistant, &healthy_threads, Reading::Whole).await;
+    let stalled_streams = gathered(stalled_runs).await;
     let threads: Vec<String> = stalled_threads.into_iter().chain(healthy_threads).collect();
     let streams: Vec<Streamed> = stalled_streams.into_iter().chain(healthy_streams).collect();
     let (ended, lost) = outcomes(&api, &threads, &streams).await;
@@ -507,7 +516,13 @@ async fn stalled_provider(binary: &Path, stalled: usize) -> Row {
     }
 }
 
-fn start_runs_in_background(api: &Api, assistant: &str, threads: &[String]) -> Vec<tokio::task::JoinHandle<Streamed>> {
+/// Runs started and read by tasks of their own, for the caller to do something meanwhile.
+fn start_runs_in_background(
+    api: &Api,
+    assistant: &str,
+    threads: &[String],
+    reading: Reading,
+) -> Vec<tokio::task::JoinHandle<Streamed>> {
     threads
         .iter()
         .map(|thread| {
@@ -515,7 +530,7 @@ fn start_runs_in_background(api: &Api, assistant: &str, threads: &[String]) -> V
                 api.clone(),
                 thread.clone(),
                 assistant.to_owned(),
-                Reading::CancelAfterFirstDelta,
+                reading,
             ))
         })
         .collect()
@@ -540,7 +555,7 @@ async fn refused_by_provider(binary: &Path, runs: usize) -> Row {
         for _ in 0..part.len() * PROVIDER_ATTEMPTS {
             provider.push(Script::error(status, format!("scripted {status}")));
         }
-        let part_streams = start_runs(&api, &assistant, part, |_| Reading::Whole).await;
+        let part_streams = start_runs(&api, &assistant, part, Reading::Whole).await;
         let (part_ended, part_lost) = outcomes(&api, part, &part_streams).await;
         assert_eq!(
             provider.remaining(),
@@ -572,12 +587,14 @@ async fn client_stops_reading(binary: &Path, runs: usize) -> Row {
     let api = Api::new(&server.url);
     let assistant = api.assistant().await;
     let threads = api.threads(runs).await;
-    let streams = start_runs(&api, &assistant, &threads, |_| Reading::FirstEventOnly).await;
+    let streams = start_runs(&api, &assistant, &threads, Reading::FirstEventOnly).await;
     let (ended, lost) = outcomes(&api, &threads, &streams).await;
     // Completed and stored whole: the last message of each thread holds every chunk.
     let mut whole = 0;
     for thread in &threads {
-        let (_, messages) = api.get(&format!("/threads/{thread}/messages?limit=1")).await;
+        let (_, messages) = api
+            .get(&format!("/threads/{thread}/messages?limit=1"))
+            .await;
         let text = messages["data"][0]["content"][0]["text"]["value"]
             .as_str()
             .unwrap_or("");
@@ -601,26 +618,21 @@ async fn client_stops_reading(binary: &Path, runs: usize) -> Row {
 async fn killed_under_load(binary: &Path, runs: usize) -> Row {
     let dir = tempfile::tempdir().unwrap();
     // Slow answers, so the kill lands while every run streams.
-    let slow = (0..runs).map(|run| {
-        Script::text((0..CHUNKS * 5).map(|i| format!("r{run}c{i} "))).delay(CHUNK_GAP)
-    });
+    let slow = (0..runs)
+        .map(|run| Script::text((0..CHUNKS * 5).map(|i| format!("r{run}c{i} "))).delay(CHUNK_GAP));
     let provider = ScriptedOpenAi::start(slow.collect()).await;
     let mut server = Server::start(binary, dir.path(), &provider.base_url());
     let api = Api::new(&server.url);
     let assistant = api.assistant().await;
     let threads = api.threads(runs).await;
-    let running = start_runs_in_background_whole(&api, &assistant, &threads);
+    let running = start_runs_in_background(&api, &assistant, &threads, Reading::Whole);
     while provider.chat_requests() < runs {
         tokio::time::sleep(Duration::from_millis(20)).await;
     }
     tokio::time::sleep(CHUNK_GAP * 10).await;
     let peak = server.peak_memory_mb();
     server.kill();
-    let streams: Vec<Streamed> = join_all(running)
-        .await
-        .into_iter()
-        .map(|joined| joined.expect("a client task ends"))
-        .collect();
+    let streams: Vec<Streamed> = gathered(running).await;
     let restarted = Server::start(binary, dir.path(), &provider.base_url());
     let api = Api::new(&restarted.url);
     let (ended, lost) = outcomes(&api, &threads, &streams).await;
@@ -635,18 +647,4 @@ async fn killed_under_load(binary: &Path, runs: usize) -> Row {
         peak_memory_mb: peak,
         delays_ms: Vec::new(),
     }
-}
-
-fn start_runs_in_background_whole(api: &Api, assistant: &str, threads: &[String]) -> Vec<tokio::task::JoinHandle<Streamed>> {
-    threads
-        .iter()
-        .map(|thread| {
-            tokio::spawn(stream_run(
-                api.clone(),
-                thread.clone(),
-                assistant.to_owned(),
-                Reading::Whole,
-            ))
-        })
-        .collect()
 }
