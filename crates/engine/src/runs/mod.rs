@@ -82,6 +82,8 @@ impl Engine {
         let additional = request.additional_messages.clone().unwrap_or_default();
         let added: Vec<&hearth_wire::CreateMessageRequest> = additional.iter().collect();
         self.check_attachments(&added)?;
+        // Before anything is written: a refused run leaves no trace, not even its messages.
+        let admission = self.admit_run()?;
         if !added.is_empty() {
             refuse_if_busy_now(self, thread_id)?;
             self.attach_to_thread(thread_id, &added)?;
@@ -102,7 +104,6 @@ impl Engine {
             parallel_tool_calls: request.parallel_tool_calls,
             response_format: request.response_format,
         };
-        let admission = self.admit_run()?;
         let (events_out, events) = self.run_events(include.file_search_content);
         let run = self.store().transaction(|tx| {
             refuse_if_busy(tx, thread_id)?;
@@ -142,10 +143,11 @@ impl Engine {
             parallel_tool_calls: request.parallel_tool_calls,
             response_format: request.response_format,
         };
+        // Before anything is written (a new thread's vector store, say).
+        let admission = self.admit_run()?;
         let run_resources = request.tool_resources;
         let mut thread_request = request.thread.unwrap_or_default();
         let thread_resources = self.prepare_new_thread(&mut thread_request)?;
-        let admission = self.admit_run()?;
         let (events_out, events) = self.run_events(false);
         let (thread, run) = self.store().transaction(|tx| {
             let thread = crate::threads::insert_thread(tx, thread_request, thread_resources)?;
