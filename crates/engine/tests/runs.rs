@@ -956,7 +956,11 @@ async fn a_stream_reader_that_stops_is_let_go_and_the_run_still_finishes() {
         .engine
         .list_messages(&thread.id, Some(&run.id), &ListQuery::default())
         .unwrap();
-    assert_eq!(text_of(&messages.data[0]), text, "the whole answer is saved");
+    assert_eq!(
+        text_of(&messages.data[0]),
+        text,
+        "the whole answer is saved"
+    );
 
     let mut held = Vec::new();
     while let Some(event) = tokio::time::timeout(Duration::from_secs(5), stream.events.recv())
@@ -1028,5 +1032,8 @@ async fn a_slow_stream_reader_slows_the_run_down_and_misses_nothing() {
             _ => None,
         })
         .collect();
-    assert_eq!(streamed, text, "every piece reaches a reader that keeps reading");
+    assert_eq!(
+        streamed, text,
+        "every piece reaches a reader that keeps reading"
+    );
 }

@@ -24,7 +24,10 @@ async fn raw_client(server: &Server, head: &str) -> TcpStream {
 
 /// GET /v1/models on a fresh client (no pooled connection), within `patience`.
 async fn models_within(server: &Server, patience: Duration) -> Result<u16, reqwest::Error> {
-    let client = reqwest::Client::builder().timeout(patience).build().unwrap();
+    let client = reqwest::Client::builder()
+        .timeout(patience)
+        .build()
+        .unwrap();
     client
         .get(server.url("/v1/models"))
         .bearer_auth(TOKEN)
@@ -183,11 +186,7 @@ async fn runs_past_the_running_limit_queue_and_past_the_queue_get_429() {
     );
     for run in [&first, &second] {
         server
-            .wait_for(
-                &id(run, "thread_id"),
-                &id(run, "id"),
-                RunStatus::Completed,
-            )
+            .wait_for(&id(run, "thread_id"), &id(run, "id"), RunStatus::Completed)
             .await;
     }
     let (status, _, third) = create_run(&server, &assistant).await;
@@ -216,7 +215,9 @@ async fn a_request_waiting_on_the_database_does_not_stall_other_requests() {
     });
     tokio::time::sleep(Duration::from_millis(100)).await;
     let started = Instant::now();
-    let status = models_within(&server, Duration::from_secs(10)).await.unwrap();
+    let status = models_within(&server, Duration::from_secs(10))
+        .await
+        .unwrap();
     assert_eq!(status, 200);
     assert!(
         started.elapsed() < Duration::from_millis(800),
@@ -340,7 +341,10 @@ async fn a_run_whose_task_panics_fails_with_server_error_and_frees_its_thread() 
     let failed: Value = serde_json::from_str(failed).unwrap();
     assert_eq!(failed["last_error"]["code"], "server_error");
     let stored = server
-        .get_ok(&format!("/v1/threads/{thread}/runs/{}", failed["id"].as_str().unwrap()))
+        .get_ok(&format!(
+            "/v1/threads/{thread}/runs/{}",
+            failed["id"].as_str().unwrap()
+        ))
         .await;
     assert_eq!(stored["status"], "failed");
 
@@ -350,5 +354,9 @@ async fn a_run_whose_task_panics_fails_with_server_error_and_frees_its_thread() 
     let next = server
         .wait_for(&thread, next["id"].as_str().unwrap(), RunStatus::Completed)
         .await;
-    assert_eq!(next.status, RunStatus::Completed, "the thread is usable again");
+    assert_eq!(
+        next.status,
+        RunStatus::Completed,
+        "the thread is usable again"
+    );
 }

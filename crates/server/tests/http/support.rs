@@ -36,7 +36,12 @@ pub async fn start(scripts: Vec<Script>) -> Server {
 
 /// Starts a server whose engine settings `configure` changes (files live in the temp folder).
 pub async fn start_with(scripts: Vec<Script>, configure: impl FnOnce(&mut EngineConfig)) -> Server {
-    start_custom(scripts, |engine, _| configure(engine), |client| Arc::new(client)).await
+    start_custom(
+        scripts,
+        |engine, _| configure(engine),
+        |client| Arc::new(client),
+    )
+    .await
 }
 
 /// Starts a server whose engine and server settings `configure` changes, on the provider `wrap`
