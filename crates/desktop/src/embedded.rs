@@ -38,17 +38,17 @@ impl EmbeddedBackend {
     }
 }
 
-fn events(receiver: tokio::sync::mpsc::UnboundedReceiver<StreamEvent>) -> RunEvents {
+fn events(receiver: tokio::sync::mpsc::Receiver<StreamEvent>) -> RunEvents {
     receiver_stream(receiver).map(Ok).boxed()
 }
 
-/// A stream over an unbounded receiver, without another dependency for three lines.
+/// A stream over a receiver, without another dependency for three lines.
 mod tokio_stream_shim {
     use futures_util::Stream;
-    use tokio::sync::mpsc::UnboundedReceiver;
+    use tokio::sync::mpsc::Receiver;
 
     pub(super) fn receiver_stream<T: Send + 'static>(
-        receiver: UnboundedReceiver<T>,
+        receiver: Receiver<T>,
     ) -> impl Stream<Item = T> + Send + 'static {
         futures_util::stream::unfold(receiver, |mut receiver| async move {
             receiver.recv().await.map(|item| (item, receiver))

@@ -39,6 +39,7 @@ impl From<EngineError> for BackendError {
                 BackendError::Invalid(api.message)
             }
             EngineError::NotFound(message) => BackendError::NotFound(message),
+            EngineError::RateLimited { error, .. } => BackendError::Invalid(error.message),
             EngineError::Internal(message) => BackendError::Internal(message),
         }
     }

@@ -7,9 +7,11 @@ use std::time::{Duration, Instant};
 
 use hearth_store::Store;
 use hearth_wire::UnixTime;
+use tokio::sync::{OwnedSemaphorePermit, Semaphore};
 use tokio_util::sync::CancellationToken;
 
 use crate::code::{CodeInterpreterSettings, CodeSessions};
+use crate::error::{EngineError, EngineResult};
 use crate::knowledge::{Embedder, Knowledge};
 use crate::providers::{ModelInfo, Provider};
 
@@ -39,7 +41,28 @@ pub struct EngineConfig {
     /// Where the code interpreter's Python runtime and sessions live; without it, runs with
     /// code_interpreter fail with a message saying so.
     pub code_interpreter: Option<CodeInterpreterSettings>,
+    /// How many runs may execute (call the model, run tools) at once; more wait as `queued`.
+    pub max_running_runs: usize,
+    /// How many runs may wait as `queued` beyond those executing; a run created past that is
+    /// refused with a 429 (`rate_limit_exceeded`) instead of waiting without end.
+    pub max_queued_runs: usize,
+    /// How many events a run's stream holds for a reader that has not taken them yet.
+    pub stream_buffer: usize,
+    /// How long a run waits for a stream's reader to make room before it stops streaming to it
+    /// (the run goes on and is saved; the stream ends).
+    pub stream_stall_timeout: Duration,
 }
+
+/// Runs executing at once by default: each mostly waits on its provider, so many fit on a small
+/// machine; a local model serves them one at a time anyway.
+pub const DEFAULT_MAX_RUNNING_RUNS: usize = 256;
+
+/// Runs waiting for a slot by default, beyond those executing.
+pub const DEFAULT_MAX_QUEUED_RUNS: usize = 1024;
+
+/// Events a stream holds for its reader by default: a few hundred kilobytes at most, far more
+/// than a reader that keeps up ever leaves waiting.
+pub const DEFAULT_STREAM_BUFFER: usize = 256;
 
 /// The hosted API's upload limit: 512 MB.
 pub const DEFAULT_UPLOAD_LIMIT: u64 = 512 * 1024 * 1024;
@@ -56,6 +79,10 @@ impl Default for EngineConfig {
             indexing_workers: 2,
             file_search_wait: Duration::from_secs(60),
             code_interpreter: None,
+            max_running_runs: DEFAULT_MAX_RUNNING_RUNS,
+            max_queued_runs: DEFAULT_MAX_QUEUED_RUNS,
+            stream_buffer: DEFAULT_STREAM_BUFFER,
+            stream_stall_timeout: Duration::from_secs(30),
         }
     }
 }
@@ -78,11 +105,20 @@ pub(crate) struct Inner {
     pub(crate) knowledge: Knowledge,
     /// The code interpreter's sessions, one per thread.
     pub(crate) code: CodeSessions,
+    /// One permit per run allowed to execute at once.
+    running_slots: Arc<Semaphore>,
+    /// One permit per run allowed to exist unfinished (executing or queued); held from creation
+    /// to the end of the run's task.
+    admissions: Arc<Semaphore>,
 }
 
 impl Engine {
     /// An engine over `store` that answers with `provider`.
     pub fn new(store: Store, provider: Arc<dyn Provider>, config: EngineConfig) -> Self {
+        let running = config.max_running_runs.clamp(1, Semaphore::MAX_PERMITS);
+        let unfinished = running
+            .saturating_add(config.max_queued_runs)
+            .min(Semaphore::MAX_PERMITS);
         Self {
             inner: Arc::new(Inner {
                 knowledge: Knowledge::new(&config),
@@ -92,6 +128,8 @@ impl Engine {
                 config,
                 active: Mutex::new(HashMap::new()),
                 models: tokio::sync::Mutex::new(None),
+                running_slots: Arc::new(Semaphore::new(running)),
+                admissions: Arc::new(Semaphore::new(unfinished)),
             }),
         }
     }
@@ -123,6 +161,28 @@ impl Engine {
             .unwrap_or(self.inner.config.default_context_window)
     }
 
+    /// A place for one more unfinished run, or the 429 that says the server is full. Taken before
+    /// a run is written, so a refused request leaves nothing behind.
+    pub(crate) fn admit_run(&self) -> EngineResult<OwnedSemaphorePermit> {
+        Arc::clone(&self.inner.admissions)
+            .try_acquire_owned()
+            .map_err(|_| {
+                EngineError::rate_limited(format!(
+                    "Too many runs at once: {} are executing and {} are queued, the most this server takes. Try again shortly.",
+                    self.inner.config.max_running_runs.max(1),
+                    self.inner.config.max_queued_runs
+                ))
+            })
+    }
+
+    /// Waits for a slot to execute a run in; the run stays `queued` until then.
+    pub(crate) async fn running_slot(&self) -> OwnedSemaphorePermit {
+        Arc::clone(&self.inner.running_slots)
+            .acquire_owned()
+            .await
+            .expect("the engine never closes its run semaphore")
+    }
+
     /// Registers a run's executor; the token is cancelled by `cancel_run`.
     pub(crate) fn track(&self, run_id: &str) -> CancellationToken {
         let token = CancellationToken::new();
@@ -152,7 +212,7 @@ impl Engine {
         }
     }
 
-    /// How many runs are executing now.
+    /// How many runs have a task now, executing or queued for a slot.
     pub fn running(&self) -> usize {
         self.active().len()
     }

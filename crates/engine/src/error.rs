@@ -2,6 +2,12 @@
 
 use hearth_wire::{ApiError, ValidationError};
 
+/// `type` and `code` of a 429 for too much work at once.
+const RATE_LIMIT_EXCEEDED: &str = "rate_limit_exceeded";
+
+/// What a 429 asks a client to wait: a queued run usually frees its place within seconds.
+const RETRY_AFTER_SECS: u64 = 2;
+
 /// A failed operation. Each variant maps to one HTTP status and the API's error envelope.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 pub enum EngineError {
@@ -14,6 +20,14 @@ pub enum EngineError {
     /// The object does not exist (404).
     #[error("{0}")]
     NotFound(String),
+    /// Too much work at once (429): the request may be sent again after `retry_after` seconds.
+    #[error("{}", .error.message)]
+    RateLimited {
+        /// The envelope's body, `type` and `code` `rate_limit_exceeded`.
+        error: ApiError,
+        /// Seconds after which trying again makes sense (the `Retry-After` header).
+        retry_after: u64,
+    },
     /// Something failed inside Hearth (500); the message says what.
     #[error("{0}")]
     Internal(String),
@@ -34,12 +48,34 @@ impl EngineError {
         EngineError::NotFound(format!("No {kind} found with id '{id}'."))
     }
 
+    /// A 429 `rate_limit_exceeded`, as the hosted API's rate limits answered.
+    pub fn rate_limited(message: impl Into<String>) -> Self {
+        EngineError::RateLimited {
+            error: ApiError {
+                message: message.into(),
+                kind: RATE_LIMIT_EXCEEDED.to_owned(),
+                param: None,
+                code: Some(RATE_LIMIT_EXCEEDED.to_owned()),
+            },
+            retry_after: RETRY_AFTER_SECS,
+        }
+    }
+
+    /// Seconds after which the request may be sent again, for errors that say so.
+    pub fn retry_after(&self) -> Option<u64> {
+        match self {
+            EngineError::RateLimited { retry_after, .. } => Some(*retry_after),
+            _ => None,
+        }
+    }
+
     /// The HTTP status this error is answered with.
     pub fn status(&self) -> u16 {
         match self {
             EngineError::InvalidRequest(_) => 400,
             EngineError::TooLarge(_) => 413,
             EngineError::NotFound(_) => 404,
+            EngineError::RateLimited { .. } => 429,
             EngineError::Internal(_) => 500,
         }
     }
@@ -47,7 +83,9 @@ impl EngineError {
     /// The body of the error envelope.
     pub fn to_api_error(&self) -> ApiError {
         match self {
-            EngineError::InvalidRequest(error) | EngineError::TooLarge(error) => error.clone(),
+            EngineError::InvalidRequest(error)
+            | EngineError::TooLarge(error)
+            | EngineError::RateLimited { error, .. } => error.clone(),
             EngineError::NotFound(message) => {
                 ApiError::invalid_request(message.clone(), None, None)
             }

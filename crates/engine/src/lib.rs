@@ -18,7 +18,10 @@ mod runs;
 mod threads;
 
 pub use code::CodeInterpreterSettings;
-pub use engine::{DEFAULT_UPLOAD_LIMIT, Engine, EngineConfig};
+pub use engine::{
+    DEFAULT_MAX_QUEUED_RUNS, DEFAULT_MAX_RUNNING_RUNS, DEFAULT_STREAM_BUFFER, DEFAULT_UPLOAD_LIMIT,
+    Engine, EngineConfig,
+};
 pub use error::{EngineError, EngineResult};
 pub use hearth_interpreter::Limits as CodeLimits;
 pub use knowledge::{

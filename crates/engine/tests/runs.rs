@@ -576,3 +576,119 @@ async fn a_failed_run_stores_its_error_with_the_url_redacted() {
         "the key in the URL's query reached the event stream: {streamed_message}"
     );
 }
+
+/// An answer of `count` short pieces, for streams longer than their buffer.
+fn long_answer(count: usize) -> (Script, String) {
+    let pieces: Vec<String> = (0..count).map(|index| format!("w{index} ")).collect();
+    let text = pieces.concat();
+    (Script::text(pieces), text)
+}
+
+#[tokio::test]
+async fn a_stream_reader_that_stops_is_let_go_and_the_run_still_finishes() {
+    let (script, text) = long_answer(400);
+    let config = EngineConfig {
+        stream_buffer: 64,
+        stream_stall_timeout: Duration::from_millis(300),
+        ..EngineConfig::default()
+    };
+    let fx = fixture_with(vec![script], config).await;
+    let assistant = fx.engine.create_assistant(assistant_request()).unwrap();
+    let thread = fx.thread_with("Talk a lot.");
+    // The stream is kept but never read while the run goes on.
+    let mut stream = fx
+        .engine
+        .create_run(
+            &thread.id,
+            CreateRunRequest {
+                assistant_id: assistant.id,
+                ..Default::default()
+            },
+        )
+        .unwrap();
+    let run = wait_for_status(&fx.engine, &thread.id, &stream.run.id, RunStatus::Completed).await;
+    let messages = fx
+        .engine
+        .list_messages(&thread.id, Some(&run.id), &ListQuery::default())
+        .unwrap();
+    assert_eq!(
+        text_of(&messages.data[0]),
+        text,
+        "the whole answer is saved"
+    );
+
+    let mut held = Vec::new();
+    while let Some(event) = tokio::time::timeout(Duration::from_secs(5), stream.events.recv())
+        .await
+        .expect("a let-go stream should end, not hang")
+    {
+        held.push(event);
+    }
+    assert!(
+        held.len() <= 64,
+        "the stream should hold no more than its buffer: {} events",
+        held.len()
+    );
+    assert!(
+        !held.contains(&StreamEvent::Done),
+        "a reader that was let go does not see the end"
+    );
+}
+
+#[tokio::test]
+async fn a_slow_stream_reader_slows_the_run_down_and_misses_nothing() {
+    let (script, text) = long_answer(300);
+    let config = EngineConfig {
+        stream_buffer: 64,
+        stream_stall_timeout: Duration::from_secs(10),
+        ..EngineConfig::default()
+    };
+    let fx = fixture_with(vec![script], config).await;
+    let assistant = fx.engine.create_assistant(assistant_request()).unwrap();
+    let thread = fx.thread_with("Talk a lot.");
+    let mut stream = fx
+        .engine
+        .create_run(
+            &thread.id,
+            CreateRunRequest {
+                assistant_id: assistant.id,
+                ..Default::default()
+            },
+        )
+        .unwrap();
+    let mut events = Vec::new();
+    while let Some(event) = stream.events.recv().await {
+        let done = event == StreamEvent::Done;
+        events.push(event);
+        if done {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(2)).await;
+    }
+    assert_eq!(events.last(), Some(&StreamEvent::Done));
+    assert_eq!(final_run(&events).status, RunStatus::Completed);
+    let streamed: String = events
+        .iter()
+        .filter_map(|event| match event {
+            StreamEvent::MessageDelta(delta) => Some(
+                delta
+                    .delta
+                    .content
+                    .iter()
+                    .flatten()
+                    .filter_map(|part| match part {
+                        hearth_wire::MessageDeltaContent::Text { text, .. } => {
+                            text.as_ref().and_then(|text| text.value.clone())
+                        }
+                        _ => None,
+                    })
+                    .collect::<String>(),
+            ),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(
+        streamed, text,
+        "every piece reaches a reader that keeps reading"
+    );
+}

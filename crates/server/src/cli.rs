@@ -17,7 +17,7 @@ use hearth_local::{LocalConfig, LocalProvider, ModelSource};
 use hearth_store::{DataLock, DataLockError, LockHolder, Store};
 use tokio::net::TcpListener;
 
-use crate::{ServerConfig, Token};
+use crate::{ConnectionLimits, ServerConfig, Token};
 
 /// The desktop app's identifier, which names its data folder; the server shares the app's data.
 pub const APP_IDENTIFIER: &str = "app.hearth.desktop";
@@ -90,6 +90,31 @@ pub struct Args {
     /// File holding the bearer token (its first line); wins over --token and HEARTH_TOKEN.
     #[arg(long)]
     pub token_file: Option<PathBuf>,
+    /// Connections served at once; more wait until one closes.
+    #[arg(long, default_value_t = crate::DEFAULT_MAX_CONNECTIONS, value_parser = clap::value_parser!(usize))]
+    pub max_connections: usize,
+    /// Seconds a client has to send a request's headers; an idle connection is closed after as long.
+    #[arg(long, default_value_t = crate::DEFAULT_HEADER_READ_TIMEOUT.as_secs(), value_parser = clap::value_parser!(u64).range(1..))]
+    pub header_timeout_secs: u64,
+    /// Seconds a request may take until its answer starts (a stream then lasts as long as its
+    /// run); past it the answer is a 408.
+    #[arg(long, default_value_t = crate::DEFAULT_REQUEST_TIMEOUT.as_secs(), value_parser = clap::value_parser!(u64).range(1..))]
+    pub request_timeout_secs: u64,
+    /// Runs executing at once; more wait as `queued` until one ends.
+    #[arg(long, default_value_t = hearth_engine::DEFAULT_MAX_RUNNING_RUNS)]
+    pub max_running_runs: usize,
+    /// Runs waiting as `queued` beyond those executing; creating one more answers 429 with
+    /// Retry-After.
+    #[arg(long, default_value_t = hearth_engine::DEFAULT_MAX_QUEUED_RUNS)]
+    pub max_queued_runs: usize,
+    /// Seconds a run waits for a client that stopped reading its stream before it stops
+    /// streaming to it (the run goes on and is saved).
+    #[arg(long, default_value_t = 30, value_parser = clap::value_parser!(u64).range(1..))]
+    pub stream_stall_secs: u64,
+    /// On SIGTERM or Ctrl-C, seconds to wait for cancelled runs to close (and as long again for
+    /// open streams) before exiting.
+    #[arg(long, default_value_t = crate::DEFAULT_SHUTDOWN_GRACE.as_secs())]
+    pub shutdown_grace_secs: u64,
 }
 
 /// The bearer token from --token-file, else --token / HEARTH_TOKEN, checked for length.
@@ -268,6 +293,9 @@ async fn run(args: Args, token: Token) -> Result<(), StartError> {
             args.code_memory_mb,
             args.code_idle_minutes,
         )),
+        max_running_runs: args.max_running_runs.max(1),
+        max_queued_runs: args.max_queued_runs,
+        stream_stall_timeout: Duration::from_secs(args.stream_stall_secs),
         ..EngineConfig::default()
     };
     let engine = Engine::new(store, provider, config);
@@ -285,13 +313,16 @@ async fn run(args: Args, token: Token) -> Result<(), StartError> {
     log::info!("database at {}", db_path.display());
     // Scripts wait for exactly this line on stdout.
     println!("hearth-server listening on http://{address}");
-    let served = crate::serve(
-        engine.clone(),
-        ServerConfig::new(token),
-        listener,
-        shutdown_signal(),
-    )
-    .await;
+    let config = ServerConfig {
+        shutdown_grace: Duration::from_secs(args.shutdown_grace_secs),
+        connections: ConnectionLimits {
+            max_connections: args.max_connections.max(1),
+            header_read_timeout: Duration::from_secs(args.header_timeout_secs),
+        },
+        request_timeout: Duration::from_secs(args.request_timeout_secs),
+        ..ServerConfig::new(token)
+    };
+    let served = crate::serve(engine.clone(), config, listener, shutdown_signal()).await;
     // No Python session outlives the server.
     engine.end_code_sessions().await;
     served.map_err(StartError::Serve)
@@ -505,6 +536,23 @@ mod tests {
             "the provider's embeddings are used only when named"
         );
         assert!(args.embedder_dir.is_none());
+        assert_eq!(args.max_connections, crate::DEFAULT_MAX_CONNECTIONS);
+        assert_eq!(args.header_timeout_secs, 30);
+        assert_eq!(args.request_timeout_secs, 300);
+        assert_eq!(
+            args.max_running_runs,
+            hearth_engine::DEFAULT_MAX_RUNNING_RUNS
+        );
+        assert_eq!(args.max_queued_runs, hearth_engine::DEFAULT_MAX_QUEUED_RUNS);
+        assert_eq!(args.shutdown_grace_secs, 5);
+    }
+
+    #[test]
+    fn a_zero_timeout_is_refused_naming_the_flag() {
+        let error = Args::try_parse_from(["hearth-server", "--request-timeout-secs", "0"])
+            .unwrap_err()
+            .to_string();
+        assert!(error.contains("--request-timeout-secs"), "{error}");
     }
 
     #[test]

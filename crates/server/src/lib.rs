@@ -9,26 +9,36 @@ pub mod cli;
 
 mod auth;
 mod beta;
+mod connections;
 mod errors;
 mod extract;
 mod request_id;
+mod request_timeout;
 mod routes;
 mod sse;
 
-use std::future::{Future, IntoFuture};
-use std::sync::Arc;
+use std::future::Future;
 use std::time::Duration;
 
-use axum::serve::ListenerExt;
 use hearth_engine::Engine;
 use tokio::net::TcpListener;
-use tokio::sync::Notify;
 
 pub use auth::Token;
-pub use routes::router;
+pub use connections::{ConnectionLimits, serve_connections};
+pub use routes::{router, router_with_timeout};
 
 /// How long a shutdown waits by default for cancelled runs to close.
 pub const DEFAULT_SHUTDOWN_GRACE: Duration = Duration::from_secs(5);
+
+/// Connections served at once by default.
+pub const DEFAULT_MAX_CONNECTIONS: usize = 1024;
+
+/// How long a client has by default to send a request's headers (and an idle connection lives).
+pub const DEFAULT_HEADER_READ_TIMEOUT: Duration = Duration::from_secs(30);
+
+/// How long a request may take by default, from its headers to its response's headers (a
+/// stream's body is not counted: it lasts as long as its run).
+pub const DEFAULT_REQUEST_TIMEOUT: Duration = Duration::from_secs(300);
 
 /// What [`serve`] needs besides the engine and the listener.
 #[derive(Debug, Clone)]
@@ -37,66 +47,50 @@ pub struct ServerConfig {
     pub token: Token,
     /// On shutdown, how long to wait for cancelled runs to close and streams to finish.
     pub shutdown_grace: Duration,
+    /// Connections at once, and the time a client has to send its headers.
+    pub connections: ConnectionLimits,
+    /// How long a request may take to be answered; past it the answer is a 408.
+    pub request_timeout: Duration,
 }
 
 impl ServerConfig {
-    /// Settings with `token` and the default shutdown grace.
+    /// Settings with `token` and the default limits.
     pub fn new(token: Token) -> Self {
         Self {
             token,
             shutdown_grace: DEFAULT_SHUTDOWN_GRACE,
+            connections: ConnectionLimits {
+                max_connections: DEFAULT_MAX_CONNECTIONS,
+                header_read_timeout: DEFAULT_HEADER_READ_TIMEOUT,
+            },
+            request_timeout: DEFAULT_REQUEST_TIMEOUT,
         }
     }
 }
 
 /// Serves `engine` on `listener` until `shutdown` resolves. Then it stops accepting, cancels every
-/// run, waits (at most `shutdown_grace`) for them to close as cancelled and for their streams to
-/// end, and returns.
+/// run, waits (at most `shutdown_grace`) for them to close as cancelled, waits as long again for
+/// the open connections (their streams) to end, and returns.
 pub async fn serve(
     engine: Engine,
     config: ServerConfig,
     listener: TcpListener,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
-    let app = router(engine.clone(), config.token);
-    // Frames are small and must leave at once; Nagle's algorithm would hold them back.
-    let listener = listener.tap_io(|tcp| {
-        if let Err(error) = tcp.set_nodelay(true) {
-            log::warn!("could not disable Nagle's algorithm on a connection: {error}");
-        }
-    });
-    let draining = Arc::new(Notify::new());
-    let signal = {
-        let draining = Arc::clone(&draining);
-        let grace = config.shutdown_grace;
-        async move {
-            shutdown.await;
-            log::info!("shutting down: cancelling {} run(s)", engine.running());
-            draining.notify_one();
-            engine.cancel_all();
-            wait_until_idle(&engine, grace).await;
-        }
-    };
-    let server = axum::serve(listener, app)
-        .with_graceful_shutdown(signal)
-        .into_future();
-    tokio::pin!(server);
-    tokio::select! {
-        result = &mut server => result,
-        () = draining.notified() => {
-            // Runs get the grace to close, then connections (their streams) get as long again;
-            // a client that never reads must not keep the process alive.
-            match tokio::time::timeout(config.shutdown_grace * 2, server).await {
-                Ok(result) => result,
-                Err(_) => {
-                    log::warn!("shutdown grace elapsed with connections still open; closing them");
-                    Ok(())
-                }
-            }
-        }
+    let app = router_with_timeout(engine.clone(), config.token, config.request_timeout);
+    let drain = serve_connections(listener, app, config.connections, shutdown).await;
+    log::info!("shutting down: cancelling {} run(s)", engine.running());
+    engine.cancel_all();
+    wait_until_idle(&engine, config.shutdown_grace).await;
+    // A client that never reads its stream must not keep the process alive.
+    if tokio::time::timeout(config.shutdown_grace, drain)
+        .await
+        .is_err()
+    {
+        log::warn!("shutdown grace elapsed with connections still open; closing them");
     }
+    Ok(())
 }
-
 /// Waits until no run is executing, or `grace` has passed.
 async fn wait_until_idle(engine: &Engine, grace: Duration) {
     let deadline = tokio::time::Instant::now() + grace;

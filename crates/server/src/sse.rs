@@ -9,7 +9,7 @@ use axum::http::{HeaderValue, StatusCode};
 use axum::response::Response;
 use futures_util::stream::{self, Stream};
 use hearth_wire::StreamEvent;
-use tokio::sync::mpsc::UnboundedReceiver;
+use tokio::sync::mpsc::Receiver;
 
 /// How long a stream may stay silent before a comment keeps proxies and SDK timeouts from closing it.
 pub const KEEP_ALIVE: Duration = Duration::from_secs(15);
@@ -18,7 +18,9 @@ const KEEP_ALIVE_FRAME: &str = ": keep-alive\n\n";
 
 /// A `200 text/event-stream` response that forwards `events` frame by frame until `done`.
 /// If the client goes away the body is dropped, and with it only the receiver: the run goes on.
-pub fn response(events: UnboundedReceiver<StreamEvent>) -> Response {
+/// The body is pulled only as fast as the connection takes it, so a client that reads slowly
+/// slows its run's events down (the engine bounds how long it waits for one).
+pub fn response(events: Receiver<StreamEvent>) -> Response {
     let mut response = Response::new(Body::from_stream(frames(events, KEEP_ALIVE)));
     *response.status_mut() = StatusCode::OK;
     let headers = response.headers_mut();
@@ -32,7 +34,7 @@ pub fn response(events: UnboundedReceiver<StreamEvent>) -> Response {
 /// The SSE frames of `events`, with a keep-alive comment after every `idle` of silence. Ends after
 /// the `done` frame, or when the engine drops its sender.
 pub fn frames(
-    events: UnboundedReceiver<StreamEvent>,
+    events: Receiver<StreamEvent>,
     idle: Duration,
 ) -> impl Stream<Item = Result<Bytes, Infallible>> + Send + 'static {
     stream::unfold(Some(events), move |state| async move {
@@ -55,19 +57,19 @@ pub fn frames(
 #[cfg(test)]
 mod tests {
     use futures_util::StreamExt;
-    use tokio::sync::mpsc::unbounded_channel;
+    use tokio::sync::mpsc::channel;
 
     use super::*;
 
     #[tokio::test]
     async fn frames_end_with_done_and_idle_gaps_get_comments() {
-        let (sender, receiver) = unbounded_channel();
+        let (sender, receiver) = channel(4);
         let stream = frames(receiver, Duration::from_millis(20));
         let feeder = tokio::spawn(async move {
             tokio::time::sleep(Duration::from_millis(50)).await;
-            sender.send(StreamEvent::Done).unwrap();
+            sender.send(StreamEvent::Done).await.unwrap();
             // Anything after `done` is never written.
-            let _ = sender.send(StreamEvent::Done);
+            let _ = sender.send(StreamEvent::Done).await;
         });
         let frames: Vec<String> = stream
             .map(|frame| String::from_utf8(frame.unwrap().to_vec()).unwrap())

@@ -5,6 +5,8 @@
 //! finished, failed, cancelled or waiting for outputs — is fsynced and makes all of them durable.
 
 use std::collections::HashMap;
+use std::sync::{Arc, Mutex, PoisonError};
+use std::time::Duration;
 
 use futures_util::StreamExt;
 use hearth_store::new_id;
@@ -18,7 +20,9 @@ use hearth_wire::{
     StepDetails, StepDetailsDelta, StreamEvent, TextContent, TextDelta, ToolCall as StepToolCall,
     ToolCallDelta, Usage,
 };
-use tokio::sync::mpsc::UnboundedSender;
+use tokio::sync::OwnedSemaphorePermit;
+use tokio::sync::mpsc::error::TrySendError;
+use tokio::sync::mpsc::{Receiver, Sender, channel};
 use tokio_util::sync::CancellationToken;
 
 use super::citations::{CitationScanner, Released, Sources};
@@ -33,35 +37,112 @@ use crate::providers::{ChatEvent, FinishReason, ProviderError};
 
 /// Where a run's events go: the stream of whoever started or resumed it. Nobody listening (a
 /// polling client) is fine; events are then simply dropped.
+///
+/// The stream is a bounded channel. Before the run takes its next piece of the model's answer it
+/// waits for the reader to leave room for a burst of events ([`Events::room`]): a slow reader slows
+/// the run down (back-pressure) instead of making the server buffer without end. A reader that
+/// leaves no room for [`EngineConfig::stream_stall_timeout`](crate::EngineConfig) is let go: the
+/// channel is closed, its stream ends after what it holds, and the run goes on and is saved.
 #[derive(Clone)]
 pub(crate) struct Events {
-    sender: UnboundedSender<StreamEvent>,
+    /// `None` once the reader was let go.
+    sender: Arc<Mutex<Option<Sender<StreamEvent>>>>,
     /// Whether step snapshots keep file_search result content (the request's `include[]`).
     search_content: bool,
+    stall_timeout: Duration,
 }
 
+/// Free places [`Events::room`] waits for: more than the events one step of a run sends between
+/// two waits (a message or step opening, the closing events of a run).
+const BURST: usize = 32;
+
 impl Events {
-    pub(crate) fn new(sender: UnboundedSender<StreamEvent>, search_content: bool) -> Self {
-        Self {
-            sender,
+    /// A bounded stream of `capacity` events (at least twice [`BURST`]) and its receiver.
+    pub(crate) fn channel(
+        capacity: usize,
+        stall_timeout: Duration,
+        search_content: bool,
+    ) -> (Self, Receiver<StreamEvent>) {
+        let (sender, receiver) = channel(capacity.max(2 * BURST));
+        let events = Self {
+            sender: Arc::new(Mutex::new(Some(sender))),
             search_content,
+            stall_timeout,
+        };
+        (events, receiver)
+    }
+
+    fn sender(&self) -> Option<Sender<StreamEvent>> {
+        self.sender
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .clone()
+    }
+
+    /// Stops streaming to the reader: the channel closes once no clone of the sender is in use.
+    fn let_go(&self, why: &str) {
+        if self
+            .sender
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .take()
+            .is_some()
+        {
+            log::warn!("a run's stream reader {why}; the run goes on without streaming to it");
         }
     }
 
     pub(crate) fn send(&self, event: StreamEvent) {
+        let Some(sender) = self.sender() else {
+            return;
+        };
         let event = if self.search_content {
             event
         } else {
             file_search::event_without_content(event)
         };
-        let _ = self.sender.send(event);
+        match sender.try_send(event) {
+            Ok(()) | Err(TrySendError::Closed(_)) => {}
+            // `room` keeps a burst's worth free, so only a step that sends more than that ends here.
+            Err(TrySendError::Full(_)) => self.let_go("has no room for an event"),
+        }
+    }
+
+    /// Waits until the reader has left room for a burst of events, or lets it go after the stall
+    /// timeout. Returns at once when nobody reads (the receiver was dropped).
+    pub(crate) async fn room(&self) {
+        let Some(sender) = self.sender() else {
+            return;
+        };
+        // The reserved places are given back as the permits drop.
+        let stalled = tokio::time::timeout(self.stall_timeout, sender.reserve_many(BURST))
+            .await
+            .is_err();
+        drop(sender);
+        if stalled {
+            self.let_go("stopped reading");
+        }
     }
 }
 
-/// Starts executing `run` (already committed as `queued`) in the background.
-pub(crate) fn spawn(engine: Engine, run: Run, events: Events) {
+/// Starts executing `run` (already committed as `queued`) in the background. `admission` is the
+/// run's place among the unfinished runs, held until its task ends (none for a resumed run). The
+/// run stays `queued` until a running slot frees.
+pub(crate) fn spawn(
+    engine: Engine,
+    run: Run,
+    events: Events,
+    admission: Option<OwnedSemaphorePermit>,
+) {
     let cancel = engine.track(&run.id);
     tokio::spawn(async move {
+        let _admission = admission;
+        // A run cancelled while it waits needs no slot: it only closes itself.
+        let _slot = tokio::select! {
+            biased;
+            () = cancel.cancelled() => None,
+            slot = engine.running_slot() => Some(slot),
+        };
         let run_id = run.id.clone();
         let thread_id = run.thread_id.clone();
         // The executor runs in a task of its own so that a panic inside it (a bug) is seen here
@@ -266,10 +347,14 @@ impl Executor {
         };
 
         let turn = loop {
+            let events = &self.events;
             let item = tokio::select! {
                 biased;
                 _ = self.cancel.cancelled() => break Turn::Cancelled,
-                item = stream.next() => item,
+                item = async {
+                    events.room().await;
+                    stream.next().await
+                } => item,
             };
             match item {
                 Some(Ok(ChatEvent::Finished { reason })) => break Turn::Finished(reason),

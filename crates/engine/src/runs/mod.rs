@@ -18,7 +18,7 @@ use hearth_wire::{
     ModifyRunRequest, Run, RunStatus, RunStep, RunStepStatus, RunTag, StepDetails, StreamEvent,
     SubmitToolOutputsRequest, Thread, ToolCall, TruncationStrategy, Validate,
 };
-use tokio::sync::mpsc::{UnboundedReceiver, unbounded_channel};
+use tokio::sync::mpsc::Receiver;
 
 pub use self::include::StepInclude;
 
@@ -34,8 +34,10 @@ use crate::messages::new_user_message;
 pub struct RunStream {
     /// The run as it was committed when the call returned.
     pub run: Run,
-    /// Everything that happens from here on, ending with `StreamEvent::Done`.
-    pub events: UnboundedReceiver<StreamEvent>,
+    /// Everything that happens from here on, ending with `StreamEvent::Done`. The channel is
+    /// bounded: a reader that stops taking events for `stream_stall_timeout` is let go, and its
+    /// receiver then ends without `Done` while the run goes on.
+    pub events: Receiver<StreamEvent>,
 }
 
 /// The options a run takes over from its assistant unless the request overrides them.
@@ -80,6 +82,8 @@ impl Engine {
         let additional = request.additional_messages.clone().unwrap_or_default();
         let added: Vec<&hearth_wire::CreateMessageRequest> = additional.iter().collect();
         self.check_attachments(&added)?;
+        // Before anything is written: a refused run leaves no trace, not even its messages.
+        let admission = self.admit_run()?;
         if !added.is_empty() {
             refuse_if_busy_now(self, thread_id)?;
             self.attach_to_thread(thread_id, &added)?;
@@ -100,8 +104,7 @@ impl Engine {
             parallel_tool_calls: request.parallel_tool_calls,
             response_format: request.response_format,
         };
-        let (sender, events) = unbounded_channel();
-        let events_out = Events::new(sender, include.file_search_content);
+        let (events_out, events) = self.run_events(include.file_search_content);
         let run = self.store().transaction(|tx| {
             refuse_if_busy(tx, thread_id)?;
             for message in additional {
@@ -113,7 +116,7 @@ impl Engine {
         })?;
         events_out.send(StreamEvent::RunCreated(run.clone()));
         events_out.send(StreamEvent::RunQueued(run.clone()));
-        executor::spawn(self.clone(), run.clone(), events_out);
+        executor::spawn(self.clone(), run.clone(), events_out, Some(admission));
         Ok(RunStream { run, events })
     }
 
@@ -140,11 +143,12 @@ impl Engine {
             parallel_tool_calls: request.parallel_tool_calls,
             response_format: request.response_format,
         };
+        // Before anything is written (a new thread's vector store, say).
+        let admission = self.admit_run()?;
         let run_resources = request.tool_resources;
         let mut thread_request = request.thread.unwrap_or_default();
         let thread_resources = self.prepare_new_thread(&mut thread_request)?;
-        let (sender, events) = unbounded_channel();
-        let events_out = Events::new(sender, false);
+        let (events_out, events) = self.run_events(false);
         let (thread, run) = self.store().transaction(|tx| {
             let thread = crate::threads::insert_thread(tx, thread_request, thread_resources)?;
             let mut run = new_run(&thread.id, &assistant, options, self.config().run_expiry);
@@ -155,7 +159,7 @@ impl Engine {
         events_out.send(StreamEvent::ThreadCreated(thread.clone()));
         events_out.send(StreamEvent::RunCreated(run.clone()));
         events_out.send(StreamEvent::RunQueued(run.clone()));
-        executor::spawn(self.clone(), run.clone(), events_out);
+        executor::spawn(self.clone(), run.clone(), events_out, Some(admission));
         Ok((thread, RunStream { run, events }))
     }
 
@@ -235,8 +239,7 @@ impl Engine {
     ) -> EngineResult<RunStream> {
         request.validate()?;
         self.get_run(thread_id, run_id)?;
-        let (sender, events) = unbounded_channel();
-        let events_out = Events::new(sender, false);
+        let (events_out, events) = self.run_events(false);
         let (run, step) = self.store().transaction(|tx| {
             let mut run = tx
                 .get_run(thread_id, run_id)?
@@ -274,8 +277,18 @@ impl Engine {
             events_out.send(StreamEvent::RunStepCompleted(step));
         }
         events_out.send(StreamEvent::RunQueued(run.clone()));
-        executor::spawn(self.clone(), run.clone(), events_out);
+        // A resumed run is not refused: it exists already and only waits for a slot like any other.
+        executor::spawn(self.clone(), run.clone(), events_out, None);
         Ok(RunStream { run, events })
+    }
+
+    /// A run's bounded event stream with the configured size and patience.
+    fn run_events(&self, search_content: bool) -> (Events, Receiver<StreamEvent>) {
+        Events::channel(
+            self.config().stream_buffer,
+            self.config().stream_stall_timeout,
+            search_content,
+        )
     }
 
     /// `GET /threads/{thread_id}/runs/{run_id}/steps/{step_id}`

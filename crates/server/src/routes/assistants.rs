@@ -7,6 +7,7 @@ use hearth_wire::{
     Assistant, AssistantDeleted, CreateAssistantRequest, ListResponse, ModifyAssistantRequest,
 };
 
+use super::blocking;
 use crate::errors::ApiResult;
 use crate::extract::{JsonBody, ListParams};
 
@@ -15,7 +16,9 @@ pub async fn create(
     State(engine): State<Engine>,
     JsonBody(request): JsonBody<CreateAssistantRequest>,
 ) -> ApiResult<Json<Assistant>> {
-    Ok(Json(engine.create_assistant(request)?))
+    Ok(Json(
+        blocking(&engine, move |engine| engine.create_assistant(request)).await?,
+    ))
 }
 
 /// `GET /v1/assistants`
@@ -23,7 +26,9 @@ pub async fn list(
     State(engine): State<Engine>,
     params: ListParams,
 ) -> ApiResult<Json<ListResponse<Assistant>>> {
-    Ok(Json(engine.list_assistants(&params.query)?))
+    Ok(Json(
+        blocking(&engine, move |engine| engine.list_assistants(&params.query)).await?,
+    ))
 }
 
 /// `GET /v1/assistants/{assistant_id}`
@@ -31,7 +36,9 @@ pub async fn retrieve(
     State(engine): State<Engine>,
     Path(assistant_id): Path<String>,
 ) -> ApiResult<Json<Assistant>> {
-    Ok(Json(engine.get_assistant(&assistant_id)?))
+    Ok(Json(
+        blocking(&engine, move |engine| engine.get_assistant(&assistant_id)).await?,
+    ))
 }
 
 /// `POST /v1/assistants/{assistant_id}`
@@ -40,7 +47,12 @@ pub async fn modify(
     Path(assistant_id): Path<String>,
     JsonBody(request): JsonBody<ModifyAssistantRequest>,
 ) -> ApiResult<Json<Assistant>> {
-    Ok(Json(engine.modify_assistant(&assistant_id, request)?))
+    Ok(Json(
+        blocking(&engine, move |engine| {
+            engine.modify_assistant(&assistant_id, request)
+        })
+        .await?,
+    ))
 }
 
 /// `DELETE /v1/assistants/{assistant_id}`
@@ -48,5 +60,10 @@ pub async fn delete(
     State(engine): State<Engine>,
     Path(assistant_id): Path<String>,
 ) -> ApiResult<Json<AssistantDeleted>> {
-    Ok(Json(engine.delete_assistant(&assistant_id)?))
+    Ok(Json(
+        blocking(&engine, move |engine| {
+            engine.delete_assistant(&assistant_id)
+        })
+        .await?,
+    ))
 }

@@ -12,6 +12,7 @@ use hearth_wire::{
 };
 use tokio_util::io::ReaderStream;
 
+use super::blocking;
 use crate::errors::{ApiResult, Failure};
 use crate::extract::ListParams;
 
@@ -79,7 +80,12 @@ pub async fn upload(
         ));
     };
     let params = upload_params(fields)?;
-    Ok(Json(engine.create_file(upload, &filename, params)?))
+    Ok(Json(
+        blocking(&engine, move |engine| {
+            engine.create_file(upload, &filename, params)
+        })
+        .await?,
+    ))
 }
 
 fn bad_form(error: axum::extract::multipart::MultipartError) -> Failure {
@@ -128,7 +134,9 @@ pub async fn list(
         order: params.query.order,
         after: params.query.after,
     };
-    Ok(Json(engine.list_files(&query)?))
+    Ok(Json(
+        blocking(&engine, move |engine| engine.list_files(&query)).await?,
+    ))
 }
 
 /// `GET /v1/files/{file_id}`
@@ -136,7 +144,9 @@ pub async fn retrieve(
     State(engine): State<Engine>,
     Path(file_id): Path<String>,
 ) -> ApiResult<Json<FileObject>> {
-    Ok(Json(engine.get_file(&file_id)?))
+    Ok(Json(
+        blocking(&engine, move |engine| engine.get_file(&file_id)).await?,
+    ))
 }
 
 /// `DELETE /v1/files/{file_id}`
@@ -144,7 +154,9 @@ pub async fn delete(
     State(engine): State<Engine>,
     Path(file_id): Path<String>,
 ) -> ApiResult<Json<FileDeleted>> {
-    Ok(Json(engine.delete_file(&file_id)?))
+    Ok(Json(
+        blocking(&engine, move |engine| engine.delete_file(&file_id)).await?,
+    ))
 }
 
 /// `GET /v1/files/{file_id}/content`: the bytes, streamed from disk, typed by the file's name.
@@ -152,7 +164,10 @@ pub async fn content(
     State(engine): State<Engine>,
     Path(file_id): Path<String>,
 ) -> ApiResult<Response> {
-    let (file, path) = engine.file_content(&file_id)?;
+    let (file, path) = {
+        let file_id = file_id.clone();
+        blocking(&engine, move |engine| engine.file_content(&file_id)).await?
+    };
     let handle = tokio::fs::File::open(&path).await.map_err(|error| {
         Failure::from(EngineError::Internal(format!(
             "The bytes of {file_id} could not be read: {error}"

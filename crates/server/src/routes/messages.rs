@@ -7,6 +7,7 @@ use hearth_wire::{
     CreateMessageRequest, ListResponse, Message, MessageDeleted, ModifyMetadataRequest,
 };
 
+use super::blocking;
 use crate::errors::ApiResult;
 use crate::extract::{JsonBody, ListParams};
 
@@ -16,7 +17,12 @@ pub async fn create(
     Path(thread_id): Path<String>,
     JsonBody(request): JsonBody<CreateMessageRequest>,
 ) -> ApiResult<Json<Message>> {
-    Ok(Json(engine.create_message(&thread_id, request)?))
+    Ok(Json(
+        blocking(&engine, move |engine| {
+            engine.create_message(&thread_id, request)
+        })
+        .await?,
+    ))
 }
 
 /// `GET /v1/threads/{thread_id}/messages`
@@ -25,12 +31,12 @@ pub async fn list(
     Path(thread_id): Path<String>,
     params: ListParams,
 ) -> ApiResult<Json<ListResponse<Message>>> {
-    let run_id = params.run_id.as_deref();
-    Ok(Json(engine.list_messages(
-        &thread_id,
-        run_id,
-        &params.query,
-    )?))
+    Ok(Json(
+        blocking(&engine, move |engine| {
+            engine.list_messages(&thread_id, params.run_id.as_deref(), &params.query)
+        })
+        .await?,
+    ))
 }
 
 /// `GET /v1/threads/{thread_id}/messages/{message_id}`
@@ -38,7 +44,12 @@ pub async fn retrieve(
     State(engine): State<Engine>,
     Path((thread_id, message_id)): Path<(String, String)>,
 ) -> ApiResult<Json<Message>> {
-    Ok(Json(engine.get_message(&thread_id, &message_id)?))
+    Ok(Json(
+        blocking(&engine, move |engine| {
+            engine.get_message(&thread_id, &message_id)
+        })
+        .await?,
+    ))
 }
 
 /// `POST /v1/threads/{thread_id}/messages/{message_id}`
@@ -47,11 +58,12 @@ pub async fn modify(
     Path((thread_id, message_id)): Path<(String, String)>,
     JsonBody(request): JsonBody<ModifyMetadataRequest>,
 ) -> ApiResult<Json<Message>> {
-    Ok(Json(engine.modify_message(
-        &thread_id,
-        &message_id,
-        request,
-    )?))
+    Ok(Json(
+        blocking(&engine, move |engine| {
+            engine.modify_message(&thread_id, &message_id, request)
+        })
+        .await?,
+    ))
 }
 
 /// `DELETE /v1/threads/{thread_id}/messages/{message_id}`
@@ -59,5 +71,10 @@ pub async fn delete(
     State(engine): State<Engine>,
     Path((thread_id, message_id)): Path<(String, String)>,
 ) -> ApiResult<Json<MessageDeleted>> {
-    Ok(Json(engine.delete_message(&thread_id, &message_id)?))
+    Ok(Json(
+        blocking(&engine, move |engine| {
+            engine.delete_message(&thread_id, &message_id)
+        })
+        .await?,
+    ))
 }

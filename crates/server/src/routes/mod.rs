@@ -9,6 +9,8 @@ mod steps;
 mod threads;
 mod vector_stores;
 
+use std::time::Duration;
+
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
 use axum::middleware;
@@ -17,22 +19,56 @@ use hearth_engine::Engine;
 
 use crate::auth::{Token, require_token};
 use crate::beta::require_beta;
-use crate::errors::{unknown_route, wrong_method};
+use crate::errors::{ApiResult, Failure, ensure_envelope, unknown_route, wrong_method};
 use crate::request_id::add_request_id;
+use crate::request_timeout::limit_request_time;
+
+/// Runs one synchronous engine operation on tokio's blocking pool and answers with its result.
+///
+/// Engine operations are SQLite calls through one connection behind a mutex, and every commit
+/// waits for an fsync; on an async worker that wait would stall every connection and stream the
+/// worker serves (two workers on a two-core machine). Handing each handler's call to the blocking
+/// pool is the smallest change that keeps request paths off the workers: the engine and the store
+/// stay synchronous, as the desktop app calls them from its own threads too. A writer thread with
+/// a pool of read connections would also let reads run beside a write, but means splitting the
+/// store; with one connection the pool's threads queue on its lock without holding up async work.
+pub(crate) async fn blocking<T: Send + 'static>(
+    engine: &Engine,
+    operation: impl FnOnce(&Engine) -> hearth_engine::EngineResult<T> + Send + 'static,
+) -> ApiResult<T> {
+    let engine = engine.clone();
+    match tokio::task::spawn_blocking(move || operation(&engine)).await {
+        Ok(result) => Ok(result?),
+        // A panic inside the operation: a 500 (its text goes to the log, not to the client).
+        Err(failure) => Err(Failure::from(hearth_engine::EngineError::Internal(
+            format!("a request's engine operation stopped: {failure}"),
+        ))),
+    }
+}
 
 /// Largest JSON body accepted; instructions alone may be 256 000 characters, and axum's 2 MB
 /// default would cut off threads seeded with long messages.
 const BODY_LIMIT: usize = 32 * 1024 * 1024;
 
-/// Every route with its layers: request id (outermost, so even a 401 has one), then the token,
-/// then the beta header.
+/// Every route with its layers and the default request timeout; see [`router_with_timeout`].
 pub fn router(engine: Engine, token: Token) -> Router {
+    router_with_timeout(engine, token, crate::DEFAULT_REQUEST_TIMEOUT)
+}
+
+/// Every route with its layers, outermost first: the request id (so even a 401 has one), error
+/// envelopes for everything inside, the time limit, the token, then the beta header.
+pub fn router_with_timeout(engine: Engine, token: Token, request_timeout: Duration) -> Router {
     api_routes()
         .fallback(unknown_route)
         .method_not_allowed_fallback(wrong_method)
         .layer(DefaultBodyLimit::max(BODY_LIMIT))
         .layer(middleware::from_fn(require_beta))
         .layer(middleware::from_fn_with_state(token, require_token))
+        .layer(middleware::from_fn_with_state(
+            request_timeout,
+            limit_request_time,
+        ))
+        .layer(middleware::from_fn(ensure_envelope))
         .layer(middleware::from_fn(add_request_id))
         .with_state(engine)
 }

@@ -11,6 +11,7 @@ use hearth_wire::{
     SubmitToolOutputsRequest,
 };
 
+use super::blocking;
 use crate::errors::ApiResult;
 use crate::extract::{IncludeParams, JsonBody, ListParams};
 use crate::sse;
@@ -24,7 +25,10 @@ pub async fn create(
 ) -> ApiResult<Response> {
     let stream = request.stream == Some(true);
     Ok(answer(
-        engine.create_run_with_include(&thread_id, request, include)?,
+        blocking(&engine, move |engine| {
+            engine.create_run_with_include(&thread_id, request, include)
+        })
+        .await?,
         stream,
     ))
 }
@@ -35,7 +39,8 @@ pub async fn create_thread_and_run(
     JsonBody(request): JsonBody<CreateThreadAndRunRequest>,
 ) -> ApiResult<Response> {
     let stream = request.stream == Some(true);
-    let (_thread, run) = engine.create_thread_and_run(request)?;
+    let (_thread, run) =
+        blocking(&engine, move |engine| engine.create_thread_and_run(request)).await?;
     Ok(answer(run, stream))
 }
 
@@ -45,7 +50,12 @@ pub async fn list(
     Path(thread_id): Path<String>,
     params: ListParams,
 ) -> ApiResult<Json<ListResponse<Run>>> {
-    Ok(Json(engine.list_runs(&thread_id, &params.query)?))
+    Ok(Json(
+        blocking(&engine, move |engine| {
+            engine.list_runs(&thread_id, &params.query)
+        })
+        .await?,
+    ))
 }
 
 /// `GET /v1/threads/{thread_id}/runs/{run_id}`
@@ -53,7 +63,9 @@ pub async fn retrieve(
     State(engine): State<Engine>,
     Path((thread_id, run_id)): Path<(String, String)>,
 ) -> ApiResult<Json<Run>> {
-    Ok(Json(engine.get_run(&thread_id, &run_id)?))
+    Ok(Json(
+        blocking(&engine, move |engine| engine.get_run(&thread_id, &run_id)).await?,
+    ))
 }
 
 /// `POST /v1/threads/{thread_id}/runs/{run_id}`
@@ -62,7 +74,12 @@ pub async fn modify(
     Path((thread_id, run_id)): Path<(String, String)>,
     JsonBody(request): JsonBody<ModifyRunRequest>,
 ) -> ApiResult<Json<Run>> {
-    Ok(Json(engine.modify_run(&thread_id, &run_id, request)?))
+    Ok(Json(
+        blocking(&engine, move |engine| {
+            engine.modify_run(&thread_id, &run_id, request)
+        })
+        .await?,
+    ))
 }
 
 /// `POST /v1/threads/{thread_id}/runs/{run_id}/cancel`: no body is read; SDKs may send `{}` or nothing.
@@ -70,7 +87,12 @@ pub async fn cancel(
     State(engine): State<Engine>,
     Path((thread_id, run_id)): Path<(String, String)>,
 ) -> ApiResult<Json<Run>> {
-    Ok(Json(engine.cancel_run(&thread_id, &run_id)?))
+    Ok(Json(
+        blocking(&engine, move |engine| {
+            engine.cancel_run(&thread_id, &run_id)
+        })
+        .await?,
+    ))
 }
 
 /// `POST /v1/threads/{thread_id}/runs/{run_id}/submit_tool_outputs`
@@ -81,7 +103,10 @@ pub async fn submit_tool_outputs(
 ) -> ApiResult<Response> {
     let stream = request.stream == Some(true);
     Ok(answer(
-        engine.submit_tool_outputs(&thread_id, &run_id, request)?,
+        blocking(&engine, move |engine| {
+            engine.submit_tool_outputs(&thread_id, &run_id, request)
+        })
+        .await?,
         stream,
     ))
 }

@@ -6,6 +6,7 @@ use axum::extract::{Path, State};
 use hearth_engine::Engine;
 use hearth_wire::{ListResponse, RunStep};
 
+use super::blocking;
 use crate::errors::ApiResult;
 use crate::extract::{IncludeParams, ListParams};
 
@@ -16,12 +17,12 @@ pub async fn list(
     params: ListParams,
     IncludeParams(include): IncludeParams,
 ) -> ApiResult<Json<ListResponse<RunStep>>> {
-    Ok(Json(engine.list_run_steps_with_include(
-        &thread_id,
-        &run_id,
-        &params.query,
-        include,
-    )?))
+    Ok(Json(
+        blocking(&engine, move |engine| {
+            engine.list_run_steps_with_include(&thread_id, &run_id, &params.query, include)
+        })
+        .await?,
+    ))
 }
 
 /// `GET /v1/threads/{thread_id}/runs/{run_id}/steps/{step_id}`
@@ -30,7 +31,10 @@ pub async fn retrieve(
     Path((thread_id, run_id, step_id)): Path<(String, String, String)>,
     IncludeParams(include): IncludeParams,
 ) -> ApiResult<Json<RunStep>> {
-    Ok(Json(engine.get_run_step_with_include(
-        &thread_id, &run_id, &step_id, include,
-    )?))
+    Ok(Json(
+        blocking(&engine, move |engine| {
+            engine.get_run_step_with_include(&thread_id, &run_id, &step_id, include)
+        })
+        .await?,
+    ))
 }

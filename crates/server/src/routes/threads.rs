@@ -5,6 +5,7 @@ use axum::extract::{Path, State};
 use hearth_engine::Engine;
 use hearth_wire::{CreateThreadRequest, ModifyThreadRequest, Thread, ThreadDeleted};
 
+use super::blocking;
 use crate::errors::ApiResult;
 use crate::extract::JsonBody;
 
@@ -13,7 +14,9 @@ pub async fn create(
     State(engine): State<Engine>,
     JsonBody(request): JsonBody<CreateThreadRequest>,
 ) -> ApiResult<Json<Thread>> {
-    Ok(Json(engine.create_thread(request)?))
+    Ok(Json(
+        blocking(&engine, move |engine| engine.create_thread(request)).await?,
+    ))
 }
 
 /// `GET /v1/threads/{thread_id}`
@@ -21,7 +24,9 @@ pub async fn retrieve(
     State(engine): State<Engine>,
     Path(thread_id): Path<String>,
 ) -> ApiResult<Json<Thread>> {
-    Ok(Json(engine.get_thread(&thread_id)?))
+    Ok(Json(
+        blocking(&engine, move |engine| engine.get_thread(&thread_id)).await?,
+    ))
 }
 
 /// `POST /v1/threads/{thread_id}`
@@ -30,7 +35,12 @@ pub async fn modify(
     Path(thread_id): Path<String>,
     JsonBody(request): JsonBody<ModifyThreadRequest>,
 ) -> ApiResult<Json<Thread>> {
-    Ok(Json(engine.modify_thread(&thread_id, request)?))
+    Ok(Json(
+        blocking(&engine, move |engine| {
+            engine.modify_thread(&thread_id, request)
+        })
+        .await?,
+    ))
 }
 
 /// `DELETE /v1/threads/{thread_id}`
@@ -38,5 +48,7 @@ pub async fn delete(
     State(engine): State<Engine>,
     Path(thread_id): Path<String>,
 ) -> ApiResult<Json<ThreadDeleted>> {
-    Ok(Json(engine.delete_thread(&thread_id)?))
+    Ok(Json(
+        blocking(&engine, move |engine| engine.delete_thread(&thread_id)).await?,
+    ))
 }

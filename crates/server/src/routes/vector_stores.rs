@@ -13,6 +13,7 @@ use hearth_wire::{
     VectorStoreSearchRequest,
 };
 
+use super::blocking;
 use crate::errors::{ApiResult, Failure};
 use crate::extract::{JsonBody, ListParams};
 
@@ -25,7 +26,9 @@ pub async fn create(
     State(engine): State<Engine>,
     JsonBody(request): JsonBody<CreateVectorStoreRequest>,
 ) -> ApiResult<Json<VectorStore>> {
-    Ok(Json(engine.create_vector_store(request)?))
+    Ok(Json(
+        blocking(&engine, move |engine| engine.create_vector_store(request)).await?,
+    ))
 }
 
 /// `GET /v1/vector_stores`
@@ -33,7 +36,12 @@ pub async fn list(
     State(engine): State<Engine>,
     params: ListParams,
 ) -> ApiResult<Json<ListResponse<VectorStore>>> {
-    Ok(Json(engine.list_vector_stores(&params.query)?))
+    Ok(Json(
+        blocking(&engine, move |engine| {
+            engine.list_vector_stores(&params.query)
+        })
+        .await?,
+    ))
 }
 
 /// `GET /v1/vector_stores/{vector_store_id}`
@@ -41,7 +49,9 @@ pub async fn retrieve(
     State(engine): State<Engine>,
     Path(id): Path<String>,
 ) -> ApiResult<Json<VectorStore>> {
-    Ok(Json(engine.get_vector_store(&id)?))
+    Ok(Json(
+        blocking(&engine, move |engine| engine.get_vector_store(&id)).await?,
+    ))
 }
 
 /// `POST /v1/vector_stores/{vector_store_id}`
@@ -50,7 +60,12 @@ pub async fn modify(
     Path(id): Path<String>,
     JsonBody(request): JsonBody<UpdateVectorStoreRequest>,
 ) -> ApiResult<Json<VectorStore>> {
-    Ok(Json(engine.modify_vector_store(&id, request)?))
+    Ok(Json(
+        blocking(&engine, move |engine| {
+            engine.modify_vector_store(&id, request)
+        })
+        .await?,
+    ))
 }
 
 /// `DELETE /v1/vector_stores/{vector_store_id}`
@@ -58,7 +73,9 @@ pub async fn delete(
     State(engine): State<Engine>,
     Path(id): Path<String>,
 ) -> ApiResult<Json<VectorStoreDeleted>> {
-    Ok(Json(engine.delete_vector_store(&id)?))
+    Ok(Json(
+        blocking(&engine, move |engine| engine.delete_vector_store(&id)).await?,
+    ))
 }
 
 /// `POST /v1/vector_stores/{vector_store_id}/search`
@@ -109,7 +126,12 @@ pub async fn create_file(
     Path(id): Path<String>,
     JsonBody(request): JsonBody<CreateVectorStoreFileRequest>,
 ) -> ApiResult<Json<VectorStoreFile>> {
-    Ok(Json(engine.create_vector_store_file(&id, request)?))
+    Ok(Json(
+        blocking(&engine, move |engine| {
+            engine.create_vector_store_file(&id, request)
+        })
+        .await?,
+    ))
 }
 
 /// `GET /v1/vector_stores/{vector_store_id}/files`
@@ -119,7 +141,12 @@ pub async fn list_files(
     params: ListParams,
 ) -> ApiResult<Json<ListResponse<VectorStoreFile>>> {
     let query = files_query(params)?;
-    Ok(Json(engine.list_vector_store_files(&id, &query)?))
+    Ok(Json(
+        blocking(&engine, move |engine| {
+            engine.list_vector_store_files(&id, &query)
+        })
+        .await?,
+    ))
 }
 
 /// `GET /v1/vector_stores/{vector_store_id}/files/{file_id}`
@@ -127,7 +154,12 @@ pub async fn retrieve_file(
     State(engine): State<Engine>,
     Path((id, file_id)): Path<(String, String)>,
 ) -> ApiResult<Json<VectorStoreFile>> {
-    Ok(Json(engine.get_vector_store_file(&id, &file_id)?))
+    Ok(Json(
+        blocking(&engine, move |engine| {
+            engine.get_vector_store_file(&id, &file_id)
+        })
+        .await?,
+    ))
 }
 
 /// `POST /v1/vector_stores/{vector_store_id}/files/{file_id}`
@@ -137,7 +169,10 @@ pub async fn update_file(
     JsonBody(request): JsonBody<UpdateVectorStoreFileAttributesRequest>,
 ) -> ApiResult<Json<VectorStoreFile>> {
     Ok(Json(
-        engine.update_vector_store_file(&id, &file_id, request)?,
+        blocking(&engine, move |engine| {
+            engine.update_vector_store_file(&id, &file_id, request)
+        })
+        .await?,
     ))
 }
 
@@ -146,7 +181,12 @@ pub async fn delete_file(
     State(engine): State<Engine>,
     Path((id, file_id)): Path<(String, String)>,
 ) -> ApiResult<Json<VectorStoreFileDeleted>> {
-    Ok(Json(engine.delete_vector_store_file(&id, &file_id)?))
+    Ok(Json(
+        blocking(&engine, move |engine| {
+            engine.delete_vector_store_file(&id, &file_id)
+        })
+        .await?,
+    ))
 }
 
 /// `GET /v1/vector_stores/{vector_store_id}/files/{file_id}/content`
@@ -163,7 +203,12 @@ pub async fn create_batch(
     Path(id): Path<String>,
     JsonBody(request): JsonBody<CreateVectorStoreFileBatchRequest>,
 ) -> ApiResult<Json<VectorStoreFileBatch>> {
-    Ok(Json(engine.create_file_batch(&id, request)?))
+    Ok(Json(
+        blocking(&engine, move |engine| {
+            engine.create_file_batch(&id, request)
+        })
+        .await?,
+    ))
 }
 
 /// `GET /v1/vector_stores/{vector_store_id}/file_batches/{batch_id}`
@@ -171,7 +216,9 @@ pub async fn retrieve_batch(
     State(engine): State<Engine>,
     Path((id, batch_id)): Path<(String, String)>,
 ) -> ApiResult<Json<VectorStoreFileBatch>> {
-    Ok(Json(engine.get_file_batch(&id, &batch_id)?))
+    Ok(Json(
+        blocking(&engine, move |engine| engine.get_file_batch(&id, &batch_id)).await?,
+    ))
 }
 
 /// `POST /v1/vector_stores/{vector_store_id}/file_batches/{batch_id}/cancel`
@@ -179,7 +226,12 @@ pub async fn cancel_batch(
     State(engine): State<Engine>,
     Path((id, batch_id)): Path<(String, String)>,
 ) -> ApiResult<Json<VectorStoreFileBatch>> {
-    Ok(Json(engine.cancel_file_batch(&id, &batch_id)?))
+    Ok(Json(
+        blocking(&engine, move |engine| {
+            engine.cancel_file_batch(&id, &batch_id)
+        })
+        .await?,
+    ))
 }
 
 /// `GET /v1/vector_stores/{vector_store_id}/file_batches/{batch_id}/files`
@@ -189,5 +241,10 @@ pub async fn list_batch_files(
     params: ListParams,
 ) -> ApiResult<Json<ListResponse<VectorStoreFile>>> {
     let query = files_query(params)?;
-    Ok(Json(engine.list_file_batch_files(&id, &batch_id, &query)?))
+    Ok(Json(
+        blocking(&engine, move |engine| {
+            engine.list_file_batch_files(&id, &batch_id, &query)
+        })
+        .await?,
+    ))
 }

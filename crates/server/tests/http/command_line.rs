@@ -95,3 +95,30 @@ fn a_short_token_is_refused_and_one_on_the_command_line_is_warned_about() {
         "a token on the command line is warned about: {log}"
     );
 }
+
+#[test]
+fn help_documents_the_limits_and_their_defaults() {
+    let output = Command::new(env!("CARGO_BIN_EXE_hearth-server"))
+        .arg("--help")
+        .output()
+        .unwrap();
+    let help = String::from_utf8(output.stdout).unwrap();
+    for (flag, default) in [
+        ("--max-connections", "1024"),
+        ("--header-timeout-secs", "30"),
+        ("--request-timeout-secs", "300"),
+        ("--max-running-runs", "256"),
+        ("--max-queued-runs", "1024"),
+        ("--stream-stall-secs", "30"),
+        ("--shutdown-grace-secs", "5"),
+    ] {
+        let line = help
+            .split("\n\n")
+            .find(|entry| entry.contains(flag))
+            .unwrap_or_else(|| panic!("--help should list {flag}: {help}"));
+        assert!(
+            line.contains(&format!("[default: {default}]")),
+            "{flag} should show its default {default}: {line}"
+        );
+    }
+}

@@ -9,6 +9,7 @@ mod command_line;
 mod documents;
 mod errors;
 mod files;
+mod limits;
 mod lists;
 mod local;
 mod ownership;

@@ -4,7 +4,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use hearth_client::{ApiKey, Client, Config};
-use hearth_engine::providers::{OpenAiCompatible, ProviderConfig};
+use hearth_engine::providers::{OpenAiCompatible, Provider, ProviderConfig};
 use hearth_engine::{Engine, EngineConfig};
 use hearth_scripted::{Script, ScriptedOpenAi};
 use hearth_server::{ServerConfig, Token};
@@ -36,6 +36,21 @@ pub async fn start(scripts: Vec<Script>) -> Server {
 
 /// Starts a server whose engine settings `configure` changes (files live in the temp folder).
 pub async fn start_with(scripts: Vec<Script>, configure: impl FnOnce(&mut EngineConfig)) -> Server {
+    start_custom(
+        scripts,
+        |engine, _| configure(engine),
+        |client| Arc::new(client),
+    )
+    .await
+}
+
+/// Starts a server whose engine and server settings `configure` changes, on the provider `wrap`
+/// makes of the scripted one.
+pub async fn start_custom(
+    scripts: Vec<Script>,
+    configure: impl FnOnce(&mut EngineConfig, &mut ServerConfig),
+    wrap: impl FnOnce(OpenAiCompatible) -> Arc<dyn Provider>,
+) -> Server {
     let dir = tempfile::tempdir().unwrap();
     let store = Store::open(dir.path().join("hearth.db")).unwrap();
     let provider = ScriptedOpenAi::start(scripts).await;
@@ -45,15 +60,16 @@ pub async fn start_with(scripts: Vec<Script>, configure: impl FnOnce(&mut Engine
         files_dir: Some(dir.path().join("files")),
         ..EngineConfig::default()
     };
-    configure(&mut config);
-    let engine = Engine::new(store, Arc::new(client), config);
+    let mut server_config = ServerConfig::new(Token::new(TOKEN));
+    configure(&mut config, &mut server_config);
+    let engine = Engine::new(store, wrap(client), config);
     engine.recover().unwrap();
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let origin = format!("http://{}", listener.local_addr().unwrap());
     let (stop, stopped) = oneshot::channel::<()>();
     let task = tokio::spawn(hearth_server::serve(
         engine.clone(),
-        ServerConfig::new(Token::new(TOKEN)),
+        server_config,
         listener,
         async move {
             let _ = stopped.await;
@@ -71,6 +87,11 @@ pub async fn start_with(scripts: Vec<Script>, configure: impl FnOnce(&mut Engine
 }
 
 impl Server {
+    /// The server's database file.
+    pub fn db_path(&self) -> std::path::PathBuf {
+        self._dir.path().join("hearth.db")
+    }
+
     /// The folder the server keeps uploaded bytes in.
     pub fn files_dir(&self) -> std::path::PathBuf {
         self._dir.path().join("files")
