@@ -86,7 +86,9 @@ fn read_requests(requests: &mpsc::Sender<Request>, cancelled: &AtomicU64) {
                     return;
                 }
             }
-            Ok(Received::Stray(text)) => eprintln!("ignored a request that could not be read: {text}"),
+            Ok(Received::Stray(text)) => {
+                eprintln!("ignored a request that could not be read: {text}")
+            }
             Ok(Received::Closed) | Err(_) => return,
         }
     }

@@ -142,7 +142,10 @@ mod tests {
         let mut next = || receive::<Request>(&mut input, &mut line).unwrap();
         assert!(matches!(next(), Received::Message(m) if m == generate));
         assert!(matches!(next(), Received::Stray(s) if s == "ggml: some diagnostic"));
-        assert!(matches!(next(), Received::Message(Request::Cancel { id: 7 })));
+        assert!(matches!(
+            next(),
+            Received::Message(Request::Cancel { id: 7 })
+        ));
         assert!(matches!(next(), Received::Closed));
     }
 }

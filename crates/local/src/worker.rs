@@ -38,7 +38,10 @@ pub(crate) fn run(jobs: Receiver<Job>, idle: Duration, command: WorkerCommand, p
     let mut process: Option<WorkerProcess> = None;
     let mut answers = 0u64;
     loop {
-        pid.store(process.as_ref().map_or(0, WorkerProcess::id), Ordering::SeqCst);
+        pid.store(
+            process.as_ref().map_or(0, WorkerProcess::id),
+            Ordering::SeqCst,
+        );
         let job = if process.is_some() {
             match jobs.recv_timeout(idle) {
                 Ok(job) => job,
@@ -232,6 +235,8 @@ fn provider_error(kind: FailureKind, message: String) -> ProviderError {
 }
 
 fn file_name(path: &Path) -> String {
-    path.file_name()
-        .map_or_else(|| path.display().to_string(), |name| name.to_string_lossy().into_owned())
+    path.file_name().map_or_else(
+        || path.display().to_string(),
+        |name| name.to_string_lossy().into_owned(),
+    )
 }

@@ -45,7 +45,11 @@ fn ended_normally(events: &[StreamEvent]) -> bool {
 async fn answers_stream_from_one_worker_process_that_keeps_the_model_loaded() {
     let fx = fixture();
     let assistant = fx.assistant(MODEL_ID);
-    assert_eq!(fx.provider.worker_pid(), None, "no worker before the first run");
+    assert_eq!(
+        fx.provider.worker_pid(),
+        None,
+        "no worker before the first run"
+    );
 
     let events = collect(fx.run(&fx.thread("Name a colour."), &assistant, Some(256))).await;
     assert!(ended_normally(&events), "the run should finish");
@@ -127,7 +131,11 @@ async fn a_file_that_makes_llama_cpp_abort_fails_its_run_and_the_app_keeps_worki
 
     let bad = fx.assistant("damaged");
     let run = final_run(&collect(fx.run(&fx.thread("Hello"), &bad, Some(256))).await);
-    assert_eq!(run.status, RunStatus::Failed, "the damaged model's run should fail");
+    assert_eq!(
+        run.status,
+        RunStatus::Failed,
+        "the damaged model's run should fail"
+    );
     let message = run.last_error.expect("a failed run says why").message;
     assert!(
         message.contains("'damaged.gguf' stopped unexpectedly")
@@ -145,5 +153,11 @@ async fn a_file_that_makes_llama_cpp_abort_fails_its_run_and_the_app_keeps_worki
         "the good model still answers after the crashes: {:?}",
         final_run(&events)
     );
-    assert!(!events.iter().filter_map(delta_text).collect::<String>().is_empty());
+    assert!(
+        !events
+            .iter()
+            .filter_map(delta_text)
+            .collect::<String>()
+            .is_empty()
+    );
 }
