@@ -45,7 +45,16 @@ impl Sample {
     }
 }
 
-fn main() {
+fn main() -> std::process::ExitCode {
+    // The engine's local provider starts this program again as its worker process.
+    if let Some(code) = hearth_local::serve_if_asked() {
+        return code;
+    }
+    bench();
+    std::process::ExitCode::SUCCESS
+}
+
+fn bench() {
     let args: Vec<String> = std::env::args().collect();
     let model = args
         .iter()

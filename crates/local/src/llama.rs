@@ -1,6 +1,6 @@
 //! The one module that talks to llama.cpp, through `llama-cpp-2`. That crate's API is low-level and
 //! changes between releases, so the rest of the crate sees only [`Model`], [`Generation`] and
-//! [`LlamaError`]. Everything here runs on the provider's worker thread.
+//! [`LlamaError`]. Everything here runs in the worker process (see [`crate::child`]).
 //!
 //! No `unsafe` is needed: the crate's safe API covers loading, chat templates, decoding and sampling.
 
@@ -71,7 +71,7 @@ impl std::fmt::Debug for Model {
 }
 
 /// Sampling and limits for one answer.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub(crate) struct Settings {
     /// 0 picks the most likely token every time.
     pub temperature: f32,

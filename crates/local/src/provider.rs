@@ -1,6 +1,8 @@
 //! The `local` provider: GGUF models run on this machine's CPU by llama.cpp.
 
 use std::path::PathBuf;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU32, Ordering};
 use std::sync::mpsc::Sender;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
@@ -14,6 +16,8 @@ use hearth_engine::providers::{
 
 use crate::library;
 use crate::llama::Settings;
+use crate::process::WorkerCommand;
+use crate::protocol::Turn;
 use crate::worker::{self, Job};
 
 /// How long a model stays loaded without requests, by default.
@@ -42,6 +46,8 @@ pub struct LocalConfig {
     pub max_context: u32,
     /// CPU threads for generation; `None` uses every core (up to 8).
     pub threads: Option<usize>,
+    /// The process llama.cpp runs in.
+    pub worker: WorkerCommand,
 }
 
 impl LocalConfig {
@@ -52,28 +58,45 @@ impl LocalConfig {
             idle_unload: DEFAULT_IDLE_UNLOAD,
             max_context: DEFAULT_MAX_CONTEXT,
             threads: None,
+            worker: WorkerCommand::this_program(),
         }
     }
 }
 
-/// GGUF models run in-process by llama.cpp. Requests queue for one worker thread that owns the
-/// loaded model; dropping a stream stops its generation before the next token.
+/// GGUF models run by llama.cpp in a worker process (see [`WorkerCommand`]), so a file that makes
+/// llama.cpp crash fails its run instead of the program. Requests queue for one thread that drives
+/// the worker; dropping a stream stops its generation before the next token.
 #[derive(Debug)]
 pub struct LocalProvider {
     config: LocalConfig,
     jobs: Sender<Job>,
+    /// The running worker process's id; 0 while there is none.
+    worker_pid: Arc<AtomicU32>,
 }
 
 impl LocalProvider {
-    /// Starts the provider's worker thread; no model is loaded until the first request.
+    /// Starts the provider's thread; the worker process starts with the first request.
     pub fn new(config: LocalConfig) -> Self {
         let (jobs, queue) = std::sync::mpsc::channel();
         let idle = config.idle_unload;
+        let command = config.worker.clone();
+        let worker_pid = Arc::new(AtomicU32::new(0));
+        let pid = worker_pid.clone();
         std::thread::Builder::new()
             .name("hearth-local".into())
-            .spawn(move || worker::run(queue, idle))
+            .spawn(move || worker::run(queue, idle, command, &pid))
             .expect("the OS should allow one more thread");
-        Self { config, jobs }
+        Self {
+            config,
+            jobs,
+            worker_pid,
+        }
+    }
+
+    /// The id of the worker process llama.cpp runs in, while one is running (it starts with the
+    /// first request and stops when idle or when it crashed).
+    pub fn worker_pid(&self) -> Option<u32> {
+        Some(self.worker_pid.load(Ordering::SeqCst)).filter(|pid| *pid != 0)
     }
 
     /// Whether the local models can call function tools. They cannot: llama.cpp's built-in chat
@@ -214,7 +237,7 @@ fn refuse_unsupported(request: &ChatRequest) -> Result<(), ProviderError> {
 
 /// The conversation as (role, text) turns for the chat template. Tool turns (left by another
 /// provider earlier in the thread) are written out as text so the model still sees them.
-fn turns(request: &ChatRequest) -> Vec<(&'static str, String)> {
+fn turns(request: &ChatRequest) -> Vec<Turn> {
     let mut turns = Vec::with_capacity(request.messages.len() + 1);
     if let Some(system) = request.system.as_deref().filter(|s| !s.is_empty()) {
         turns.push(("system", system.to_owned()));
@@ -235,4 +258,10 @@ fn turns(request: &ChatRequest) -> Vec<(&'static str, String)> {
         });
     }
     turns
+        .into_iter()
+        .map(|(role, text)| Turn {
+            role: role.to_owned(),
+            text,
+        })
+        .collect()
 }

@@ -5,7 +5,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use hearth_engine::{Engine, EngineConfig, RunStream};
-use hearth_local::{LocalConfig, LocalProvider, ModelSource};
+use hearth_local::{LocalConfig, LocalProvider, ModelSource, WorkerCommand};
 use hearth_store::Store;
 use hearth_wire::{
     CreateAssistantRequest, CreateMessageRequest, CreateRunRequest, CreateThreadRequest, ListQuery,
@@ -41,6 +41,13 @@ pub fn link_model(dir: &Path) -> PathBuf {
     target
 }
 
+/// The worker process llama.cpp runs in. The app and hearth-server start themselves with
+/// `--local-worker`; a test binary cannot (its `main` is the test harness), so the tests start
+/// the crate's own worker program, which Cargo builds for integration tests and names here.
+pub fn worker() -> WorkerCommand {
+    WorkerCommand::program(env!("CARGO_BIN_EXE_hearth-local-worker"))
+}
+
 /// An engine on a fresh database whose provider serves the models folder `models`.
 pub struct Fixture {
     pub engine: Engine,
@@ -54,9 +61,10 @@ pub fn fixture() -> Fixture {
     let models = dir.path().join("models");
     link_model(&models);
     let store = Store::open(dir.path().join("hearth.db")).unwrap();
-    let provider = Arc::new(LocalProvider::new(LocalConfig::new(ModelSource::Folder(
-        models.clone(),
-    ))));
+    let provider = Arc::new(LocalProvider::new(LocalConfig {
+        worker: worker(),
+        ..LocalConfig::new(ModelSource::Folder(models.clone()))
+    }));
     let engine = Engine::new(store, provider.clone(), EngineConfig::default());
     Fixture {
         engine,
