@@ -151,7 +151,12 @@ async fn start(
         return start_over(http, dir, request, None, cancel).await;
     };
     let have = partial.len()?;
-    let validator = partial.record.validator.if_range().unwrap_or_default().to_owned();
+    let validator = partial
+        .record
+        .validator
+        .if_range()
+        .unwrap_or_default()
+        .to_owned();
     let get = http
         .get(&request.url)
         .header(RANGE, format!("bytes={have}-"))
@@ -322,7 +327,9 @@ async fn receive(
         let chunk = match chunk {
             Ok(chunk) => chunk,
             Err(error) => {
-                file.flush().await.map_err(|e| write_error(e, space, written))?;
+                file.flush()
+                    .await
+                    .map_err(|e| write_error(e, space, written))?;
                 return Err(Stop::Resumable(Resumable::Cut(describe(&error))));
             }
         };
@@ -336,7 +343,9 @@ async fn receive(
         written += chunk.len() as u64;
         progress(have);
     }
-    file.sync_all().await.map_err(|e| write_error(e, space, written))?;
+    file.sync_all()
+        .await
+        .map_err(|e| write_error(e, space, written))?;
     Ok(have)
 }
 

@@ -15,7 +15,8 @@ pub use download::{
     DownloadProgress, DownloadRequest, FreeSpace, SPACE_RESERVE, download_model, sha256_file,
 };
 pub use library::{
-    LibraryError, LocalModel, add_model, add_model_within, list_models, model_id, models_dir, remove_model,
+    LibraryError, LocalModel, add_model, add_model_within, list_models, model_id, models_dir,
+    remove_model,
 };
 pub use provider::{
     DEFAULT_IDLE_UNLOAD, DEFAULT_MAX_CONTEXT, LocalConfig, LocalProvider, ModelSource,

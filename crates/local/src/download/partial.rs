@@ -46,7 +46,11 @@ impl Partial {
     /// The partial file an earlier download of `file_name` from `url` left, locked for this
     /// one. Partials of the same name left by a download from another address, or without a
     /// readable record, can never resume and are deleted on the way.
-    pub(crate) fn find(dir: &Path, file_name: &str, url: &str) -> Result<Option<Partial>, LibraryError> {
+    pub(crate) fn find(
+        dir: &Path,
+        file_name: &str,
+        url: &str,
+    ) -> Result<Option<Partial>, LibraryError> {
         let entries = match std::fs::read_dir(dir) {
             Ok(entries) => entries,
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
@@ -81,7 +85,9 @@ impl Partial {
                 Err(error) => return Err(error),
             };
             let partial = Partial {
-                path: Some(TempPath::try_from_path(&part).map_err(LibraryError::io("opening", &part))?),
+                path: Some(
+                    TempPath::try_from_path(&part).map_err(LibraryError::io("opening", &part))?,
+                ),
                 file,
                 record_path,
                 record: record.clone().unwrap_or_else(|| Record {
@@ -202,7 +208,8 @@ impl Partial {
     fn write_record(&self) -> Result<(), LibraryError> {
         let json = serde_json::to_vec(&self.record)
             .map_err(|e| LibraryError::Download(format!("recording the download: {e}")))?;
-        std::fs::write(&self.record_path, json).map_err(LibraryError::io("writing", &self.record_path))
+        std::fs::write(&self.record_path, json)
+            .map_err(LibraryError::io("writing", &self.record_path))
     }
 }
 
@@ -217,7 +224,12 @@ impl Drop for Partial {
 
 /// Opens `part` and takes its lock; `None` when the file is gone.
 fn open_locked(part: &Path, file_name: &str) -> Result<Option<File>, LibraryError> {
-    let file = match std::fs::OpenOptions::new().read(true).write(true).append(true).open(part) {
+    let file = match std::fs::OpenOptions::new()
+        .read(true)
+        .write(true)
+        .append(true)
+        .open(part)
+    {
         Ok(file) => file,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
         Err(e) => return Err(LibraryError::io("opening", part)(e)),

@@ -44,7 +44,9 @@ impl Source {
     pub(crate) fn allows(&self, url: &Url) -> Result<(), LibraryError> {
         match url.scheme() {
             "https" => Ok(()),
-            "http" if is_loopback(url) || self.http_host.as_deref() == Some(&host_of(url)) => Ok(()),
+            "http" if is_loopback(url) || self.http_host.as_deref() == Some(&host_of(url)) => {
+                Ok(())
+            }
             "http" => Err(LibraryError::InsecureUrl(host_of(url))),
             other => Err(LibraryError::BadUrl(format!(
                 "the download was sent on to a {other}: address, which cannot be fetched"
@@ -160,18 +162,34 @@ mod tests {
                 .is_err(),
             "allowing one host allows no other"
         );
-        for bad in ["ftp://example.com/m.gguf", "not a url", "file:///etc/passwd"] {
-            assert_eq!(Source::check(bad, true).unwrap_err().code(), "download_bad_url");
+        for bad in [
+            "ftp://example.com/m.gguf",
+            "not a url",
+            "file:///etc/passwd",
+        ] {
+            assert_eq!(
+                Source::check(bad, true).unwrap_err().code(),
+                "download_bad_url"
+            );
         }
     }
 
     #[test]
     fn a_resumed_range_must_start_where_the_file_stops_and_match_its_size() {
-        assert_eq!(continues_at(&range("bytes 100-999/1000"), 100, None), Some(1000));
-        assert_eq!(continues_at(&range("bytes 100-999/1000"), 100, Some(1000)), Some(1000));
+        assert_eq!(
+            continues_at(&range("bytes 100-999/1000"), 100, None),
+            Some(1000)
+        );
+        assert_eq!(
+            continues_at(&range("bytes 100-999/1000"), 100, Some(1000)),
+            Some(1000)
+        );
         assert_eq!(continues_at(&range("bytes 0-999/1000"), 100, None), None);
         assert_eq!(continues_at(&range("bytes 100-499/1000"), 100, None), None);
-        assert_eq!(continues_at(&range("bytes 100-999/1000"), 100, Some(2000)), None);
+        assert_eq!(
+            continues_at(&range("bytes 100-999/1000"), 100, Some(2000)),
+            None
+        );
         assert_eq!(continues_at(&range("bytes 100-999/*"), 100, None), None);
         assert_eq!(continues_at(&HeaderMap::new(), 100, None), None);
         assert_eq!(unsatisfied_size(&range("bytes */1000")), Some(1000));
@@ -181,7 +199,10 @@ mod tests {
     fn weak_etags_are_not_used_to_resume() {
         let mut headers = HeaderMap::new();
         headers.insert(ETAG, "W/\"abc\"".parse().unwrap());
-        headers.insert(LAST_MODIFIED, "Wed, 21 Oct 2015 07:28:00 GMT".parse().unwrap());
+        headers.insert(
+            LAST_MODIFIED,
+            "Wed, 21 Oct 2015 07:28:00 GMT".parse().unwrap(),
+        );
         let validator = Validator::of(&headers);
         assert_eq!(validator.if_range(), Some("Wed, 21 Oct 2015 07:28:00 GMT"));
         headers.insert(ETAG, "\"abc\"".parse().unwrap());

@@ -116,7 +116,10 @@ mod tests {
         assert!(budget.take(400, 600).is_ok());
         let full = budget.take(1, 1000).unwrap_err();
         assert!(full.to_string().contains("filled up"), "{full}");
-        assert!(budget.check(None).is_ok(), "an unknown size cannot be refused up front");
+        assert!(
+            budget.check(None).is_ok(),
+            "an unknown size cannot be refused up front"
+        );
     }
 
     #[cfg(unix)]

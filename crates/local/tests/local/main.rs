@@ -7,4 +7,5 @@ mod support;
 mod download;
 mod files;
 mod library;
+mod model_server;
 mod runs;
