@@ -29,6 +29,7 @@ use partial::{Partial, Record};
 use source::{Source, Validator};
 use space::{SpaceBudget, is_disk_full};
 
+pub use source::host_needing_http_permission;
 pub use space::{FreeSpace, SPACE_RESERVE};
 
 /// What to download.

@@ -12,7 +12,8 @@ mod provider;
 mod worker;
 
 pub use download::{
-    DownloadProgress, DownloadRequest, FreeSpace, SPACE_RESERVE, download_model, sha256_file,
+    DownloadProgress, DownloadRequest, FreeSpace, SPACE_RESERVE, download_model,
+    host_needing_http_permission, sha256_file,
 };
 pub use library::{
     LibraryError, LocalModel, add_model, add_model_within, list_models, model_id, models_dir,

@@ -70,6 +70,14 @@ impl Source {
     }
 }
 
+/// The host of a plain http address that needs the person's permission (not loopback); `None`
+/// for https, loopback and addresses that do not parse.
+pub fn host_needing_http_permission(url: &str) -> Option<String> {
+    let url = Url::parse(url.trim()).ok()?;
+    (url.scheme() == "http" && url.host_str().is_some() && !is_loopback(&url))
+        .then(|| host_of(&url))
+}
+
 fn host_of(url: &Url) -> String {
     url.host_str().unwrap_or_default().to_ascii_lowercase()
 }
