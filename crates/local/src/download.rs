@@ -359,6 +359,7 @@ async fn finish(
     request: &DownloadRequest,
 ) -> Result<LocalModel, LibraryError> {
     debug_assert_eq!(partial.len().ok(), Some(have));
+    partial.unlock()?;
     let checked = partial.path().to_owned();
     let request_copy = request.clone();
     tokio::task::spawn_blocking(move || check(&checked, &request_copy))

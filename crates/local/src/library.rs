@@ -151,7 +151,7 @@ fn kept_text(kept: bool) -> &'static str {
     if kept {
         "what arrived is kept, and downloading it again from the same address resumes from there"
     } else {
-        "nothing was kept, since the server gives no way to resume it safely"
+        "nothing was kept (a download resumes only when something arrived and the server named the file's version)"
     }
 }
 

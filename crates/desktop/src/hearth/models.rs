@@ -39,7 +39,8 @@ impl Hearth {
     }
 
     /// Downloads a model into the models folder, reporting progress; resumes a download of the
-    /// same file name that was cancelled or cut off. [`Hearth::cancel_local_download`] stops it.
+    /// same file name from the same address that was cancelled or cut off, when the server named
+    /// the file's version. [`Hearth::cancel_local_download`] stops it.
     pub async fn download_local_model(
         &self,
         request: DownloadRequest,

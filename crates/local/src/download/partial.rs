@@ -167,10 +167,10 @@ impl Partial {
         self.record.validator.if_range().is_some()
     }
 
-    /// Leaves the file and its record for a resume when it can resume; deletes them otherwise.
-    /// Returns whether they were kept.
+    /// Leaves the file and its record for a resume when there is something to resume and it can
+    /// resume safely; deletes them otherwise. Returns whether they were kept.
     pub(crate) fn keep(mut self) -> bool {
-        if !self.resumable() {
+        if !self.resumable() || self.len().is_ok_and(|have| have == 0) {
             return false;
         }
         match self.path.take().map(TempPath::keep) {
@@ -181,6 +181,13 @@ impl Partial {
             }
             None => false,
         }
+    }
+
+    /// Lets other handles read the finished file (a lock is exclusive on some systems).
+    pub(crate) fn unlock(&self) -> Result<(), LibraryError> {
+        self.file
+            .unlock()
+            .map_err(LibraryError::io("unlocking", self.path()))
     }
 
     /// Moves the finished file to `target`, never over a file already there (a model of that
@@ -243,5 +250,55 @@ fn lock(file: &File, path: &Path, file_name: &str) -> Result<(), LibraryError> {
         Ok(()) => Ok(()),
         Err(TryLockError::WouldBlock) => Err(LibraryError::Busy(file_name.to_owned())),
         Err(TryLockError::Error(e)) => Err(LibraryError::io("locking", path)(e)),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn names(dir: &Path) -> Vec<String> {
+        let mut names: Vec<String> = std::fs::read_dir(dir)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        names.sort();
+        names
+    }
+
+    #[test]
+    fn a_partial_file_is_never_shared_and_one_that_cannot_resume_is_removed() {
+        let dir = tempfile::tempdir().unwrap();
+        let (a, b) = ("https://a.example/m.gguf", "https://b.example/m.gguf");
+        let record = Record {
+            file_name: "m.gguf".into(),
+            url: a.into(),
+            validator: Validator {
+                etag: Some("\"1\"".into()),
+                last_modified: None,
+            },
+            total: Some(10),
+        };
+        let first = Partial::create(dir.path(), record.clone()).unwrap();
+        std::fs::write(first.path(), b"12345").unwrap();
+        assert!(
+            matches!(Partial::find(dir.path(), "m.gguf", a), Err(LibraryError::Busy(_))),
+            "a file being written cannot be taken by a second download"
+        );
+        assert!(Partial::find(dir.path(), "m.gguf", b).unwrap().is_none());
+        assert_eq!(names(dir.path()).len(), 2, "another address leaves a busy file alone");
+        assert!(first.keep());
+
+        let again = Partial::find(dir.path(), "m.gguf", a).unwrap().unwrap();
+        assert_eq!((again.len().unwrap(), &again.record), (5, &record));
+        assert!(again.keep());
+        assert!(Partial::find(dir.path(), "other.gguf", a).unwrap().is_none());
+        assert_eq!(names(dir.path()).len(), 2, "another model's download leaves it alone");
+        assert!(Partial::find(dir.path(), "m.gguf", b).unwrap().is_none());
+        assert!(
+            names(dir.path()).is_empty(),
+            "a download of the name from another address removes what can never resume: {:?}",
+            names(dir.path())
+        );
     }
 }
