@@ -46,7 +46,7 @@ describe("ModelDownload", () => {
     expect(allow.closest("label")?.textContent).toMatch("Allow plain http for this host (mirror.example)");
     fireEvent.click(screen.getByTestId("download-start"));
     await waitFor(() => expect(mocked.downloadLocalModel).toHaveBeenCalledTimes(1));
-    expect(mocked.downloadLocalModel.mock.calls[0].slice(0, 4)).toEqual([
+    expect(mocked.downloadLocalModel.mock.calls[0]?.slice(0, 4)).toEqual([
       "http://mirror.example/tiny.gguf",
       "tiny.gguf",
       null,
@@ -58,7 +58,7 @@ describe("ModelDownload", () => {
     fireEvent.click(screen.getByTestId("download-allow-http"));
     fireEvent.click(screen.getByTestId("download-start"));
     await waitFor(() => expect(mocked.downloadLocalModel).toHaveBeenCalledTimes(2));
-    expect(mocked.downloadLocalModel.mock.calls[1][3]).toBe(true);
+    expect(mocked.downloadLocalModel.mock.calls[1]?.[3]).toBe(true);
   });
 
   it("says after a cancel what the app kept", async () => {

@@ -9,7 +9,7 @@ import { size } from "./units";
 type State =
   | { kind: "idle" }
   | { kind: "downloading"; fileName: string; progress: DownloadProgress | null }
-  | { kind: "cancelled"; fileName: string; note: string }
+  | { kind: "cancelled"; note: string }
   | { kind: "done"; id: string };
 
 /** Downloads a GGUF model from a URL into the models folder, with progress, cancel and resume. */
@@ -50,7 +50,7 @@ export function ModelDownload({ onDownloaded }: { onDownloaded: () => void }) {
       if (cancelled.current) {
         // The app says whether what arrived is kept: only a server that names the file's version lets it resume.
         const arrived = received.last ? `${size(received.last.downloaded)} had arrived. ` : "";
-        setState({ kind: "cancelled", fileName, note: `${arrived}${toAppError(error).message}` });
+        setState({ kind: "cancelled", note: `${arrived}${toAppError(error).message}` });
       } else {
         setState({ kind: "idle" });
         setFailure(reportFailure(error));
@@ -155,7 +155,7 @@ export function ModelDownload({ onDownloaded }: { onDownloaded: () => void }) {
         )}
         {state.kind === "cancelled" && (
           <span className="muted" data-testid="download-cancelled">
-            Cancelled {state.fileName}. {state.note}
+            {state.note}
           </span>
         )}
         {state.kind === "done" && (
