@@ -191,6 +191,7 @@ mod tests {
                 enabled: true,
                 port: Some(8642),
             },
+            http_download_hosts: vec!["mirror.lan".into()],
         };
         settings.save(&path).unwrap();
         assert_eq!(Settings::load(&path), settings);
