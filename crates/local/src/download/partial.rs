@@ -282,18 +282,33 @@ mod tests {
         let first = Partial::create(dir.path(), record.clone()).unwrap();
         std::fs::write(first.path(), b"12345").unwrap();
         assert!(
-            matches!(Partial::find(dir.path(), "m.gguf", a), Err(LibraryError::Busy(_))),
+            matches!(
+                Partial::find(dir.path(), "m.gguf", a),
+                Err(LibraryError::Busy(_))
+            ),
             "a file being written cannot be taken by a second download"
         );
         assert!(Partial::find(dir.path(), "m.gguf", b).unwrap().is_none());
-        assert_eq!(names(dir.path()).len(), 2, "another address leaves a busy file alone");
+        assert_eq!(
+            names(dir.path()).len(),
+            2,
+            "another address leaves a busy file alone"
+        );
         assert!(first.keep());
 
         let again = Partial::find(dir.path(), "m.gguf", a).unwrap().unwrap();
         assert_eq!((again.len().unwrap(), &again.record), (5, &record));
         assert!(again.keep());
-        assert!(Partial::find(dir.path(), "other.gguf", a).unwrap().is_none());
-        assert_eq!(names(dir.path()).len(), 2, "another model's download leaves it alone");
+        assert!(
+            Partial::find(dir.path(), "other.gguf", a)
+                .unwrap()
+                .is_none()
+        );
+        assert_eq!(
+            names(dir.path()).len(),
+            2,
+            "another model's download leaves it alone"
+        );
         assert!(Partial::find(dir.path(), "m.gguf", b).unwrap().is_none());
         assert!(
             names(dir.path()).is_empty(),
