@@ -141,13 +141,17 @@ def test_a_model_file_is_added_through_the_file_dialog(home, model_file, tmp_pat
 
 
 class ModelServer:
-    """Serves one file over HTTP on loopback, slowly when asked, honouring `Range` so a download can
-    resume; records the ranges it was asked for."""
+    """Serves one file over HTTP on loopback, slowly when asked, with an ETag, honouring `Range`
+    (when `If-Range` names that ETag) so a download can resume; records the ranges it was asked
+    for."""
+
+    ETAG = '"smollm2-q4_1"'
 
     def __init__(self, path: Path):
         self.data = path.read_bytes()
         self.slow = False
         self.ranges: list[str | None] = []
+        self.if_ranges: list[str | None] = []
         server = self
 
         class Handler(BaseHTTPRequestHandler):
@@ -157,9 +161,13 @@ class ModelServer:
             def do_GET(self):
                 wanted = self.headers.get("Range")
                 server.ranges.append(wanted)
+                server.if_ranges.append(self.headers.get("If-Range"))
+                if self.headers.get("If-Range", ModelServer.ETAG) != ModelServer.ETAG:
+                    wanted = None  # another version: the whole file
                 start = int(wanted.split("=")[1].split("-")[0]) if wanted else 0
                 body = server.data[start:]
                 self.send_response(206 if wanted else 200)
+                self.send_header("ETag", ModelServer.ETAG)
                 if wanted:
                     self.send_header("Content-Range", f"bytes {start}-{len(server.data) - 1}/{len(server.data)}")
                 self.send_header("Content-Length", str(len(body)))
@@ -233,8 +241,10 @@ def test_a_model_is_downloaded_with_progress_then_cancelled_and_resumed(home, mo
         find(driver, "download-start").click()
         assert DEFAULT_MODEL_ID in wait_for(driver, "download-done", 120).text
         assert model_server.ranges[0] is None and model_server.ranges[-1] and model_server.ranges[-1].startswith("bytes="), model_server.ranges
+        assert model_server.if_ranges[-1] == ModelServer.ETAG, "the resume names the version it continues"
         rows = wait(driver, lambda d: local_model_rows(d), 10)
         assert any(DEFAULT_MODEL_ID in row for row in rows), rows
         kept = models_folder(home) / "SmolLM2-135M-Instruct.Q4_1.gguf"
         assert hashlib.sha256(kept.read_bytes()).hexdigest() == DEFAULT_MODEL_SHA256
-        assert not list(models_folder(home).glob("*.part")), "the partial file should be gone once complete"
+        left = sorted(p.name for p in models_folder(home).iterdir())
+        assert left == ["SmolLM2-135M-Instruct.Q4_1.gguf"], f"the partial file and its record should be gone: {left}"

@@ -36,7 +36,8 @@ pub async fn add_local_model(
 }
 
 /// Downloads a model from `url` as `file_name`, checking `sha256` when given; progress arrives on
-/// `on_progress`. A download of the same name that was cancelled resumes.
+/// `on_progress`. A download of the same name that was cancelled resumes when the server allows
+/// it safely. `allow_http` allows plain http for the URL's host (remembered in the settings).
 #[tauri::command]
 #[specta::specta]
 pub async fn download_local_model(
@@ -44,10 +45,11 @@ pub async fn download_local_model(
     url: String,
     file_name: String,
     sha256: Option<String>,
+    allow_http: bool,
     on_progress: Channel<DownloadProgressView>,
 ) -> Result<LocalModelView, AppError> {
     Ok(hearth
-        .download_model_reporting(url, file_name, sha256, |progress| {
+        .download_model_reporting(url, file_name, sha256, allow_http, |progress| {
             // A closed window just stops listening; the download goes on.
             let _ = on_progress.send(progress);
         })

@@ -24,6 +24,9 @@ pub struct Settings {
     pub active_profile: Option<String>,
     /// The app's own API server ("Let programs on this computer use Hearth").
     pub api_server: ApiServerSettings,
+    /// Hosts the person allowed model downloads over plain http from, lowercase (loopback needs
+    /// no permission; everything else is https only).
+    pub http_download_hosts: Vec<String>,
 }
 
 /// Whether the app serves the Assistants v2 API on loopback, and on which port. Its token is in
@@ -188,6 +191,7 @@ mod tests {
                 enabled: true,
                 port: Some(8642),
             },
+            http_download_hosts: vec!["mirror.lan".into()],
         };
         settings.save(&path).unwrap();
         assert_eq!(Settings::load(&path), settings);

@@ -458,3 +458,56 @@ fn the_app_refuses_a_data_folder_another_program_runs_on() {
     );
     drop(again);
 }
+
+#[tokio::test]
+async fn plain_http_downloads_need_a_permission_that_is_remembered_per_host() {
+    let dir = tempfile::tempdir().unwrap();
+    let hearth = open(dir.path());
+    if hearth.models_dir().is_none() {
+        panic!("local models must be able to run on this machine for this test");
+    }
+    let url = "http://mirror.invalid/models/tiny.gguf".to_owned();
+    let download = |allow_http| {
+        hearth.download_model_reporting(url.clone(), "tiny.gguf".into(), None, allow_http, |_| ())
+    };
+    let refused = download(false).await.unwrap_err().to_string();
+    assert!(
+        refused.contains("not encrypted")
+            && refused.contains("allow plain http for mirror.invalid"),
+        "{refused}"
+    );
+    // Allowed: the download goes to the network (where the name does not resolve).
+    let failed = download(true).await.unwrap_err().to_string();
+    assert!(!failed.contains("not encrypted"), "{failed}");
+    let settings =
+        std::fs::read_to_string(dir.path().join("config").join("settings.json")).unwrap();
+    assert!(
+        settings.contains("\"httpDownloadHosts\"") && settings.contains("mirror.invalid"),
+        "{settings}"
+    );
+
+    // Remembered after a restart, for that host only.
+    drop(hearth);
+    let hearth = open(dir.path());
+    let again = hearth
+        .download_model_reporting(url.clone(), "tiny.gguf".into(), None, false, |_| ())
+        .await
+        .unwrap_err()
+        .to_string();
+    assert!(!again.contains("not encrypted"), "{again}");
+    let other = hearth
+        .download_model_reporting(
+            "http://other.invalid/tiny.gguf".into(),
+            "tiny.gguf".into(),
+            None,
+            false,
+            |_| (),
+        )
+        .await
+        .unwrap_err()
+        .to_string();
+    assert!(
+        other.contains("allow plain http for other.invalid"),
+        "{other}"
+    );
+}

@@ -20,9 +20,13 @@ mod worker;
 
 pub use child::{WORKER_ARG, serve, serve_if_asked};
 
-pub use download::{DownloadProgress, DownloadRequest, download_model, sha256_file};
+pub use download::{
+    DownloadProgress, DownloadRequest, FreeSpace, SPACE_RESERVE, download_model,
+    host_needing_http_permission, sha256_file,
+};
 pub use library::{
-    LibraryError, LocalModel, add_model, list_models, model_id, models_dir, remove_model,
+    LibraryError, LocalModel, add_model, add_model_within, list_models, model_id, models_dir,
+    remove_model,
 };
 pub use process::WorkerCommand;
 pub use provider::{

@@ -6,6 +6,8 @@ use std::path::{Path, PathBuf};
 
 use serde::Serialize;
 
+use crate::download::FreeSpace;
+use crate::download::space::{self, SpaceBudget};
 use crate::gguf::{self, GgufError};
 
 /// The folder under the app's data folder that holds the models.
@@ -94,9 +96,68 @@ pub enum LibraryError {
         /// The digest of what arrived.
         actual: String,
     },
-    /// The download was cancelled; what arrived is kept so it can resume.
-    #[error("the download was cancelled")]
-    Cancelled,
+    /// The download was cancelled.
+    #[error("the download was cancelled; {}", kept_text(*.kept))]
+    Cancelled {
+        /// Whether what arrived is kept for a resume.
+        kept: bool,
+    },
+    /// The connection broke or the server failed during the download.
+    #[error("the download was cut off ({reason}); {}", kept_text(*.kept))]
+    Interrupted {
+        /// What happened.
+        reason: String,
+        /// Whether what arrived is kept for a resume.
+        kept: bool,
+    },
+    /// An address that is not an http(s) URL.
+    #[error("{0}")]
+    BadUrl(String),
+    /// A plain http address on a host the person did not allow it for.
+    #[error(
+        "http://{0} is not encrypted, so the file could be changed on its way; use an https:// address, or allow plain http for {0}"
+    )]
+    InsecureUrl(String),
+    /// The server announced more bytes than the disk has room for.
+    #[error(
+        "there is not enough free space in {}: the download needs {} more, and {} can be used (some room is always left for the rest of the system)",
+        dir.display(), megabytes(*needed), megabytes(*available)
+    )]
+    NoSpace {
+        /// The models folder.
+        dir: PathBuf,
+        /// Bytes still to download.
+        needed: u64,
+        /// Bytes that may be written.
+        available: u64,
+    },
+    /// The disk filled up while bytes arrived.
+    #[error(
+        "the disk holding {} filled up during the download; the {} that had arrived were deleted to give the room back. Free some space and download again",
+        dir.display(), megabytes(*written)
+    )]
+    DiskFull {
+        /// The models folder.
+        dir: PathBuf,
+        /// Bytes written in this attempt.
+        written: u64,
+    },
+    /// Another download is writing that file.
+    #[error("{0} is already being downloaded")]
+    Busy(String),
+}
+
+fn kept_text(kept: bool) -> &'static str {
+    if kept {
+        "what arrived is kept, and downloading it again from the same address resumes from there"
+    } else {
+        "nothing was kept (a download resumes only when something arrived and the server named the file's version)"
+    }
+}
+
+/// Bytes as megabytes with one decimal, the way the window shows sizes.
+fn megabytes(bytes: u64) -> String {
+    format!("{:.1} MB", bytes as f64 / 1_000_000.0)
 }
 
 impl LibraryError {
@@ -108,11 +169,15 @@ impl LibraryError {
             LibraryError::NotFound(_) => "model_not_found",
             LibraryError::BadName(_) => "model_bad_name",
             LibraryError::Io { .. } => "model_io",
-            LibraryError::Download(_) => "download_failed",
+            LibraryError::Download(_) | LibraryError::Interrupted { .. } => "download_failed",
+            LibraryError::BadUrl(_) => "download_bad_url",
+            LibraryError::InsecureUrl(_) => "download_insecure",
+            LibraryError::NoSpace { .. } | LibraryError::DiskFull { .. } => "download_no_space",
+            LibraryError::Busy(_) => "download_busy",
             LibraryError::SizeMismatch { .. } | LibraryError::ChecksumMismatch { .. } => {
                 "download_corrupt"
             }
-            LibraryError::Cancelled => "download_cancelled",
+            LibraryError::Cancelled { .. } => "download_cancelled",
         }
     }
 
@@ -184,8 +249,18 @@ pub fn describe(path: &Path) -> LocalModel {
 }
 
 /// Copies the GGUF file `source` into `dir` (created if needed) after checking it, and describes
-/// it. The copy goes to a temporary name first, so a failed copy never looks like a model.
+/// it. The copy goes to a file of its own (`<name>.<random>.part`, never one a download uses),
+/// which is deleted if the copy fails and gets the final name only if no model took it meanwhile.
 pub fn add_model(dir: &Path, source: &Path) -> Result<LocalModel, LibraryError> {
+    add_model_within(dir, source, FreeSpace::OfDisk)
+}
+
+/// [`add_model`] with a limit on the room the copy may take.
+pub fn add_model_within(
+    dir: &Path,
+    source: &Path,
+    free_space: FreeSpace,
+) -> Result<LocalModel, LibraryError> {
     gguf::read_header(source).map_err(|e| LibraryError::NotAModel {
         path: source.to_owned(),
         source: e,
@@ -204,9 +279,33 @@ pub fn add_model(dir: &Path, source: &Path) -> Result<LocalModel, LibraryError> 
         return Err(LibraryError::Exists(name));
     }
     std::fs::create_dir_all(dir).map_err(LibraryError::io("creating", dir))?;
-    let partial = part_path(&target);
-    std::fs::copy(source, &partial).map_err(LibraryError::io("copying into", &partial))?;
-    std::fs::rename(&partial, &target).map_err(LibraryError::io("renaming", &partial))?;
+    let size = std::fs::metadata(source)
+        .map_err(LibraryError::io("reading", source))?
+        .len();
+    SpaceBudget::measure(dir, free_space).check(Some(size))?;
+    let mut copy = tempfile::Builder::new()
+        .prefix(&format!("{name}."))
+        .suffix(".part")
+        .tempfile_in(dir)
+        .map_err(LibraryError::io("creating a file in", dir))?;
+    let mut from = std::fs::File::open(source).map_err(LibraryError::io("reading", source))?;
+    std::io::copy(&mut from, copy.as_file_mut())
+        .and_then(|_| copy.as_file().sync_all())
+        .map_err(|error| {
+            if space::is_disk_full(&error) {
+                SpaceBudget::measure(dir, free_space).filled(size)
+            } else {
+                LibraryError::io("copying into", copy.path())(error)
+            }
+        })?;
+    // Dropped on any error above, the copy is deleted.
+    copy.persist_noclobber(&target).map_err(|error| {
+        if error.error.kind() == std::io::ErrorKind::AlreadyExists {
+            LibraryError::Exists(name.clone())
+        } else {
+            LibraryError::io("renaming", &target)(error.error)
+        }
+    })?;
     Ok(describe(&target))
 }
 
@@ -241,13 +340,6 @@ pub(crate) fn file_in(dir: &Path, name: &str) -> Result<PathBuf, LibraryError> {
         return Err(LibraryError::BadName(name.to_owned()));
     }
     Ok(dir.join(name))
-}
-
-/// Where a file is written before it is complete.
-pub(crate) fn part_path(target: &Path) -> PathBuf {
-    let mut name = target.as_os_str().to_owned();
-    name.push(".part");
-    PathBuf::from(name)
 }
 
 /// The `.gguf` files in `dir`, sorted; none when the folder does not exist.

@@ -5,6 +5,23 @@ export interface DownloadForm {
   sha256: string;
 }
 
+/**
+ * The host of a plain http:// address that needs the person's permission (downloads are https
+ * only, except from this computer); null for https, loopback and what does not parse.
+ */
+export function hostNeedingHttpPermission(url: string): string | null {
+  let parsed: URL;
+  try {
+    parsed = new URL(url.trim());
+  } catch {
+    return null;
+  }
+  if (parsed.protocol !== "http:" || !parsed.hostname) return null;
+  const host = parsed.hostname.toLowerCase();
+  const loopback = host === "localhost" || host === "[::1]" || /^127\.\d+\.\d+\.\d+$/.test(host);
+  return loopback ? null : host;
+}
+
 export type DownloadErrors = Partial<Record<keyof DownloadForm, string>>;
 
 /** The file name a URL suggests: its last path segment, when that is a .gguf file. */
@@ -27,7 +44,7 @@ export function validateDownload(form: DownloadForm): DownloadErrors {
     url = null;
   }
   if (!url || (url.protocol !== "http:" && url.protocol !== "https:")) {
-    errors.url = "Enter the model's http:// or https:// address.";
+    errors.url = "Enter the model's https:// address (or http://, where you allow it).";
   }
   const name = form.fileName.trim();
   if (!name.toLowerCase().endsWith(".gguf") || name.length <= ".gguf".length) {

@@ -42,9 +42,10 @@ export const commands = {
 	addLocalModel: (path: string) => typedError<LocalModelView, AppError>(__TAURI_INVOKE("add_local_model", { path })),
 	/**
 	 *  Downloads a model from `url` as `file_name`, checking `sha256` when given; progress arrives on
-	 *  `on_progress`. A download of the same name that was cancelled resumes.
+	 *  `on_progress`. A download of the same name that was cancelled resumes when the server allows
+	 *  it safely. `allow_http` allows plain http for the URL's host (remembered in the settings).
 	 */
-	downloadLocalModel: (url: string, fileName: string, sha256: string | null, onProgress: Channel<DownloadProgressView>) => typedError<LocalModelView, AppError>(__TAURI_INVOKE("download_local_model", { url, fileName, sha256, onProgress })),
+	downloadLocalModel: (url: string, fileName: string, sha256: string | null, allowHttp: boolean, onProgress: Channel<DownloadProgressView>) => typedError<LocalModelView, AppError>(__TAURI_INVOKE("download_local_model", { url, fileName, sha256, allowHttp, onProgress })),
 	/**  Stops a download, keeping what arrived; `false` when none of that name is under way. */
 	cancelLocalDownload: (fileName: string) => __TAURI_INVOKE<boolean>("cancel_local_download", { fileName }),
 	/**  Deletes a model file. */

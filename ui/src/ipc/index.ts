@@ -109,11 +109,12 @@ export const downloadLocalModel = (
   url: string,
   fileName: string,
   sha256: string | null,
+  allowHttp: boolean,
   onProgress: (progress: DownloadProgressView) => void,
 ): Promise<LocalModelView> => {
   const progress = new Channel<DownloadProgressView>();
   progress.onmessage = onProgress;
-  return unwrap(commands.downloadLocalModel(url, fileName, sha256, progress));
+  return unwrap(commands.downloadLocalModel(url, fileName, sha256, allowHttp, progress));
 };
 export const cancelLocalDownload = (fileName: string): Promise<boolean> => commands.cancelLocalDownload(fileName);
 

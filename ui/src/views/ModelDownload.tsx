@@ -1,15 +1,15 @@
 import { useRef, useState } from "react";
 import { ErrorNotice } from "../components/ErrorNotice";
 import { FieldError } from "../components/FieldError";
-import { fileNameFromUrl, validateDownload, type DownloadForm } from "../forms/downloadForm";
+import { fileNameFromUrl, hostNeedingHttpPermission, validateDownload, type DownloadForm } from "../forms/downloadForm";
 import { reportFailure } from "../errors";
-import { cancelLocalDownload, downloadLocalModel, type AppError, type DownloadProgress } from "../ipc";
+import { cancelLocalDownload, downloadLocalModel, toAppError, type AppError, type DownloadProgress } from "../ipc";
 import { size } from "./units";
 
 type State =
   | { kind: "idle" }
   | { kind: "downloading"; fileName: string; progress: DownloadProgress | null }
-  | { kind: "cancelled"; fileName: string; kept: number }
+  | { kind: "cancelled"; note: string }
   | { kind: "done"; id: string };
 
 /** Downloads a GGUF model from a URL into the models folder, with progress, cancel and resume. */
@@ -18,6 +18,9 @@ export function ModelDownload({ onDownloaded }: { onDownloaded: () => void }) {
   const [touched, setTouched] = useState(false);
   const [state, setState] = useState<State>({ kind: "idle" });
   const [failure, setFailure] = useState<AppError | null>(null);
+  // Asked per address: ticking it allows plain http for that host from now on.
+  const [allowHttp, setAllowHttp] = useState(false);
+  const httpHost = hostNeedingHttpPermission(form.url);
   // Set by the Cancel button: the download's rejection that follows is the cancel, not a failure.
   const cancelled = useRef(false);
   const errors = touched ? validateDownload(form) : {};
@@ -33,18 +36,21 @@ export function ModelDownload({ onDownloaded }: { onDownloaded: () => void }) {
     // Held in an object: a plain variable assigned only in the callback reads as always null to the type checker.
     const received: { last: DownloadProgress | null } = { last: null };
     try {
-      const model = await downloadLocalModel(form.url.trim(), fileName, form.sha256.trim() || null, (progress) => {
+      const allow = httpHost !== null && allowHttp;
+      const model = await downloadLocalModel(form.url.trim(), fileName, form.sha256.trim() || null, allow, (progress) => {
         received.last = progress;
         setState({ kind: "downloading", fileName, progress });
       });
       setState({ kind: "done", id: model.id });
       setForm({ url: "", fileName: "", sha256: "" });
+      setAllowHttp(false);
       setTouched(false);
       onDownloaded();
     } catch (error) {
-      const kept = received.last?.downloaded ?? 0;
       if (cancelled.current) {
-        setState({ kind: "cancelled", fileName, kept });
+        // The app says whether what arrived is kept: only a server that names the file's version lets it resume.
+        const arrived = received.last ? `${size(received.last.downloaded)} had arrived. ` : "";
+        setState({ kind: "cancelled", note: `${arrived}${toAppError(error).message}` });
       } else {
         setState({ kind: "idle" });
         setFailure(reportFailure(error));
@@ -84,6 +90,19 @@ export function ModelDownload({ onDownloaded }: { onDownloaded: () => void }) {
         />
       </label>
       <FieldError error={errors.url} id="download-url-error" />
+      {httpHost !== null && (
+        <label className="check">
+          <input
+            type="checkbox"
+            checked={allowHttp}
+            disabled={busy}
+            data-testid="download-allow-http"
+            onChange={(event) => setAllowHttp(event.target.checked)}
+          />
+          Allow plain http for this host ({httpHost}): the file is not encrypted on its way, so only the SHA-256 can
+          tell it was not changed
+        </label>
+      )}
       <div className="row">
         <label>
           Save as
@@ -136,7 +155,7 @@ export function ModelDownload({ onDownloaded }: { onDownloaded: () => void }) {
         )}
         {state.kind === "cancelled" && (
           <span className="muted" data-testid="download-cancelled">
-            Cancelled; {size(state.kept)} of {state.fileName} is kept, and the download resumes from there.
+            {state.note}
           </span>
         )}
         {state.kind === "done" && (

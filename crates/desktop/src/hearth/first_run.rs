@@ -109,6 +109,7 @@ impl Hearth {
             default_model_url(),
             DEFAULT_MODEL_FILE.to_owned(),
             Some(DEFAULT_MODEL_SHA256.to_owned()),
+            false,
             report,
         )
         .await

@@ -39,7 +39,8 @@ impl Hearth {
     }
 
     /// Downloads a model into the models folder, reporting progress; resumes a download of the
-    /// same file name that was cancelled or cut off. [`Hearth::cancel_local_download`] stops it.
+    /// same file name from the same address that was cancelled or cut off, when the server named
+    /// the file's version. [`Hearth::cancel_local_download`] stops it.
     pub async fn download_local_model(
         &self,
         request: DownloadRequest,
@@ -207,19 +208,24 @@ impl Hearth {
     }
 
     /// Downloads a model like [`Hearth::download_local_model`], reporting progress every 256 KiB
-    /// and at the end; an empty digest means none was given.
+    /// and at the end; an empty digest means none was given. `allow_http` allows plain http for
+    /// the URL's host from now on (kept in the settings); without it a plain http address is
+    /// refused unless its host was allowed before or is this computer.
     pub async fn download_model_reporting(
         &self,
         url: String,
         file_name: String,
         sha256: Option<String>,
+        allow_http: bool,
         mut report: impl FnMut(DownloadProgressView) + Send,
     ) -> Result<LocalModelView, BackendError> {
+        let allow_http = self.http_allowed(&url, allow_http)?;
         let request = DownloadRequest {
             url,
             file_name,
-            expected_size: None,
             sha256: sha256.filter(|digest| !digest.trim().is_empty()),
+            allow_http,
+            ..DownloadRequest::default()
         };
         let mut reported: Option<u64> = None;
         let model = self
@@ -235,5 +241,19 @@ impl Hearth {
             })
             .await?;
         Ok(model.into())
+    }
+
+    /// Whether plain http is allowed for `url`'s host, remembering a new permission.
+    fn http_allowed(&self, url: &str, allow_now: bool) -> Result<bool, BackendError> {
+        let Some(host) = hearth_local::host_needing_http_permission(url) else {
+            return Ok(false);
+        };
+        if self.lock_settings().http_download_hosts.contains(&host) {
+            return Ok(true);
+        }
+        if allow_now {
+            self.change_settings(|settings| settings.http_download_hosts.push(host))?;
+        }
+        Ok(allow_now)
     }
 }

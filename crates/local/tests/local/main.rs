@@ -8,5 +8,6 @@ mod support;
 mod download;
 mod files;
 mod library;
+mod model_server;
 mod runs;
 mod worker;
