@@ -233,7 +233,6 @@ impl Drop for Partial {
 fn open_locked(part: &Path, file_name: &str) -> Result<Option<File>, LibraryError> {
     let file = match std::fs::OpenOptions::new()
         .read(true)
-        .write(true)
         .append(true)
         .open(part)
     {
