@@ -87,9 +87,14 @@ fn store() -> &'static Store {
                 tokens: 10,
             })
             .collect();
-        store.replace_file_chunks("vs_1", "file-1", &chunks).unwrap();
+        store
+            .replace_file_chunks("vs_1", "file-1", &chunks)
+            .unwrap();
         // The store finds what it holds, so a search that fails below is the query's doing.
-        assert_eq!(store.search_messages("zeppelin", None, 10).unwrap().len(), 1);
+        assert_eq!(
+            store.search_messages("zeppelin", None, 10).unwrap().len(),
+            1
+        );
         store
     })
 }

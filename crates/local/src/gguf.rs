@@ -91,10 +91,7 @@ pub fn read_header(path: &Path) -> Result<GgufHeader, GgufError> {
 
 /// Reads and checks a GGUF header from `source`, which holds a whole file of `file_size` bytes
 /// from its current position (a `File`, or a `Cursor` over bytes in memory).
-pub fn read_header_from(
-    source: impl Read + Seek,
-    file_size: u64,
-) -> Result<GgufHeader, GgufError> {
+pub fn read_header_from(source: impl Read + Seek, file_size: u64) -> Result<GgufHeader, GgufError> {
     let mut r = Reader {
         inner: BufReader::with_capacity(1 << 16, source),
         pos: 0,
