@@ -6,7 +6,7 @@
 
 use std::collections::HashMap;
 use std::fs::File;
-use std::io::{BufReader, Read};
+use std::io::{BufReader, Read, Seek};
 use std::path::Path;
 
 /// `GGUF` as a little-endian u32, the first four bytes of every GGUF file.
@@ -86,8 +86,14 @@ impl GgufHeader {
 pub fn read_header(path: &Path) -> Result<GgufHeader, GgufError> {
     let file = File::open(path)?;
     let file_size = file.metadata()?.len();
+    read_header_from(file, file_size)
+}
+
+/// Reads and checks a GGUF header from `source`, which holds a whole file of `file_size` bytes
+/// from its current position (a `File`, or a `Cursor` over bytes in memory).
+pub fn read_header_from(source: impl Read + Seek, file_size: u64) -> Result<GgufHeader, GgufError> {
     let mut r = Reader {
-        inner: BufReader::with_capacity(1 << 16, file),
+        inner: BufReader::with_capacity(1 << 16, source),
         pos: 0,
         len: file_size,
     };
@@ -225,13 +231,13 @@ const FLOAT64: u32 = 12;
 
 /// A reader that knows its position and the file's length, so every length it reads is checked
 /// against what is left before anything is allocated.
-struct Reader {
-    inner: BufReader<File>,
+struct Reader<R> {
+    inner: BufReader<R>,
     pos: u64,
     len: u64,
 }
 
-impl Reader {
+impl<R: Read + Seek> Reader<R> {
     fn exact(&mut self, buf: &mut [u8]) -> Result<(), GgufError> {
         self.inner.read_exact(buf).map_err(|e| {
             if e.kind() == std::io::ErrorKind::UnexpectedEof {
@@ -489,6 +495,16 @@ mod tests {
         assert_eq!(header.parameter_count, 4);
         assert_eq!(header.quantization().as_deref(), Some("F32"));
         assert!(!header.has_chat_template);
+    }
+
+    #[test]
+    fn bytes_in_memory_read_as_the_file_does() {
+        let file = tiny_gguf(0);
+        let bytes = std::fs::read(file.path()).unwrap();
+        let from_memory =
+            read_header_from(std::io::Cursor::new(&bytes), bytes.len() as u64).unwrap();
+        assert_eq!(from_memory, read_header(file.path()).unwrap());
+        assert_eq!(from_memory.file_size, bytes.len() as u64);
     }
 
     #[test]

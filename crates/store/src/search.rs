@@ -94,10 +94,10 @@ pub struct MessageHit {
 /// Turns what a person typed into an FTS5 query that cannot be a syntax error: each word becomes
 /// a quoted string (so `OR`, `NEAR`, `*`, `:` and quotes are plain text) and all must match; the
 /// last word also matches as a prefix, for search-as-you-type. `None` when nothing searchable is
-/// left.
+/// left. A NUL separates words like a space: FTS5 reads a query only up to its first NUL.
 pub(crate) fn fts_query(input: &str) -> Option<String> {
     let words: Vec<&str> = input
-        .split_whitespace()
+        .split(|c: char| c.is_whitespace() || c == '\0')
         .filter(|word| word.chars().any(char::is_alphanumeric))
         .collect();
     let last = words.len().checked_sub(1)?;
@@ -260,6 +260,24 @@ mod tests {
             Some("\"foo\"\"\" \"OR\"*"),
             "quotes are doubled and operators become words"
         );
+    }
+
+    #[test]
+    fn a_nul_inside_a_word_separates_words() {
+        // FTS5 reads a query only up to its first NUL: inside a quoted word, a NUL left the quote
+        // open, and the search failed with a syntax error instead of finding the message.
+        let mut conn = Connection::open_in_memory().unwrap();
+        schema::migrate(&mut conn).unwrap();
+        conn.execute_batch(
+            "INSERT INTO threads (id, created_at, body) VALUES ('thread_1', 1, '{}');
+             INSERT INTO messages (id, thread_id, created_at, text, body)
+             VALUES ('msg_1', 'thread_1', 1, 'here is the nul sign', '{}');",
+        )
+        .unwrap();
+        let tx = Tx { conn: &conn };
+        let hits = tx.search_messages("here\0nul", None, 10).unwrap();
+        assert_eq!(hits.len(), 1, "both words are found");
+        assert!(tx.search_messages("\0", None, 10).unwrap().is_empty());
     }
 
     #[test]

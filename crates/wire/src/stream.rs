@@ -189,10 +189,21 @@ impl StreamEvent {
         (self.name().to_owned(), data)
     }
 
-    /// The whole SSE frame: `event: …\ndata: …\n\n`.
+    /// The whole SSE frame: `event: …\ndata: …\n\n`, with one `data:` line per line of data
+    /// (a reader joins them again with `\n`).
     pub fn to_sse_frame(&self) -> String {
         let (event, data) = self.to_sse();
-        format!("event: {event}\ndata: {data}\n\n")
+        let mut frame = String::with_capacity(event.len() + data.len() + 16);
+        frame.push_str("event: ");
+        frame.push_str(&event);
+        frame.push('\n');
+        for line in data.split('\n') {
+            frame.push_str("data: ");
+            frame.push_str(line);
+            frame.push('\n');
+        }
+        frame.push('\n');
+        frame
     }
 
     /// The event announcing `run` in its current status.
@@ -325,6 +336,18 @@ mod tests {
         assert_eq!(
             serde_json::to_value(&done).unwrap(),
             json!({"event": "done", "data": "[DONE]"})
+        );
+    }
+
+    #[test]
+    fn data_of_several_lines_is_framed_as_several_data_lines() {
+        // Data joined from two `data:` lines, as the client's parser gives it. In one `data:` line
+        // its line break would end the line there: the reader would see `second` as a field name
+        // and lose it.
+        let event = StreamEvent::from_sse("thread.run.step.paused", "first\nsecond").unwrap();
+        assert_eq!(
+            event.to_sse_frame(),
+            "event: thread.run.step.paused\ndata: first\ndata: second\n\n"
         );
     }
 
