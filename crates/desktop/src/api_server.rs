@@ -5,7 +5,6 @@
 //! Unlike `hearth_server::serve`, stopping it leaves runs alone: they belong to the app, which
 //! goes on running (the window may be streaming one of them).
 
-use std::future::IntoFuture;
 use std::net::{Ipv4Addr, SocketAddr};
 use std::time::Duration;
 
@@ -14,7 +13,7 @@ use axum::http::Method;
 use axum::middleware::{self, Next};
 use axum::response::Response;
 use hearth_engine::Engine;
-use hearth_server::Token;
+use hearth_server::{ConnectionLimits, Token, serve_connections};
 use tokio::net::TcpListener;
 use tokio::sync::watch;
 use tokio_util::sync::CancellationToken;
@@ -55,21 +54,17 @@ impl ApiServer {
             .layer(middleware::from_fn_with_state(changes, announce_changes));
         let stop = CancellationToken::new();
         let stopped = stop.clone();
+        // hearth-server's own connection loop: the same cap on connections and the same header
+        // timeout, so a program that opens connections and sends nothing cannot hold the app.
+        let limits = ConnectionLimits {
+            max_connections: hearth_server::DEFAULT_MAX_CONNECTIONS,
+            header_read_timeout: hearth_server::DEFAULT_HEADER_READ_TIMEOUT,
+        };
         let task = tokio::spawn(async move {
-            let server = axum::serve(listener, app)
-                .with_graceful_shutdown(stopped.clone().cancelled_owned())
-                .into_future();
-            tokio::pin!(server);
-            let result = tokio::select! {
-                result = &mut server => result,
-                () = stopped.cancelled() => {
-                    // A client that never reads its stream must not keep the server alive.
-                    tokio::time::timeout(STOP_GRACE, server).await.unwrap_or(Ok(()))
-                }
-            };
-            if let Err(error) = result {
-                log::error!("the app's API server stopped: {error}");
-            }
+            let open_connections =
+                serve_connections(listener, app, limits, stopped.cancelled_owned()).await;
+            // A client that never reads its stream must not keep the server alive.
+            let _ = tokio::time::timeout(STOP_GRACE, open_connections).await;
         });
         log::info!("the app's API server listens on http://{address}/v1");
         Ok(Self {
