@@ -1,19 +1,21 @@
 //! The engine end to end: real SQLite files in temp folders, a scripted OpenAI-compatible server on
 //! loopback, and the runs, steps, messages and events a client would see.
 
+mod support;
+
 use std::sync::Arc;
 use std::time::Duration;
 
 use hearth_engine::providers::{OpenAiCompatible, ProviderConfig};
-use hearth_engine::{Engine, EngineConfig, RunStream};
-use hearth_scripted::{Script, ScriptedCall, ScriptedOpenAi};
+use hearth_engine::{Engine, EngineConfig};
 use hearth_store::Store;
 use hearth_wire::{
     AssistantTool, CreateAssistantRequest, CreateMessageRequest, CreateRunRequest,
-    CreateThreadAndRunRequest, CreateThreadRequest, ListQuery, Message, MessageContent,
-    MessageStatus, Run, RunStatus, StreamEvent,
+    CreateThreadAndRunRequest, CreateThreadRequest, ListQuery, Message, MessageStatus, Run,
+    RunStatus, StreamEvent,
 };
 use serde_json::json;
+use support::{Script, ScriptedCall, ScriptedOpenAi, collect, final_run, text_of};
 
 struct Fixture {
     engine: Engine,
@@ -71,47 +73,6 @@ fn weather_tool() -> AssistantTool {
         }))
         .unwrap(),
     }
-}
-
-async fn collect(mut stream: RunStream) -> Vec<StreamEvent> {
-    let mut events = Vec::new();
-    while let Some(event) = tokio::time::timeout(Duration::from_secs(20), stream.events.recv())
-        .await
-        .expect("the run should keep producing events until done")
-    {
-        let done = event == StreamEvent::Done;
-        events.push(event);
-        if done {
-            break;
-        }
-    }
-    events
-}
-
-fn text_of(message: &Message) -> String {
-    message
-        .content
-        .iter()
-        .filter_map(|part| match part {
-            MessageContent::Text { text } => Some(text.value.clone()),
-            _ => None,
-        })
-        .collect()
-}
-
-fn final_run(events: &[StreamEvent]) -> Run {
-    events
-        .iter()
-        .rev()
-        .find_map(|event| match event {
-            StreamEvent::RunCompleted(run)
-            | StreamEvent::RunFailed(run)
-            | StreamEvent::RunCancelled(run)
-            | StreamEvent::RunIncomplete(run)
-            | StreamEvent::RunRequiresAction(run) => Some(run.clone()),
-            _ => None,
-        })
-        .expect("the stream should end with a final run event")
 }
 
 async fn wait_for_status(engine: &Engine, thread_id: &str, run_id: &str, wanted: RunStatus) -> Run {

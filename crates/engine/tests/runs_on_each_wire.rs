@@ -13,11 +13,11 @@ use hearth_scripted::{AnthropicWire, OpenAiWire, Scripted, Wire};
 use hearth_store::Store;
 use hearth_wire::{
     AssistantTool, CreateAssistantRequest, CreateMessageRequest, CreateRunRequest,
-    CreateThreadRequest, ListQuery, Message, MessageContent, MessageStatus, Run, RunStatus,
-    StepDetails, StreamEvent, SubmitToolOutputsRequest, ToolCall, ToolOutput,
+    CreateThreadRequest, ListQuery, Message, MessageStatus, RunStatus, StepDetails, StreamEvent,
+    SubmitToolOutputsRequest, ToolCall, ToolOutput,
 };
 use serde_json::{Value, json};
-use support::{Script, ScriptedCall};
+use support::{Script, ScriptedCall, collect, final_run, text_of};
 
 /// A provider wire format as these tests need it: the engine's provider for it, and where its
 /// requests carry what the engine sent.
@@ -161,49 +161,8 @@ impl<W: TestWire> Fixture<W> {
     }
 }
 
-async fn collect(mut stream: RunStream) -> Vec<StreamEvent> {
-    let mut events = Vec::new();
-    while let Some(event) = tokio::time::timeout(Duration::from_secs(20), stream.events.recv())
-        .await
-        .expect("the run should keep producing events until done")
-    {
-        let done = event == StreamEvent::Done;
-        events.push(event);
-        if done {
-            break;
-        }
-    }
-    events
-}
-
 fn names(events: &[StreamEvent]) -> Vec<&str> {
     events.iter().map(StreamEvent::name).collect()
-}
-
-fn text_of(message: &Message) -> String {
-    message
-        .content
-        .iter()
-        .filter_map(|part| match part {
-            MessageContent::Text { text } => Some(text.value.clone()),
-            _ => None,
-        })
-        .collect()
-}
-
-fn final_run(events: &[StreamEvent]) -> Run {
-    events
-        .iter()
-        .rev()
-        .find_map(|event| match event {
-            StreamEvent::RunCompleted(run)
-            | StreamEvent::RunFailed(run)
-            | StreamEvent::RunCancelled(run)
-            | StreamEvent::RunIncomplete(run)
-            | StreamEvent::RunRequiresAction(run) => Some(run.clone()),
-            _ => None,
-        })
-        .expect("the stream should end with a final run event")
 }
 
 fn weather_tool() -> AssistantTool {

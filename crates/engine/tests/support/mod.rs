@@ -3,11 +3,16 @@
 // Each test binary uses a different subset of these helpers.
 #![allow(dead_code)]
 
+use std::time::Duration;
+
 use futures_util::StreamExt;
+use hearth_engine::RunStream;
 use hearth_engine::providers::{
     Anthropic, ApiKey, ChatEvent, ChatStream, DelayLog, OpenAiCompatible, ProviderConfig,
     ProviderError, Sleeper,
 };
+
+use hearth_wire::{Message, MessageContent, Run, StreamEvent};
 
 pub use hearth_scripted::{Script, ScriptedAnthropic, ScriptedCall, ScriptedOpenAi};
 
@@ -102,4 +107,48 @@ pub fn arguments(events: &[ChatEvent], index: usize) -> String {
             _ => None,
         })
         .collect()
+}
+
+/// Every event of a run's stream up to `done`.
+pub async fn collect(mut stream: RunStream) -> Vec<StreamEvent> {
+    let mut events = Vec::new();
+    while let Some(event) = tokio::time::timeout(Duration::from_secs(20), stream.events.recv())
+        .await
+        .expect("the run should keep producing events until done")
+    {
+        let done = event == StreamEvent::Done;
+        events.push(event);
+        if done {
+            break;
+        }
+    }
+    events
+}
+
+/// The text parts of `message` joined.
+pub fn text_of(message: &Message) -> String {
+    message
+        .content
+        .iter()
+        .filter_map(|part| match part {
+            MessageContent::Text { text } => Some(text.value.clone()),
+            _ => None,
+        })
+        .collect()
+}
+
+/// The run as the last run event of a stream left it.
+pub fn final_run(events: &[StreamEvent]) -> Run {
+    events
+        .iter()
+        .rev()
+        .find_map(|event| match event {
+            StreamEvent::RunCompleted(run)
+            | StreamEvent::RunFailed(run)
+            | StreamEvent::RunCancelled(run)
+            | StreamEvent::RunIncomplete(run)
+            | StreamEvent::RunRequiresAction(run) => Some(run.clone()),
+            _ => None,
+        })
+        .expect("the stream should end with a final run event")
 }
