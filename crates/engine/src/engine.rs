@@ -14,6 +14,7 @@ use crate::code::{CodeInterpreterSettings, CodeSessions};
 use crate::error::{EngineError, EngineResult};
 use crate::knowledge::{Embedder, Knowledge};
 use crate::providers::{ModelInfo, Provider};
+use crate::runs::SaveBatch;
 
 /// How long the provider's model list (for context windows) is trusted before it is asked again.
 const MODEL_LIST_TTL: Duration = Duration::from_secs(300);
@@ -51,6 +52,8 @@ pub struct EngineConfig {
     /// How long a run waits for a stream's reader to make room before it stops streaming to it
     /// (the run goes on and is saved; the stream ends).
     pub stream_stall_timeout: Duration,
+    /// How much streamed text and arguments a run may hold before saving them.
+    pub stream_save_batch: SaveBatch,
 }
 
 /// Runs executing at once by default: each mostly waits on its provider, so many fit on a small
@@ -83,6 +86,7 @@ impl Default for EngineConfig {
             max_queued_runs: DEFAULT_MAX_QUEUED_RUNS,
             stream_buffer: DEFAULT_STREAM_BUFFER,
             stream_stall_timeout: Duration::from_secs(30),
+            stream_save_batch: SaveBatch::default(),
         }
     }
 }

@@ -30,4 +30,4 @@ pub use knowledge::{
 };
 pub use parse::request_body;
 pub use runs::recovery::INTERRUPTED;
-pub use runs::{RunStream, StepInclude};
+pub use runs::{RunStream, SaveBatch, StepInclude};

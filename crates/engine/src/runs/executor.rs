@@ -1,8 +1,11 @@
 //! The run executor: one task per stretch of a run between waits. It calls the provider, turns the
 //! streamed answer into messages, steps and events, and ends the run or leaves it waiting for tool
-//! outputs. Every change is committed before the event that shows it is sent. Commits in the middle
-//! of a stream are unsynced (they survive a killed process); the commit that ends the stretch —
-//! finished, failed, cancelled or waiting for outputs — is fsynced and makes all of them durable.
+//! outputs. Every change of status (a message or step opening or closing, the run's end) is
+//! committed before the event that shows it is sent; streamed text and arguments go out at once
+//! and are saved in small batches ([`super::unsaved`]), each batch by the next commit at the latest.
+//! Commits in the middle of a stream are unsynced (they survive a killed process); the commit that
+//! ends the stretch — finished, failed, cancelled or waiting for outputs — is fsynced and makes all
+//! of them durable.
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex, PoisonError};
@@ -30,6 +33,7 @@ use super::code_interpreter::{self, CodeCall};
 use super::ending::{Ending, close};
 use super::file_search;
 use super::prompt::{self, History, PromptError, ToolMemo};
+use super::unsaved::{Pending, Unsaved};
 use crate::code::{CodeFailure, CodeUnavailable};
 use crate::engine::{Engine, now};
 use crate::error::{EngineError, EngineResult};
@@ -244,11 +248,29 @@ struct Executor {
     /// Files the code wrote in this run, by their name under `/mnt/data`: what a
     /// `sandbox:/mnt/data/…` link in the answer points at.
     sandbox_files: HashMap<String, String>,
+    /// Streamed changes of `message` and `tool_step` not yet saved.
+    unsaved: Unsaved,
 }
 
 enum Turn {
     Finished(FinishReason),
     Cancelled,
+}
+
+/// What the stream loop woke for.
+enum StreamItem<T> {
+    /// The streamed batch is due to be saved.
+    SaveDue,
+    /// The provider's next event, or the end of its stream.
+    Next(Option<T>),
+}
+
+/// Sleeps until `deadline`; for ever without one.
+async fn sleep_until(deadline: Option<tokio::time::Instant>) {
+    match deadline {
+        Some(deadline) => tokio::time::sleep_until(deadline).await,
+        None => std::future::pending().await,
+    }
 }
 
 /// What follows a provider call.
@@ -283,7 +305,43 @@ impl Executor {
             code_offered: false,
             pending_images: Vec::new(),
             sandbox_files: HashMap::new(),
+            unsaved: Unsaved::default(),
         }
+    }
+
+    /// The streamed changes to write with the next commit, which must write them first.
+    fn pending(&mut self) -> Pending {
+        self.unsaved
+            .take(self.message.as_ref(), self.tool_step.as_ref())
+    }
+
+    /// Saves the streamed changes now, on this thread: before a wait that is not the model's
+    /// stream (a search, code running), where no batch deadline would be kept.
+    fn save_streamed(&mut self) -> EngineResult<()> {
+        let pending = self.pending();
+        if pending.is_empty() {
+            return Ok(());
+        }
+        self.engine
+            .store()
+            .transaction_unsynced(|tx| pending.write(tx))?;
+        Ok(())
+    }
+
+    /// Saves a batch of streamed changes from the blocking pool, so that a run streaming never
+    /// holds an async worker while it waits for the database.
+    async fn save_batch(&mut self) -> EngineResult<()> {
+        let pending = self.pending();
+        if pending.is_empty() {
+            return Ok(());
+        }
+        let store = self.engine.store().clone();
+        tokio::task::spawn_blocking(move || store.transaction_unsynced(|tx| pending.write(tx)))
+            .await
+            .map_err(|failure| {
+                EngineError::Internal(format!("saving the streamed answer failed: {failure}"))
+            })??;
+        Ok(())
     }
 
     async fn execute(&mut self) -> EngineResult<()> {
@@ -346,19 +404,35 @@ impl Executor {
             Err(error) => return self.stop(Ending::Failed(last_error(&error))),
         };
 
+        let batch = self.engine.config().stream_save_batch;
         let turn = loop {
             let events = &self.events;
+            let deadline = self.unsaved.deadline(batch);
             let item = tokio::select! {
                 biased;
                 _ = self.cancel.cancelled() => break Turn::Cancelled,
+                // A stream that pauses still has its batch saved on time.
+                () = sleep_until(deadline) => StreamItem::SaveDue,
                 item = async {
                     events.room().await;
                     stream.next().await
-                } => item,
+                } => StreamItem::Next(item),
+            };
+            let item = match item {
+                StreamItem::SaveDue => {
+                    self.save_batch().await?;
+                    continue;
+                }
+                StreamItem::Next(item) => item,
             };
             match item {
                 Some(Ok(ChatEvent::Finished { reason })) => break Turn::Finished(reason),
-                Some(Ok(event)) => self.on_event(event)?,
+                Some(Ok(event)) => {
+                    self.on_event(event)?;
+                    if self.unsaved.is_full(batch) {
+                        self.save_batch().await?;
+                    }
+                }
                 Some(Err(error)) => return self.stop(Ending::Failed(last_error(&error))),
                 None => {
                     let cut = ProviderError::StreamCut {
@@ -370,6 +444,8 @@ impl Executor {
         };
         // Dropping the stream closes the provider connection, which stops generation at once.
         drop(stream);
+        // What follows (searches, code, the end) may take long: the streamed batch is saved first.
+        self.save_streamed()?;
 
         match turn {
             Turn::Cancelled => self.stop(Ending::Cancelled),
@@ -449,6 +525,8 @@ impl Executor {
                 .unwrap_or_default(),
         };
         self.finish_code_input(position, &code)?;
+        // The code may run for long: its input and the earlier calls' outputs are saved first.
+        self.save_streamed()?;
         let (outputs, images, files) = match parsed {
             Err(problem) => (
                 vec![hearth_wire::CodeInterpreterOutput::Logs { logs: problem }],
@@ -538,11 +616,13 @@ impl Executor {
 
     /// Saves the searches' results into the tool step, which stays open for the function calls.
     fn show_search_results(&mut self) -> EngineResult<()> {
+        let pending = self.pending();
         let step = self.tool_step.as_mut().expect("calls have their step");
         step.step_details = step_details(&self.calls, &self.run);
-        self.engine
-            .store()
-            .transaction_unsynced(|tx| tx.update_run_step(step))?;
+        self.engine.store().transaction_unsynced(|tx| {
+            pending.write(tx)?;
+            tx.update_run_step(step)
+        })?;
         Ok(())
     }
 
@@ -550,15 +630,17 @@ impl Executor {
     /// afresh.
     fn complete_tool_step(&mut self) -> EngineResult<()> {
         let usage = self.record_usage();
+        let pending = self.pending();
         let mut step = self.tool_step.take().expect("calls have their step");
         step.step_details = step_details(&self.calls, &self.run);
         step.status = RunStepStatus::Completed;
         step.completed_at = Some(now());
         step.usage = Some(usage);
         // Synced: the searches and the code ran, and the run's answer builds on them.
-        self.engine
-            .store()
-            .transaction(|tx| tx.update_run_step(&step))?;
+        self.engine.store().transaction(|tx| {
+            pending.write(tx)?;
+            tx.update_run_step(&step)
+        })?;
         self.events.send(StreamEvent::RunStepCompleted(step));
         self.calls.clear();
         self.call_positions.clear();
@@ -670,11 +752,8 @@ impl Executor {
                 end_index: citation.end_index,
             });
         }
-        // Unsynced: safe against a killed process, and made durable by the commit that ends the
-        // message; an fsync per token would dominate the stream's latency.
-        self.engine
-            .store()
-            .transaction_unsynced(|tx| tx.update_message(message))?;
+        // Saved with its batch (see `unsaved`): a commit per token would cost more than the rest.
+        self.unsaved.message_changed();
         let delta = MessageDelta {
             id: message.id.clone(),
             object: Default::default(),
@@ -726,7 +805,9 @@ impl Executor {
             },
         );
         // Unsynced: the empty message is made durable with the text that follows it.
+        let pending = self.pending();
         self.engine.store().transaction_unsynced(|tx| {
+            pending.write(tx)?;
             tx.insert_run_step(&step)?;
             tx.insert_message(&message)
         })?;
@@ -747,6 +828,7 @@ impl Executor {
         if self.pending_images.is_empty() {
             return Ok(());
         }
+        let pending = self.pending();
         let message = self.message.as_mut().expect("the message exists");
         let mut deltas = Vec::new();
         for file_id in self.pending_images.drain(..) {
@@ -764,15 +846,16 @@ impl Executor {
                 },
             });
         }
-        commit_message_delta(&self.engine, &self.events, message, deltas)
+        commit_message_delta(&self.engine, &self.events, pending, message, deltas)
     }
 
     /// Links to files the code wrote (`sandbox:/mnt/data/…`) become `file_path` annotations once
     /// the message's text is complete.
     fn annotate_sandbox_links(&mut self) -> EngineResult<()> {
-        if self.sandbox_files.is_empty() {
+        if self.sandbox_files.is_empty() || self.message.is_none() {
             return Ok(());
         }
+        let pending = self.pending();
         let Some(message) = self.message.as_mut() else {
             return Ok(());
         };
@@ -815,7 +898,7 @@ impl Executor {
                 annotations: Some(deltas),
             }),
         };
-        commit_message_delta(&self.engine, &self.events, message, vec![delta])
+        commit_message_delta(&self.engine, &self.events, pending, message, vec![delta])
     }
 
     fn on_call_start(&mut self, index: usize, name: String) -> EngineResult<()> {
@@ -829,6 +912,8 @@ impl Executor {
             message.completed_at = Some(at);
             step.status = RunStepStatus::Completed;
             step.completed_at = Some(at);
+            // The message's last batch is in `message` itself, written whole here.
+            self.unsaved.take(None, None);
             self.engine.store().transaction_unsynced(|tx| {
                 tx.update_message(&message)?;
                 tx.update_run_step(&step)
@@ -945,12 +1030,11 @@ impl Executor {
         self.save_tool_step(delta)
     }
 
+    /// Updates the tool step from the calls and streams `delta`; the step is saved with the batch.
     fn save_tool_step(&mut self, delta: Option<ToolCallDelta>) -> EngineResult<()> {
         let step = self.tool_step.as_mut().expect("a call has its step");
         step.step_details = step_details(&self.calls, &self.run);
-        self.engine
-            .store()
-            .transaction_unsynced(|tx| tx.update_run_step(step))?;
+        self.unsaved.tool_step_changed();
         let Some(delta) = delta else {
             return Ok(());
         };
@@ -985,9 +1069,11 @@ impl Executor {
             })
             .collect();
         let step = self.tool_step.clone();
+        let pending = self.pending();
         let run_id = self.run.id.clone();
         let thread_id = self.run.thread_id.clone();
         let events = self.engine.store().transaction(|tx| {
+            pending.write(tx)?;
             let current = tx.get_run(&thread_id, &run_id)?;
             if current.is_some_and(|run| run.status == RunStatus::Cancelling) {
                 return close(tx, &mut self.run, Ending::Cancelled);
@@ -1023,9 +1109,12 @@ impl Executor {
             .as_ref()
             .or(self.tool_step.as_ref())
             .map(|step| step.id.clone());
+        let pending = self.pending();
         let run_id = self.run.id.clone();
         let thread_id = self.run.thread_id.clone();
         let events = self.engine.store().transaction(|tx| {
+            // `close` reads the message back: the last batch goes in first.
+            pending.write(tx)?;
             let cancelling = tx
                 .get_run(&thread_id, &run_id)?
                 .is_some_and(|run| run.status == RunStatus::Cancelling);
@@ -1112,16 +1201,19 @@ fn text_part(message: &Message) -> Option<usize> {
         .position(|part| matches!(part, MessageContent::Text { .. }))
 }
 
-/// Saves `message` (unsynced, like streamed text) and streams the parts that changed.
+/// Saves `message` after the streamed batch (unsynced, like streamed text) and streams the parts
+/// that changed.
 fn commit_message_delta(
     engine: &Engine,
     events: &Events,
+    pending: Pending,
     message: &Message,
     content: Vec<MessageDeltaContent>,
 ) -> EngineResult<()> {
-    engine
-        .store()
-        .transaction_unsynced(|tx| tx.update_message(message))?;
+    engine.store().transaction_unsynced(|tx| {
+        pending.write(tx)?;
+        tx.update_message(message)
+    })?;
     events.send(StreamEvent::MessageDelta(MessageDelta {
         id: message.id.clone(),
         object: Default::default(),

@@ -11,6 +11,7 @@ mod include;
 mod prompt;
 pub(crate) mod recovery;
 mod search;
+mod unsaved;
 
 use hearth_store::{Tx, new_id};
 use hearth_wire::{
@@ -21,6 +22,7 @@ use hearth_wire::{
 use tokio::sync::mpsc::Receiver;
 
 pub use self::include::StepInclude;
+pub use self::unsaved::SaveBatch;
 
 use self::ending::{Ending, close};
 use self::executor::Events;
