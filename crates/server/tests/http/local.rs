@@ -3,11 +3,11 @@
 
 use std::io::{BufRead, BufReader};
 use std::path::PathBuf;
-use std::process::{Child, Command, Stdio};
+use std::process::{Command, Stdio};
 
 use serde_json::{Value, json};
 
-use crate::support::{TOKEN, sse_frames};
+use crate::support::{Running, TOKEN, sse_frames};
 
 /// The default model file; the test fails (never skips) without it.
 fn model_path() -> PathBuf {
@@ -21,16 +21,6 @@ fn model_path() -> PathBuf {
         path.display()
     );
     path
-}
-
-/// Kills the server when the test ends, however it ends.
-struct Running(Child);
-
-impl Drop for Running {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
 }
 
 #[tokio::test]

@@ -6,6 +6,7 @@ mod support;
 
 mod auth;
 mod command_line;
+mod crash;
 mod documents;
 mod errors;
 mod files;

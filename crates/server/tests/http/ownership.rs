@@ -3,22 +3,12 @@
 
 use std::io::{BufRead, BufReader, Read};
 use std::path::Path;
-use std::process::{Child, Command, Stdio};
+use std::process::{Command, Stdio};
 use std::time::Duration;
 
 use hearth_store::DataLock;
 
-use crate::support::TOKEN;
-
-/// Kills the server when the test ends, however it ends.
-struct Running(Child);
-
-impl Drop for Running {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
+use crate::support::{Running, TOKEN};
 
 fn server(data_dir: &Path) -> Command {
     let mut command = Command::new(env!("CARGO_BIN_EXE_hearth-server"));
