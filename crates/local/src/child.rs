@@ -89,7 +89,10 @@ fn read_requests(requests: &mpsc::Sender<Request>, cancelled: &AtomicU64) {
             Ok(Received::Stray(text)) => {
                 eprintln!("ignored a request that could not be read: {text}")
             }
-            Ok(Received::Closed) | Err(_) => return,
+            // The host closed the pipe or died (the kernel closes its end however it ends):
+            // nobody will read what comes next, so the worker stops now, even mid-answer or
+            // mid-load, rather than finish work for no one.
+            Ok(Received::Closed) | Err(_) => std::process::exit(0),
         }
     }
 }

@@ -161,3 +161,56 @@ async fn a_file_that_makes_llama_cpp_abort_fails_its_run_and_the_app_keeps_worki
             .is_empty()
     );
 }
+
+#[test]
+fn a_worker_whose_host_is_gone_stops_at_once_even_mid_answer() {
+    use std::io::{BufRead, BufReader, Write};
+    use std::process::{Command, Stdio};
+    use std::time::{Duration, Instant};
+
+    let mut worker = Command::new(env!("CARGO_BIN_EXE_hearth-local-worker"))
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut stdin = worker.stdin.take().unwrap();
+    let load = serde_json::json!({"type": "load", "path": model_path()});
+    let generate = serde_json::json!({
+        "type": "generate", "id": 1,
+        "turns": [{"role": "user", "text": "Write a very long story about a dragon who learns to cook."}],
+        "settings": {"temperature": 0.0, "top_p": 1.0, "max_tokens": 4000, "context": 4096, "threads": 1, "seed": 1}
+    });
+    writeln!(stdin, "{load}\n{generate}").unwrap();
+    let mut stdout = BufReader::new(worker.stdout.take().unwrap());
+    let mut pieces = 0;
+    let mut line = String::new();
+    while pieces < 3 {
+        line.clear();
+        assert!(
+            stdout.read_line(&mut line).unwrap() > 0,
+            "the worker ended early"
+        );
+        if line.contains(r#""type":"text""#) {
+            pieces += 1;
+        }
+    }
+    // What the kernel does to the pipe when the host process dies, however it dies.
+    drop(stdin);
+    let deadline = Instant::now() + Duration::from_secs(5);
+    let status = loop {
+        if let Some(status) = worker.try_wait().unwrap() {
+            break Some(status);
+        }
+        if Instant::now() > deadline {
+            break None;
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    };
+    let _ = worker.kill();
+    let _ = worker.wait();
+    assert!(
+        status.is_some(),
+        "the worker went on generating with nobody to read its answer"
+    );
+}
