@@ -1,10 +1,14 @@
 //! The local provider's overhead: the same prompt and greedy settings generated (a) by a real run
-//! through the engine and (b) by a bare llama-cpp-2 loop, each in its own process so peak memory is
-//! measured apart. Prints time to first token, tokens per second and peak memory (VmHWM).
+//! through the engine, (b) by a bare llama-cpp-2 loop, each in its own process so peak memory is
+//! measured apart, and (c) with `HEARTH_SDK_PYTHON` set, by a `hearth-server` process streaming runs
+//! to the official openai Python SDK (`bench/local_model_sdk.py`): what a program sees from outside.
+//! Prints time to first token, tokens per second and peak memory (VmHWM).
 //!
-//!     cargo run --release -p hearth-local --example local-bench [MODEL.gguf]
+//!     scripts/bench-local.sh [MODEL.gguf]    # builds hearth-server and this example, sets up the SDK
+//!     cargo run --release -p hearth-local --example local-bench [MODEL.gguf]    # (a) and (b) only
 //!
-//! The model defaults to $HEARTH_TEST_MODEL (scripts/default-model.sh fetches it).
+//! The model defaults to $HEARTH_TEST_MODEL (scripts/default-model.sh fetches it); hearth-server
+//! is the one beside this example's folder unless `HEARTH_SERVER_BIN` says where.
 
 use std::num::NonZeroU32;
 use std::path::PathBuf;
@@ -119,6 +123,9 @@ fn bench() {
     let engine_samples = runtime.block_on(through_engine(&model, threads));
     let engine_peak = peak_memory_kb();
 
+    let server = std::env::var_os("HEARTH_SDK_PYTHON")
+        .map(|python| through_server(&model, std::path::Path::new(&python)));
+
     let (e, d) = (mean(&engine_samples), mean(&direct_samples));
     println!(
         "model {} · prompt {:?} · greedy · max {MAX_TOKENS} tokens · {threads} threads · mean of {ROUNDS} warm runs",
@@ -140,11 +147,37 @@ fn bench() {
             peak as f64 / 1024.0
         );
     }
+    if let Some((samples, peak)) = &server {
+        let s = mean(samples);
+        println!(
+            "| hearth-server → openai SDK (HTTP, SSE) | {:.1} ms | {} | {:.1} | {:.0} MB (server) |",
+            s.first_token.as_secs_f64() * 1000.0,
+            s.tokens,
+            s.tokens_per_second(),
+            *peak as f64 / 1024.0
+        );
+    }
     println!(
         "| engine / bare | {:.2}x | | {:.2}x | {:.2}x |",
         e.first_token.as_secs_f64() / d.first_token.as_secs_f64(),
         e.tokens_per_second() / d.tokens_per_second(),
         engine_peak as f64 / direct_peak.max(1) as f64
+    );
+    match &server {
+        Some((samples, _)) => {
+            let s = mean(samples);
+            println!(
+                "| server via SDK / bare | {:.2}x | | {:.2}x | |",
+                s.first_token.as_secs_f64() / d.first_token.as_secs_f64(),
+                s.tokens_per_second() / d.tokens_per_second(),
+            );
+        }
+        None => println!(
+            "\n(hearth-server through the SDK not measured: set HEARTH_SDK_PYTHON, as scripts/bench-local.sh does)"
+        ),
+    }
+    println!(
+        "\nPeak memory is the measuring process's own; the engine and the server run the model in a worker process of theirs."
     );
     let rounds = direct_samples.len().max(1) as f64;
     println!();
@@ -225,6 +258,86 @@ async fn through_engine(model: &std::path::Path, threads: usize) -> Vec<Sample> 
     }
     let _ = std::fs::remove_dir_all(&dir);
     samples
+}
+
+/// Runs through a `hearth-server` process serving the model, read by the official openai SDK in
+/// Python; the samples and the server's peak memory.
+fn through_server(model: &std::path::Path, python: &std::path::Path) -> (Vec<Sample>, u64) {
+    let server_bin = std::env::var_os("HEARTH_SERVER_BIN")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| {
+            let exe = std::env::current_exe().unwrap();
+            exe.parent()
+                .unwrap()
+                .parent()
+                .unwrap()
+                .join("hearth-server")
+        });
+    let dir = std::env::temp_dir().join(format!("hearth-bench-server-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let token = "hearth-local-bench-token-0123456789";
+    let mut server = std::process::Command::new(&server_bin)
+        .args(["--provider", "local", "--listen", "127.0.0.1:0", "--model"])
+        .arg(model)
+        .arg("--data-dir")
+        .arg(&dir)
+        .env("HEARTH_TOKEN", token)
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap_or_else(|error| panic!("{} should start: {error}", server_bin.display()));
+    let mut line = String::new();
+    std::io::BufRead::read_line(
+        &mut std::io::BufReader::new(server.stdout.take().unwrap()),
+        &mut line,
+    )
+    .unwrap();
+    let origin = line
+        .trim()
+        .strip_prefix("hearth-server listening on ")
+        .unwrap_or_else(|| panic!("hearth-server should start, said {line:?}"))
+        .to_owned();
+    let script = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../bench/local_model_sdk.py"
+    );
+    let output = std::process::Command::new(python)
+        .arg(script)
+        .arg(format!("{origin}/v1"))
+        .arg(token)
+        .arg(model_id(model))
+        .arg(SYSTEM)
+        .arg(PROMPT)
+        .arg(MAX_TOKENS.to_string())
+        .arg(ROUNDS.to_string())
+        .output()
+        .expect("the SDK script should start");
+    let peak = std::fs::read_to_string(format!("/proc/{}/status", server.id()))
+        .ok()
+        .and_then(|status| vm_hwm_kb(&status))
+        .unwrap_or(0);
+    let _ = server.kill();
+    let _ = server.wait();
+    let _ = std::fs::remove_dir_all(&dir);
+    assert!(
+        output.status.success(),
+        "the SDK script failed: {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let samples = String::from_utf8_lossy(&output.stdout)
+        .lines()
+        .filter_map(
+            |line| match line.split_whitespace().collect::<Vec<_>>()[..] {
+                ["sample", a, b, c] => Some(Sample {
+                    first_token: Duration::from_nanos(a.parse().unwrap()),
+                    tokens: b.parse().unwrap(),
+                    decoding: Duration::from_nanos(c.parse().unwrap()),
+                }),
+                _ => None,
+            },
+        )
+        .collect();
+    (samples, peak)
 }
 
 /// The same generation with nothing around it: template, tokenize, decode, greedy sampling.
@@ -309,11 +422,14 @@ fn mean(samples: &[Sample]) -> Sample {
 fn peak_memory_kb() -> u64 {
     std::fs::read_to_string("/proc/self/status")
         .ok()
-        .and_then(|status| {
-            status
-                .lines()
-                .find_map(|l| l.strip_prefix("VmHWM:"))
-                .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
-        })
+        .and_then(|status| vm_hwm_kb(&status))
         .unwrap_or(0)
+}
+
+/// VmHWM from a `/proc/<pid>/status` text, in kB.
+fn vm_hwm_kb(status: &str) -> Option<u64> {
+    status
+        .lines()
+        .find_map(|l| l.strip_prefix("VmHWM:"))
+        .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
 }
