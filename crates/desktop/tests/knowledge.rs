@@ -92,6 +92,14 @@ async fn files_added_to_an_assistant_are_indexed_listed_searched_and_placed() {
         .and_then(|resources| resources.file_search.as_ref())
         .map(|search| search.vector_store_ids[0].clone())
         .expect("the assistant should have been given a vector store");
+    assert!(
+        with_store
+            .tools
+            .iter()
+            .any(|tool| matches!(tool, hearth_wire::AssistantTool::FileSearch { .. })),
+        "an assistant given a document searches it: {:?}",
+        with_store.tools
+    );
 
     let data = hearth
         .upload_file(&document(

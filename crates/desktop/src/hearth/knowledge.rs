@@ -107,8 +107,10 @@ impl Hearth {
         self.backend()?.passage_place(file_id, text).await
     }
 
-    /// Gives an uploaded file to one of an assistant's tools: into its vector store (made now
-    /// if it has none) for file search, or to the code interpreter's files.
+    /// Gives an uploaded file to one of an assistant's tools: into its vector store for file
+    /// search (the same path as a file dropped on the assistant, [`Hearth::index_for_assistant`]:
+    /// the store is made if it has none, and the tool turned on), or to the code interpreter's
+    /// files.
     pub async fn add_assistant_file(
         &self,
         assistant_id: &str,
@@ -120,20 +122,8 @@ impl Hearth {
         let mut resources = assistant.tool_resources.clone().unwrap_or_default();
         match tool {
             AssistantFileTool::FileSearch => {
-                if let Some(store_id) = store_ids(&resources).first() {
-                    backend.add_vector_store_file(store_id, file_id).await?;
-                    return Ok(assistant);
-                }
-                let store = backend
-                    .create_vector_store(CreateVectorStoreRequest {
-                        name: Some(store_name(&assistant)),
-                        file_ids: Some(vec![file_id.to_owned()]),
-                        ..Default::default()
-                    })
-                    .await?;
-                resources.file_search = Some(FileSearchResources {
-                    vector_store_ids: vec![store.id],
-                });
+                self.index_for_assistant(assistant_id, file_id).await?;
+                return find_assistant(backend.as_ref(), assistant_id).await;
             }
             AssistantFileTool::CodeInterpreter => {
                 let code = resources
@@ -213,7 +203,8 @@ impl Hearth {
 }
 
 /// The name a vector store made for an assistant gets.
-fn store_name(assistant: &Assistant) -> String {
+/// The name of the vector store made for an assistant's documents.
+pub(super) fn store_name(assistant: &Assistant) -> String {
     match assistant.name.as_deref().map(str::trim) {
         Some(name) if !name.is_empty() => format!("{name} files"),
         _ => "Assistant files".to_owned(),

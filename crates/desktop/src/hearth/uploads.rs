@@ -318,10 +318,9 @@ impl Hearth {
             let store_id = match existing.clone() {
                 Some(id) => id,
                 None => {
-                    let name = assistant.name.as_deref().unwrap_or("Assistant");
                     backend
                         .create_vector_store(CreateVectorStoreRequest {
-                            name: Some(format!("{name}'s documents")),
+                            name: Some(super::knowledge::store_name(&assistant)),
                             ..Default::default()
                         })
                         .await?
