@@ -126,6 +126,14 @@ export function notReadyReason(uploads: Upload[]): string | null {
   return null;
 }
 
+/**
+ * The text of a message sent with files and nothing typed: their names, so the thread (and the
+ * model) shows what was given.
+ */
+export function attachedFilesText(uploads: Upload[]): string {
+  return `Attached: ${uploads.map((u) => u.name).join(", ")}`;
+}
+
 /** The message's attachments: every uploaded file, with the tool it goes to. */
 export function attachmentsOf(uploads: Upload[]): MessageAttachment[] {
   return uploads.flatMap((u) => (u.fileId ? [{ file_id: u.fileId, tools: [{ type: u.tool }] }] : []));

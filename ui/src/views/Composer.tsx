@@ -75,7 +75,7 @@ export function Composer({ draft, attachments, busy, waitingForOutputs, offline,
         <button
           type="submit"
           className="primary"
-          disabled={busy || offline || !draft.text.trim() || waiting !== null}
+          disabled={busy || offline || (!draft.text.trim() && attachments.uploads.uploads.length === 0) || waiting !== null}
           title={offline ? "Sending needs the server" : busy ? "Wait for the run to finish" : (waiting ?? undefined)}
           data-testid="send"
         >

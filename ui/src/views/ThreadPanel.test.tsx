@@ -20,6 +20,9 @@ vi.mock("../ipc", async (importOriginal) => {
     startRun: vi.fn(),
     cancelRun: vi.fn(),
     listModels: vi.fn(),
+    chooseDocuments: vi.fn(),
+    describeLocalFiles: vi.fn(),
+    uploadLocalFile: vi.fn(),
   };
 });
 
@@ -166,6 +169,37 @@ describe("ThreadPanel", () => {
     await waitFor(() => expect((screen.getByTestId("composer") as HTMLTextAreaElement).value).toBe(""));
     expect(mocked.setDraft).toHaveBeenCalledWith("thread_fx1", "");
     expect(mocked.addMessage).toHaveBeenCalledWith("thread_fx1", "from yesterday", []);
+  });
+
+  it("sends files with nothing typed, naming them in the message", async () => {
+    mocked.chooseDocuments.mockResolvedValue(["/home/ada/sales.csv"]);
+    mocked.describeLocalFiles.mockResolvedValue({
+      files: [{ path: "/home/ada/sales.csv", name: "sales.csv", bytes: 2048, folder: false, unreadable: null }],
+      uploadLimit: null,
+    });
+    mocked.uploadLocalFile.mockResolvedValue({
+      id: "file-sales",
+      object: "file",
+      bytes: 2048,
+      created_at: 0,
+      filename: "sales.csv",
+      purpose: "assistants",
+    } as ipc.FileObject);
+    await renderPanel({ threadId: "thread_fx1" });
+    const send = screen.getByTestId("send") as HTMLButtonElement;
+    expect(send.disabled).toBe(true);
+    fireEvent.click(screen.getByTestId("attach-files"));
+    await waitFor(() => expect(send.disabled).toBe(false));
+    await act(async () => {
+      fireEvent.click(send);
+      await new Promise((resolve) => setTimeout(resolve, 0));
+    });
+    await waitFor(() =>
+      expect(mocked.addMessage).toHaveBeenCalledWith("thread_fx1", "Attached: sales.csv", [
+        { file_id: "file-sales", tools: [{ type: "code_interpreter" }] },
+      ]),
+    );
+    expect(mocked.startRun).toHaveBeenCalledWith("thread_fx1", "asst_a", expect.any(Function));
   });
 
   it("says the thread was deleted elsewhere, with nothing to retry", async () => {

@@ -1,7 +1,7 @@
 import { useCallback, useEffect, useRef, useState } from "react";
 import { useEscape } from "../app/useShortcuts";
 import { keepUploadListAs, keptUploadList } from "../attachments/uploadLists";
-import { attachmentsOf, notReadyReason } from "../attachments/uploads";
+import { attachedFilesText, attachmentsOf, notReadyReason } from "../attachments/uploads";
 import { useMessageAttachments } from "../attachments/useMessageAttachments";
 import { ErrorNotice } from "../components/ErrorNotice";
 import { reportFailure } from "../errors";
@@ -73,8 +73,11 @@ export function ThreadPanel(props: ThreadPanelProps) {
   useEscape(busy, cancel);
 
   const send = async () => {
-    const text = draft.text.trim();
-    if (!text || busy || offline) return;
+    const files = attachments.uploads.uploads;
+    const typed = draft.text.trim();
+    // Files alone make a message too, named in its text.
+    if ((!typed && files.length === 0) || busy || offline) return;
+    const text = typed || attachedFilesText(files);
     if (!assistantId) {
       showFailure({ code: "invalid", message: "Choose an assistant to answer first." });
       return;
@@ -86,7 +89,6 @@ export function ThreadPanel(props: ThreadPanelProps) {
     }
     setNotice(null);
     const typedUnder = threadId ?? "new";
-    const files = attachments.uploads.uploads;
     try {
       const id = await ensureThread();
       const message = await addMessage(id, text, attachmentsOf(files));
