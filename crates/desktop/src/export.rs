@@ -15,7 +15,7 @@ use std::path::Path;
 use hearth_wire::{FileObject, Message, MessageContent, MessageRole, Run, RunStep, Thread};
 
 pub use archive::{ARCHIVE_FORMAT, ARCHIVE_VERSION, ArchivedFile, ThreadArchive};
-pub(crate) use text::plain_text;
+pub(crate) use text::{plain_text, with_sources_written_out};
 
 use crate::error::BackendError;
 use crate::save::write_atomically;

@@ -281,10 +281,15 @@ async fn a_json_export_imports_back_into_a_new_thread_with_the_same_messages() {
     let elsewhere = open(elsewhere_dir.path());
     let imported = elsewhere.import_thread(&target).await.unwrap();
     assert_ne!(imported.id, thread_id);
+    // The API takes no annotations: the citation comes back written into the answer's text.
+    let mut expected = original.clone();
+    expected[1].1 = vec![format!(
+        "The **north** grew most[1]. See the chart below.\n\nSources:\n[1] sales-report.pdf — “{PASSAGE}”"
+    )];
     assert_eq!(
         shown(&elsewhere, &imported.id).await,
-        original,
-        "the messages round-trip"
+        expected,
+        "the messages round-trip, the citation with its file and passage"
     );
     assert_eq!(
         elsewhere.thread_title(&imported.id).await.unwrap(),
@@ -298,7 +303,7 @@ async fn a_json_export_imports_back_into_a_new_thread_with_the_same_messages() {
         export.files.contains_key(&chart.id),
         "the same image file is used"
     );
-    assert_eq!(shown(&hearth, &again.id).await, original);
+    assert_eq!(shown(&hearth, &again.id).await, expected);
 }
 
 #[tokio::test]

@@ -24,7 +24,7 @@ use base64::Engine as _;
 use hearth_wire::{FileObject, Message, Run, RunStep, Thread};
 use serde::{Deserialize, Serialize};
 
-use super::ThreadExport;
+use super::{ExportedFile, ThreadExport};
 use crate::error::BackendError;
 
 /// The `format` of a thread export.
@@ -115,6 +115,29 @@ pub(super) fn to_json(export: &ThreadExport) -> Result<Vec<u8>, BackendError> {
 }
 
 impl ThreadArchive {
+    /// The archive as the writers take it, with the bytes of the files it holds.
+    pub fn to_export(&self) -> Result<ThreadExport, BackendError> {
+        let files = self
+            .files
+            .iter()
+            .map(|archived| {
+                let file = ExportedFile {
+                    file: archived.file.clone(),
+                    content: archived.content()?,
+                };
+                Ok((archived.file.id.clone(), file))
+            })
+            .collect::<Result<_, BackendError>>()?;
+        Ok(ThreadExport {
+            thread: self.thread.clone(),
+            title: self.title.clone(),
+            messages: self.messages.clone(),
+            runs: self.runs.clone(),
+            run_steps: self.run_steps.clone(),
+            files,
+        })
+    }
+
     /// Reads a thread export, saying plainly what is wrong with a file that is not one (`name`
     /// names the file in the message).
     pub fn parse(name: &str, bytes: &[u8]) -> Result<Self, BackendError> {

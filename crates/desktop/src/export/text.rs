@@ -182,6 +182,44 @@ fn found_passage(steps: &[RunStep], run_id: &str, search: usize, result: usize) 
     (!text.is_empty()).then_some(text)
 }
 
+/// Longest quote of a passage in a written-out source, in characters.
+const QUOTE_CHARS: usize = 240;
+
+/// A text part with its annotations written into the text, for a thread imported through the
+/// API, which takes no annotations: each citation becomes `[n]`, with a list of the sources (file
+/// name and the start of the passage the search found) after the text; a link to a file the code
+/// wrote becomes the file's name.
+pub(crate) fn with_sources_written_out(
+    export: &ThreadExport,
+    message: &Message,
+    value: &str,
+    annotations: &[Annotation],
+) -> String {
+    let mut sources = Sources::new(export);
+    let mut out = String::new();
+    for piece in sources.pieces(message, value, annotations) {
+        match piece {
+            Piece::Text(text) => out.push_str(&text),
+            Piece::Citation(number) => out.push_str(&format!("[{number}]")),
+        }
+    }
+    if !sources.list.is_empty() {
+        out.push_str("\n\nSources:");
+        for source in &sources.list {
+            out.push_str(&format!("\n[{}] {}", source.number, source.file_name));
+            if let Some(passage) = &source.passage {
+                let passage = passage.split_whitespace().collect::<Vec<_>>().join(" ");
+                let mut quote: String = passage.chars().take(QUOTE_CHARS).collect();
+                if quote.len() < passage.len() {
+                    quote.push('…');
+                }
+                out.push_str(&format!(" — “{quote}”"));
+            }
+        }
+    }
+    out
+}
+
 /// A message's plain text (text parts joined), for a title.
 pub(crate) fn plain_text(message: &Message) -> String {
     message

@@ -201,13 +201,20 @@ async fn add_messages(
     thread_id: &str,
 ) -> Result<(), BackendError> {
     let mut images: BTreeMap<String, Option<String>> = BTreeMap::new();
+    // The API takes no annotations: citations and file links are written into the text.
+    let export = archive.to_export()?;
     for message in &archive.messages {
         let mut parts = Vec::new();
         for part in &message.content {
             match part {
                 MessageContent::Text { text } if !text.value.is_empty() => {
                     parts.push(MessageContentPartInput::Text {
-                        text: text.value.clone(),
+                        text: crate::export::with_sources_written_out(
+                            &export,
+                            message,
+                            &text.value,
+                            &text.annotations,
+                        ),
                     });
                 }
                 MessageContent::Refusal { refusal } => {
