@@ -10,6 +10,7 @@ use axum::response::Response;
 use futures_util::stream::{self, Stream};
 use hearth_wire::StreamEvent;
 use tokio::sync::mpsc::Receiver;
+use tokio::sync::mpsc::error::TryRecvError;
 
 /// How long a stream may stay silent before a comment keeps proxies and SDK timeouts from closing it.
 pub const KEEP_ALIVE: Duration = Duration::from_secs(15);
@@ -31,26 +32,41 @@ pub fn response(events: Receiver<StreamEvent>) -> Response {
     response
 }
 
+/// Most bytes of frames written together when several events are already waiting.
+const COALESCE_BYTES: usize = 64 * 1024;
+
 /// The SSE frames of `events`, with a keep-alive comment after every `idle` of silence. Ends after
-/// the `done` frame, or when the engine drops its sender.
+/// the `done` frame, or when the engine drops its sender. Events already waiting go out in one
+/// write: under load, one wake-up and one write carry many tokens.
 pub fn frames(
     events: Receiver<StreamEvent>,
     idle: Duration,
 ) -> impl Stream<Item = Result<Bytes, Infallible>> + Send + 'static {
     stream::unfold(Some(events), move |state| async move {
         let mut events = state?;
-        match tokio::time::timeout(idle, events.recv()).await {
-            Err(_) => Some((
-                Ok(Bytes::from_static(KEEP_ALIVE_FRAME.as_bytes())),
-                Some(events),
-            )),
-            Ok(None) => None,
-            Ok(Some(event)) => {
-                let frame = Bytes::from(event.to_sse_frame());
-                let next = (event != StreamEvent::Done).then_some(events);
-                Some((Ok(frame), next))
-            }
+        // The timer is only set when nothing waits.
+        let first = match events.try_recv() {
+            Ok(event) => event,
+            Err(TryRecvError::Disconnected) => return None,
+            Err(TryRecvError::Empty) => match tokio::time::timeout(idle, events.recv()).await {
+                Err(_) => {
+                    return Some((
+                        Ok(Bytes::from_static(KEEP_ALIVE_FRAME.as_bytes())),
+                        Some(events),
+                    ));
+                }
+                Ok(None) => return None,
+                Ok(Some(event)) => event,
+            },
+        };
+        let mut done = first == StreamEvent::Done;
+        let mut frame = first.to_sse_frame();
+        while !done && frame.len() < COALESCE_BYTES {
+            let Ok(event) = events.try_recv() else { break };
+            done = event == StreamEvent::Done;
+            frame.push_str(&event.to_sse_frame());
         }
+        Some((Ok(Bytes::from(frame)), (!done).then_some(events)))
     })
 }
 
@@ -84,5 +100,42 @@ mod tests {
             "only keep-alive comments should precede done: {frames:?}"
         );
         assert!(frames.len() >= 2, "a silent gap should produce a comment");
+    }
+
+    #[tokio::test]
+    async fn events_already_waiting_go_out_in_one_write_and_nothing_after_done() {
+        let (sender, receiver) = channel(8);
+        let delta = |text: &str| {
+            StreamEvent::MessageDelta(
+                serde_json::from_value(serde_json::json!({
+                    "id": "msg_1", "object": "thread.message.delta",
+                    "delta": {"content": [{"index": 0, "type": "text", "text": {"value": text}}]}
+                }))
+                .unwrap(),
+            )
+        };
+        for text in ["a", "b"] {
+            sender.send(delta(text)).await.unwrap();
+        }
+        sender.send(StreamEvent::Done).await.unwrap();
+        sender.send(delta("after")).await.unwrap();
+        let frames: Vec<String> = frames(receiver, Duration::from_secs(5))
+            .map(|frame| String::from_utf8(frame.unwrap().to_vec()).unwrap())
+            .collect()
+            .await;
+        assert_eq!(frames.len(), 1, "one write: {frames:?}");
+        let events: Vec<&str> = frames[0]
+            .lines()
+            .filter_map(|line| line.strip_prefix("event: "))
+            .collect();
+        assert_eq!(
+            events,
+            ["thread.message.delta", "thread.message.delta", "done"]
+        );
+        assert!(
+            frames[0].find("\"a\"") < frames[0].find("\"b\""),
+            "in order"
+        );
+        assert!(!frames[0].contains("after"));
     }
 }

@@ -118,7 +118,12 @@ impl Events {
         let Some(sender) = self.sender() else {
             return;
         };
-        // The reserved places are given back as the permits drop.
+        // The reserved places are given back as the permits drop. A reader that keeps up always
+        // leaves room: that common case takes no timer.
+        match sender.try_reserve_many(BURST) {
+            Ok(_) | Err(TrySendError::Closed(())) => return,
+            Err(TrySendError::Full(())) => {}
+        }
         let stalled = tokio::time::timeout(self.stall_timeout, sender.reserve_many(BURST))
             .await
             .is_err();
