@@ -146,6 +146,18 @@ def home(tmp_path) -> Home:
     return Home(tmp_path)
 
 
+def largest_window(ids: list[str]) -> str:
+    """The biggest of these X windows: the app's own, not a tooltip or drag image that carries its
+    name too."""
+
+    def area(window: str) -> int:
+        shown = subprocess.run(["xdotool", "getwindowgeometry", "--shell", window], capture_output=True, text=True).stdout
+        values = dict(line.split("=", 1) for line in shown.splitlines() if "=" in line)
+        return int(values.get("WIDTH", 0)) * int(values.get("HEIGHT", 0))
+
+    return max(ids, key=area)
+
+
 def capture_window(driver, path: Path) -> None:
     """Saves what the app's window shows, as the X server has it. WebDriver's own screenshot waits for
     the page's next repaint, and the app's web view (drawn without compositing layers) does not
@@ -156,7 +168,7 @@ def capture_window(driver, path: Path) -> None:
         ["xdotool", "search", "--onlyvisible", "--name", "^Hearth$"], capture_output=True, text=True
     ).stdout.split()
     assert found, "the app's window is not on the screen"
-    done = subprocess.run(["import", "-window", found[-1], str(path)], capture_output=True, text=True, timeout=30)
+    done = subprocess.run(["import", "-window", largest_window(found), str(path)], capture_output=True, text=True, timeout=30)
     if done.returncode != 0:
         # After a drag and drop the X server can refuse to read the window alone ("Resource
         # temporarily unavailable"); the whole screen, where the window is, still reads.

@@ -16,7 +16,7 @@ use hearth_server::{ServerConfig, Token};
 use hearth_store::Store;
 use hearth_wire::{
     AttributeValue, CreateAssistantRequest, CreateVectorStoreFileRequest, CreateVectorStoreRequest,
-    FilePurpose, VectorStoreFileStatus,
+    FileObject, FilePurpose, VectorStoreFileStatus,
 };
 use tokio::net::TcpListener;
 use tokio::sync::oneshot;
@@ -415,6 +415,62 @@ async fn a_remote_profile_uploads_searches_and_indexes_again_through_the_server(
     assert!(remote.list_vector_stores().await.unwrap().is_empty());
 
     server.stop().await;
-    let offline = remote.list_files().await.unwrap_err();
+    let offline = remote
+        .create_vector_store(CreateVectorStoreRequest::default())
+        .await
+        .unwrap_err();
     assert!(matches!(offline, BackendError::Offline { .. }), "{offline}");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_remote_profiles_files_and_stores_are_listed_offline_as_last_read() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut server = Server::start(dir.path()).await;
+    let remote = RemoteBackend::open(
+        &format!("http://{}/v1", server.addr),
+        Some(hearth_client::ApiKey::new(TOKEN)),
+        &dir.path().join("mirror.db"),
+    )
+    .unwrap();
+    let file = remote
+        .upload_file(
+            &document(dir.path(), "notes.md", NOTES),
+            FilePurpose::Assistants,
+        )
+        .await
+        .unwrap();
+    let store = remote
+        .create_vector_store(CreateVectorStoreRequest {
+            name: Some("House notes".into()),
+            file_ids: Some(vec![file.id.clone()]),
+            ..Default::default()
+        })
+        .await
+        .unwrap();
+    assert_eq!(
+        remote_settled(&remote, &store.id).await,
+        VectorStoreFileStatus::Completed
+    );
+    let files = remote.list_files().await.unwrap();
+    let stores = remote.list_vector_stores().await.unwrap();
+    let attached = remote.list_vector_store_files(&store.id).await.unwrap();
+
+    server.stop().await;
+    let names = |files: Vec<FileObject>| files.into_iter().map(|f| f.filename).collect::<Vec<_>>();
+    assert_eq!(names(remote.list_files().await.unwrap()), names(files));
+    let offline_stores = remote.list_vector_stores().await.unwrap();
+    assert_eq!(offline_stores.len(), 1);
+    assert_eq!(offline_stores[0].name, stores[0].name);
+    assert_eq!(offline_stores[0].file_counts.completed, 1);
+    let offline_attached = remote.list_vector_store_files(&store.id).await.unwrap();
+    assert_eq!(offline_attached.len(), attached.len());
+    assert_eq!(offline_attached[0].status, VectorStoreFileStatus::Completed);
+    let never_read = remote
+        .list_vector_store_files("vs_never_listed")
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(never_read, BackendError::Offline { .. }),
+        "a list never read has nothing to show: {never_read}"
+    );
 }

@@ -5,7 +5,9 @@
 //!
 //! The copies live in a folder beside the profile's mirror (`profiles/<id>.files/`), so they go
 //! with the profile and two servers' file ids never meet. Each file is `<file_id>` (the bytes)
-//! and `<file_id>.json` (its file object), each written to a temporary file and renamed.
+//! and `<file_id>.json` (its file object), each written to a temporary file and renamed. The
+//! lists the Knowledge page shows are kept there too, as `list.<what>.json` (a dot no id has), so
+//! the page can be browsed offline as it last was.
 
 use std::io::Write as _;
 use std::path::{Path, PathBuf};
@@ -23,7 +25,7 @@ pub(super) fn cache_dir(mirror_path: &Path) -> PathBuf {
 }
 
 /// Whether `file_id` can name a file in the cache folder: one plain path component.
-fn usable_id(file_id: &str) -> Result<&str, BackendError> {
+pub(super) fn usable_id(file_id: &str) -> Result<&str, BackendError> {
     let plain = !file_id.is_empty()
         && file_id.len() <= 128
         && file_id
@@ -167,6 +169,29 @@ impl RemoteBackend {
             self.keep(&format!("{}.json", file.id), &json);
         }
         Ok(file)
+    }
+
+    /// A list as the server gave it (and kept, under `list.<what>.json`); offline, the list as
+    /// it was last read, or the offline error when it never was.
+    pub(super) fn kept_list<T: serde::Serialize + serde::de::DeserializeOwned>(
+        &self,
+        what: &str,
+        read: Result<Vec<T>, BackendError>,
+    ) -> Result<Vec<T>, BackendError> {
+        let name = format!("list.{what}.json");
+        match read {
+            Ok(list) => {
+                if let Ok(json) = serde_json::to_vec(&list) {
+                    self.keep(&name, &json);
+                }
+                Ok(list)
+            }
+            Err(error @ BackendError::Offline { .. }) => std::fs::read(self.cached(&name))
+                .ok()
+                .and_then(|json| serde_json::from_slice(&json).ok())
+                .ok_or(error),
+            Err(error) => Err(error),
+        }
     }
 
     /// The file object: from the server when it answers (and kept), else the copy.

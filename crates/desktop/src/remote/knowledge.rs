@@ -1,6 +1,7 @@
-//! Files and vector stores of a remote profile, through the client. They are not mirrored: the
-//! Knowledge page and an assistant's files need the server. The server's search results carry no
-//! page or heading, so a remote passage has no place.
+//! Files and vector stores of a remote profile, through the client. The lists are kept as last
+//! read (see `files.rs`), so the Knowledge page can be browsed offline; changing anything, and
+//! searching, needs the server. The protocol's search results carry no page or heading, so a
+//! remote passage has no place.
 
 use std::path::Path;
 
@@ -35,13 +36,15 @@ fn attach_like(file: &VectorStoreFile) -> CreateVectorStoreFileRequest {
 #[async_trait]
 impl KnowledgeBackend for RemoteBackend {
     async fn list_files(&self) -> Result<Vec<FileObject>, BackendError> {
-        self.call(
-            "listing the files",
-            self.client
-                .all_files(every(ListOrder::Desc))
-                .try_collect::<Vec<_>>(),
-        )
-        .await
+        let read = self
+            .call(
+                "listing the files",
+                self.client
+                    .all_files(every(ListOrder::Desc))
+                    .try_collect::<Vec<_>>(),
+            )
+            .await;
+        self.kept_list("files", read)
     }
 
     async fn upload_file(
@@ -63,13 +66,15 @@ impl KnowledgeBackend for RemoteBackend {
     }
 
     async fn list_vector_stores(&self) -> Result<Vec<VectorStore>, BackendError> {
-        self.call(
-            "listing the vector stores",
-            self.client
-                .all_vector_stores(every(ListOrder::Desc))
-                .try_collect::<Vec<_>>(),
-        )
-        .await
+        let read = self
+            .call(
+                "listing the vector stores",
+                self.client
+                    .all_vector_stores(every(ListOrder::Desc))
+                    .try_collect::<Vec<_>>(),
+            )
+            .await;
+        self.kept_list("vector_stores", read)
     }
 
     async fn create_vector_store(
@@ -96,13 +101,19 @@ impl KnowledgeBackend for RemoteBackend {
         &self,
         vector_store_id: &str,
     ) -> Result<Vec<VectorStoreFile>, BackendError> {
-        self.call(
-            "listing the vector store's files",
-            self.client
-                .all_vector_store_files(vector_store_id, every(ListOrder::Desc))
-                .try_collect::<Vec<_>>(),
-        )
-        .await
+        let read = self
+            .call(
+                "listing the vector store's files",
+                self.client
+                    .all_vector_store_files(vector_store_id, every(ListOrder::Desc))
+                    .try_collect::<Vec<_>>(),
+            )
+            .await;
+        // Only an id that is one plain name may name a kept list.
+        match super::files::usable_id(vector_store_id) {
+            Ok(id) => self.kept_list(&format!("vector_store_files.{id}"), read),
+            Err(_) => read,
+        }
     }
 
     async fn add_vector_store_file(
