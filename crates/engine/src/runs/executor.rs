@@ -12,7 +12,7 @@ use std::sync::{Arc, Mutex, PoisonError};
 use std::time::Duration;
 
 use futures_util::StreamExt;
-use hearth_store::new_id;
+use hearth_store::{Tx, new_id};
 use hearth_wire::{
     Annotation, AnnotationDelta, CodeInterpreterCall, CodeInterpreterCallDelta, FileCitationDelta,
     FilePathDelta, FileRef, FileSearchCall, FileSearchResult, FunctionCall, FunctionCallDelta,
@@ -162,7 +162,7 @@ pub(crate) fn spawn(
             async move {
                 let mut executor = Executor::new(engine, run, events, cancel);
                 if let Err(error) = executor.execute().await {
-                    executor.fail_internal(&error);
+                    executor.fail_internal(&error).await;
                 }
             }
         });
@@ -349,9 +349,30 @@ impl Executor {
         Ok(())
     }
 
+    /// Runs a synced commit (`work`, given the run to change) on the blocking pool: its fsync
+    /// must not hold an async worker, where every other run's stream would wait behind it. The
+    /// run changes only if the commit does.
+    async fn commit_with_run<T: Send + 'static>(
+        &mut self,
+        work: impl FnOnce(&Tx<'_>, &mut Run) -> EngineResult<T> + Send + 'static,
+    ) -> EngineResult<T> {
+        let store = self.engine.store().clone();
+        let mut run = self.run.clone();
+        let (run, value) = tokio::task::spawn_blocking(move || {
+            let value = store.transaction(|tx| work(tx, &mut run))?;
+            Ok::<_, EngineError>((run, value))
+        })
+        .await
+        .map_err(|failure| {
+            EngineError::Internal(format!("a commit of the run stopped: {failure}"))
+        })??;
+        self.run = run;
+        Ok(value)
+    }
+
     async fn execute(&mut self) -> EngineResult<()> {
         if !self.start()? {
-            return self.end(Ending::Cancelled);
+            return self.end(Ending::Cancelled).await;
         }
         while let Next::CallAgain = self.call_model().await? {}
         Ok(())
@@ -393,7 +414,8 @@ impl Executor {
             Err(PromptError::OverPromptBudget) => {
                 self.end(Ending::Incomplete(Some(
                     RunIncompleteReason::MaxPromptTokens,
-                )))?;
+                )))
+                .await?;
                 return Ok(Next::Stop);
             }
         };
@@ -401,12 +423,12 @@ impl Executor {
         let provider = self.engine.inner.provider.clone();
         let stream = tokio::select! {
             biased;
-            _ = self.cancel.cancelled() => return self.stop(Ending::Cancelled),
+            _ = self.cancel.cancelled() => return self.stop(Ending::Cancelled).await,
             stream = provider.stream_chat(&request) => stream,
         };
         let mut stream = match stream {
             Ok(stream) => stream,
-            Err(error) => return self.stop(Ending::Failed(last_error(&error))),
+            Err(error) => return self.stop(Ending::Failed(last_error(&error))).await,
         };
 
         let batch = self.engine.config().stream_save_batch;
@@ -438,12 +460,14 @@ impl Executor {
                         self.save_batch().await?;
                     }
                 }
-                Some(Err(error)) => return self.stop(Ending::Failed(last_error(&error))),
+                Some(Err(error)) => {
+                    return self.stop(Ending::Failed(last_error(&error))).await;
+                }
                 None => {
                     let cut = ProviderError::StreamCut {
                         detail: "no finish reason".into(),
                     };
-                    return self.stop(Ending::Failed(last_error(&cut)));
+                    return self.stop(Ending::Failed(last_error(&cut))).await;
                 }
             }
         };
@@ -453,23 +477,24 @@ impl Executor {
         self.save_streamed()?;
 
         match turn {
-            Turn::Cancelled => self.stop(Ending::Cancelled),
+            Turn::Cancelled => self.stop(Ending::Cancelled).await,
             Turn::Finished(_) if !self.calls.is_empty() => self.after_calls().await,
             Turn::Finished(FinishReason::Length) => {
                 self.ensure_message()?;
                 self.stop(Ending::Incomplete(Some(
                     RunIncompleteReason::MaxCompletionTokens,
                 )))
+                .await
             }
             Turn::Finished(_) => {
                 self.ensure_message()?;
-                self.stop(Ending::Completed)
+                self.stop(Ending::Completed).await
             }
         }
     }
 
-    fn stop(&mut self, ending: Ending) -> EngineResult<Next> {
-        self.end(ending)?;
+    async fn stop(&mut self, ending: Ending) -> EngineResult<Next> {
+        self.end(ending).await?;
         Ok(Next::Stop)
     }
 
@@ -483,7 +508,7 @@ impl Executor {
                 result = super::search::run_searches(&self.engine, &self.run, &mut self.calls) => Some(result),
             };
             let Some(outputs) = searched else {
-                return self.stop(Ending::Cancelled);
+                return self.stop(Ending::Cancelled).await;
             };
             for (call, output) in self.calls.iter().zip(outputs) {
                 let (Some(output), Some((number, Some(results)))) = (output, &call.search) else {
@@ -508,10 +533,10 @@ impl Executor {
         }
         if self.calls.iter().any(PendingCall::is_function) {
             self.show_search_results()?;
-            self.wait_for_outputs()?;
+            self.wait_for_outputs().await?;
             return Ok(Next::Stop);
         }
-        self.complete_tool_step()?;
+        self.complete_tool_step().await?;
         Ok(Next::CallAgain)
     }
 
@@ -546,7 +571,7 @@ impl Executor {
                     .await;
                 match result {
                     Ok(result) if result.cancelled => {
-                        return self.stop(Ending::Cancelled).map(Some);
+                        return self.stop(Ending::Cancelled).await.map(Some);
                     }
                     Ok(result) => (result.outputs, result.images, result.files),
                     Err(CodeFailure::Unavailable(CodeUnavailable(message))) => {
@@ -555,6 +580,7 @@ impl Executor {
                                 code: RunErrorCode::ServerError,
                                 message,
                             }))
+                            .await
                             .map(Some);
                     }
                     Err(CodeFailure::Engine(error)) => return Err(error),
@@ -633,7 +659,7 @@ impl Executor {
 
     /// A step of searches and code only is done once they ran; the next provider call starts
     /// afresh.
-    fn complete_tool_step(&mut self) -> EngineResult<()> {
+    async fn complete_tool_step(&mut self) -> EngineResult<()> {
         let usage = self.record_usage();
         let pending = self.pending();
         let mut step = self.tool_step.take().expect("calls have their step");
@@ -642,10 +668,12 @@ impl Executor {
         step.completed_at = Some(now());
         step.usage = Some(usage);
         // Synced: the searches and the code ran, and the run's answer builds on them.
-        self.engine.store().transaction(|tx| {
+        let saved = step.clone();
+        self.commit_with_run(move |tx, _| {
             pending.write(tx)?;
-            tx.update_run_step(&step)
-        })?;
+            Ok(tx.update_run_step(&saved)?)
+        })
+        .await?;
         self.events.send(StreamEvent::RunStepCompleted(step));
         self.calls.clear();
         self.call_positions.clear();
@@ -1056,7 +1084,7 @@ impl Executor {
     }
 
     /// The model asked for function calls: the run waits for the client's outputs.
-    fn wait_for_outputs(&mut self) -> EngineResult<()> {
+    async fn wait_for_outputs(&mut self) -> EngineResult<()> {
         let usage = self.record_usage();
         let timeout = self.engine.config().requires_action_timeout;
         let expires_at = now() + timeout.as_secs() as i64;
@@ -1075,25 +1103,24 @@ impl Executor {
             .collect();
         let step = self.tool_step.clone();
         let pending = self.pending();
-        let run_id = self.run.id.clone();
-        let thread_id = self.run.thread_id.clone();
-        let events = self.engine.store().transaction(|tx| {
-            pending.write(tx)?;
-            let current = tx.get_run(&thread_id, &run_id)?;
-            if current.is_some_and(|run| run.status == RunStatus::Cancelling) {
-                return close(tx, &mut self.run, Ending::Cancelled);
-            }
-            if let Some(step) = &step {
-                let mut step = step.clone();
-                step.usage = Some(usage);
-                tx.update_run_step(&step)?;
-            }
-            self.run.status = RunStatus::RequiresAction;
-            self.run.required_action = Some(RequiredAction::submit_tool_outputs(tool_calls));
-            self.run.expires_at = Some(expires_at);
-            tx.update_run(&self.run)?;
-            Ok::<_, EngineError>(vec![StreamEvent::RunRequiresAction(self.run.clone())])
-        })?;
+        let events = self
+            .commit_with_run(move |tx, run| {
+                pending.write(tx)?;
+                let current = tx.get_run(&run.thread_id, &run.id)?;
+                if current.is_some_and(|current| current.status == RunStatus::Cancelling) {
+                    return close(tx, run, Ending::Cancelled);
+                }
+                if let Some(mut step) = step {
+                    step.usage = Some(usage);
+                    tx.update_run_step(&step)?;
+                }
+                run.status = RunStatus::RequiresAction;
+                run.required_action = Some(RequiredAction::submit_tool_outputs(tool_calls));
+                run.expires_at = Some(expires_at);
+                tx.update_run(run)?;
+                Ok(vec![StreamEvent::RunRequiresAction(run.clone())])
+            })
+            .await?;
         if self.run.status == RunStatus::RequiresAction {
             super::expiry::watch(self.engine.clone(), self.run.clone(), timeout);
         }
@@ -1104,7 +1131,7 @@ impl Executor {
     }
 
     /// Ends the run; a cancel that arrived meanwhile wins over a normal ending.
-    fn end(&mut self, ending: Ending) -> EngineResult<()> {
+    async fn end(&mut self, ending: Ending) -> EngineResult<()> {
         if self.message.is_some() {
             self.flush_text()?;
         }
@@ -1115,27 +1142,28 @@ impl Executor {
             .or(self.tool_step.as_ref())
             .map(|step| step.id.clone());
         let pending = self.pending();
-        let run_id = self.run.id.clone();
-        let thread_id = self.run.thread_id.clone();
-        let events = self.engine.store().transaction(|tx| {
-            // `close` reads the message back: the last batch goes in first.
-            pending.write(tx)?;
-            let cancelling = tx
-                .get_run(&thread_id, &run_id)?
-                .is_some_and(|run| run.status == RunStatus::Cancelling);
-            let ending = if cancelling {
-                Ending::Cancelled
-            } else {
-                ending
-            };
-            if let Some(step_id) = &last_step
-                && let Some(mut step) = tx.get_run_step(&thread_id, &run_id, step_id)?
-            {
-                step.usage = Some(usage);
-                tx.update_run_step(&step)?;
-            }
-            close(tx, &mut self.run, ending)
-        })?;
+        let events = self
+            .commit_with_run(move |tx, run| {
+                // `close` reads the message back: the last batch goes in first.
+                pending.write(tx)?;
+                let (thread_id, run_id) = (run.thread_id.clone(), run.id.clone());
+                let cancelling = tx
+                    .get_run(&thread_id, &run_id)?
+                    .is_some_and(|current| current.status == RunStatus::Cancelling);
+                let ending = if cancelling {
+                    Ending::Cancelled
+                } else {
+                    ending
+                };
+                if let Some(step_id) = &last_step
+                    && let Some(mut step) = tx.get_run_step(&thread_id, &run_id, step_id)?
+                {
+                    step.usage = Some(usage);
+                    tx.update_run_step(&step)?;
+                }
+                close(tx, run, ending)
+            })
+            .await?;
         for event in events {
             self.events.send(event);
         }
@@ -1165,13 +1193,13 @@ impl Executor {
 
     /// Last resort when the executor itself failed (the database, a broken provider stream): the
     /// run must not stay `in_progress` forever.
-    fn fail_internal(&mut self, error: &EngineError) {
+    async fn fail_internal(&mut self, error: &EngineError) {
         log::error!("run {} failed inside Hearth: {error}", self.run.id);
         let ending = Ending::Failed(RunLastError {
             code: RunErrorCode::ServerError,
             message: format!("Hearth could not finish this run: {error}"),
         });
-        if let Err(again) = self.end(ending) {
+        if let Err(again) = self.end(ending).await {
             log::error!("run {} could not be closed: {again}", self.run.id);
         }
     }
