@@ -356,10 +356,23 @@ impl Executor {
         &mut self,
         work: impl FnOnce(&Tx<'_>, &mut Run) -> EngineResult<T> + Send + 'static,
     ) -> EngineResult<T> {
+        self.commit_on_pool(true, work).await
+    }
+
+    /// [`Self::commit_with_run`], synced or not.
+    async fn commit_on_pool<T: Send + 'static>(
+        &mut self,
+        synced: bool,
+        work: impl FnOnce(&Tx<'_>, &mut Run) -> EngineResult<T> + Send + 'static,
+    ) -> EngineResult<T> {
         let store = self.engine.store().clone();
         let mut run = self.run.clone();
         let (run, value) = tokio::task::spawn_blocking(move || {
-            let value = store.transaction(|tx| work(tx, &mut run))?;
+            let value = if synced {
+                store.transaction(|tx| work(tx, &mut run))?
+            } else {
+                store.transaction_unsynced(|tx| work(tx, &mut run))?
+            };
             Ok::<_, EngineError>((run, value))
         })
         .await
@@ -371,7 +384,7 @@ impl Executor {
     }
 
     async fn execute(&mut self) -> EngineResult<()> {
-        if !self.start()? {
+        if !self.start().await? {
             return self.end(Ending::Cancelled).await;
         }
         while let Next::CallAgain = self.call_model().await? {}
@@ -380,8 +393,19 @@ impl Executor {
 
     /// One provider call and what it leads to.
     async fn call_model(&mut self) -> EngineResult<Next> {
-        let history_messages = self.engine.store().thread_messages(&self.run.thread_id)?;
-        let run_steps = self.engine.store().run_steps(&self.run.id)?;
+        // Read on the blocking pool, like the commits: the database may be busy with another's.
+        let store = self.engine.store().clone();
+        let (thread_id, run_id) = (self.run.thread_id.clone(), self.run.id.clone());
+        let (history_messages, run_steps) = tokio::task::spawn_blocking(move || {
+            Ok::<_, EngineError>((
+                store.thread_messages(&thread_id)?,
+                store.run_steps(&run_id)?,
+            ))
+        })
+        .await
+        .map_err(|failure| {
+            EngineError::Internal(format!("reading the thread stopped: {failure}"))
+        })??;
         self.sources = file_search::sources(&run_steps);
         self.searches_before = file_search::search_calls(&run_steps).len() as u32;
         let context_window = self.engine.context_window(&self.run.model).await;
@@ -681,23 +705,23 @@ impl Executor {
     }
 
     /// Moves the run to `in_progress`; false when it was cancelled before it could start.
-    fn start(&mut self) -> EngineResult<bool> {
-        let run_id = self.run.id.clone();
-        let thread_id = self.run.thread_id.clone();
+    async fn start(&mut self) -> EngineResult<bool> {
         // Unsynced like the streamed text: a power cut that loses it leaves the run `queued`, which
         // start-up closes exactly as it would close an `in_progress` one.
-        let started = self.engine.store().transaction_unsynced(|tx| {
-            let current = tx
-                .get_run(&thread_id, &run_id)?
-                .ok_or_else(|| EngineError::not_found("run", &run_id))?;
-            if current.status != RunStatus::Queued {
-                return Ok(false);
-            }
-            self.run.status = RunStatus::InProgress;
-            self.run.started_at.get_or_insert(now());
-            tx.update_run(&self.run)?;
-            Ok::<_, EngineError>(true)
-        })?;
+        let started = self
+            .commit_on_pool(false, |tx, run| {
+                let current = tx
+                    .get_run(&run.thread_id, &run.id)?
+                    .ok_or_else(|| EngineError::not_found("run", &run.id))?;
+                if current.status != RunStatus::Queued {
+                    return Ok(false);
+                }
+                run.status = RunStatus::InProgress;
+                run.started_at.get_or_insert(now());
+                tx.update_run(run)?;
+                Ok(true)
+            })
+            .await?;
         if started {
             self.events
                 .send(StreamEvent::RunInProgress(self.run.clone()));
