@@ -479,7 +479,7 @@ impl Executor {
             match item {
                 Some(Ok(ChatEvent::Finished { reason })) => break Turn::Finished(reason),
                 Some(Ok(event)) => {
-                    self.on_event(event)?;
+                    self.on_event(event).await?;
                     if self.unsaved.is_full(batch) {
                         self.save_batch().await?;
                     }
@@ -504,14 +504,14 @@ impl Executor {
             Turn::Cancelled => self.stop(Ending::Cancelled).await,
             Turn::Finished(_) if !self.calls.is_empty() => self.after_calls().await,
             Turn::Finished(FinishReason::Length) => {
-                self.ensure_message()?;
+                self.ensure_message().await?;
                 self.stop(Ending::Incomplete(Some(
                     RunIncompleteReason::MaxCompletionTokens,
                 )))
                 .await
             }
             Turn::Finished(_) => {
-                self.ensure_message()?;
+                self.ensure_message().await?;
                 self.stop(Ending::Completed).await
             }
         }
@@ -729,11 +729,13 @@ impl Executor {
         Ok(started)
     }
 
-    fn on_event(&mut self, event: ChatEvent) -> EngineResult<()> {
+    async fn on_event(&mut self, event: ChatEvent) -> EngineResult<()> {
         match event {
             ChatEvent::TextDelta(text) if text.is_empty() => Ok(()),
-            ChatEvent::TextDelta(text) => self.on_text(text),
-            ChatEvent::ToolCallStart { index, id: _, name } => self.on_call_start(index, name),
+            ChatEvent::TextDelta(text) => self.on_text(text).await,
+            ChatEvent::ToolCallStart { index, id: _, name } => {
+                self.on_call_start(index, name).await
+            }
             ChatEvent::ToolCallArgumentsDelta { index, delta } => {
                 self.on_call_arguments(index, delta)
             }
@@ -750,24 +752,24 @@ impl Executor {
         }
     }
 
-    fn on_text(&mut self, text: String) -> EngineResult<()> {
+    async fn on_text(&mut self, text: String) -> EngineResult<()> {
         let released = self.scanner.push(&text, &self.sources);
-        self.append_text(released)
+        self.append_text(released).await
     }
 
     /// Text held back as a possible citation marker is released when the message ends.
-    fn flush_text(&mut self) -> EngineResult<()> {
+    async fn flush_text(&mut self) -> EngineResult<()> {
         let released = self.scanner.finish();
-        self.append_text(released)?;
+        self.append_text(released).await?;
         self.annotate_sandbox_links()
     }
 
     /// Appends released text (and the citations in it) to the message and streams it.
-    fn append_text(&mut self, released: Released) -> EngineResult<()> {
+    async fn append_text(&mut self, released: Released) -> EngineResult<()> {
         if released.text.is_empty() {
             return Ok(());
         }
-        self.ensure_message()?;
+        self.ensure_message().await?;
         let message = self
             .message
             .as_mut()
@@ -832,7 +834,7 @@ impl Executor {
     }
 
     /// Creates the assistant message and its `message_creation` step on the first text.
-    fn ensure_message(&mut self) -> EngineResult<()> {
+    async fn ensure_message(&mut self) -> EngineResult<()> {
         if self.message.is_some() {
             return Ok(());
         }
@@ -863,11 +865,13 @@ impl Executor {
         );
         // Unsynced: the empty message is made durable with the text that follows it.
         let pending = self.pending();
-        self.engine.store().transaction_unsynced(|tx| {
+        let (saved_step, saved_message) = (step.clone(), message.clone());
+        self.commit_on_pool(false, move |tx, _| {
             pending.write(tx)?;
-            tx.insert_run_step(&step)?;
-            tx.insert_message(&message)
-        })?;
+            tx.insert_run_step(&saved_step)?;
+            Ok(tx.insert_message(&saved_message)?)
+        })
+        .await?;
         self.events.send(StreamEvent::RunStepCreated(step.clone()));
         self.events
             .send(StreamEvent::RunStepInProgress(step.clone()));
@@ -958,8 +962,8 @@ impl Executor {
         commit_message_delta(&self.engine, &self.events, pending, message, vec![delta])
     }
 
-    fn on_call_start(&mut self, index: usize, name: String) -> EngineResult<()> {
-        self.flush_text()?;
+    async fn on_call_start(&mut self, index: usize, name: String) -> EngineResult<()> {
+        self.flush_text().await?;
         self.scanner = CitationScanner::default();
         // Text before a tool call is its own finished message (node allows one open message).
         if let Some(mut message) = self.message.take() {
@@ -970,11 +974,14 @@ impl Executor {
             step.status = RunStepStatus::Completed;
             step.completed_at = Some(at);
             // The message's last batch is in `message` itself, written whole here.
-            self.unsaved.take(None, None);
-            self.engine.store().transaction_unsynced(|tx| {
-                tx.update_message(&message)?;
-                tx.update_run_step(&step)
-            })?;
+            let pending = self.unsaved.take(None, self.tool_step.as_ref());
+            let (saved_message, saved_step) = (message.clone(), step.clone());
+            self.commit_on_pool(false, move |tx, _| {
+                pending.write(tx)?;
+                tx.update_message(&saved_message)?;
+                Ok(tx.update_run_step(&saved_step)?)
+            })
+            .await?;
             self.events.send(StreamEvent::MessageCompleted(message));
             self.events.send(StreamEvent::RunStepCompleted(step));
         }
@@ -985,9 +992,13 @@ impl Executor {
                     tool_calls: Vec::new(),
                 },
             );
-            self.engine
-                .store()
-                .transaction_unsynced(|tx| tx.insert_run_step(&step))?;
+            let pending = self.pending();
+            let saved = step.clone();
+            self.commit_on_pool(false, move |tx, _| {
+                pending.write(tx)?;
+                Ok(tx.insert_run_step(&saved)?)
+            })
+            .await?;
             self.events.send(StreamEvent::RunStepCreated(step.clone()));
             self.events
                 .send(StreamEvent::RunStepInProgress(step.clone()));
@@ -1157,7 +1168,7 @@ impl Executor {
     /// Ends the run; a cancel that arrived meanwhile wins over a normal ending.
     async fn end(&mut self, ending: Ending) -> EngineResult<()> {
         if self.message.is_some() {
-            self.flush_text()?;
+            self.flush_text().await?;
         }
         let usage = self.record_usage();
         let last_step = self
