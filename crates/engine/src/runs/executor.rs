@@ -320,21 +320,9 @@ impl Executor {
             .take(self.message.as_ref(), self.tool_step.as_ref())
     }
 
-    /// Saves the streamed changes now, on this thread: before a wait that is not the model's
-    /// stream (a search, code running), where no batch deadline would be kept.
-    fn save_streamed(&mut self) -> EngineResult<()> {
-        let pending = self.pending();
-        if pending.is_empty() {
-            return Ok(());
-        }
-        self.engine
-            .store()
-            .transaction_unsynced(|tx| pending.write(tx))?;
-        Ok(())
-    }
-
     /// Saves a batch of streamed changes from the blocking pool, so that a run streaming never
-    /// holds an async worker while it waits for the database.
+    /// holds an async worker while it waits for the database. Also called before a wait that is
+    /// not the model's stream (a search, code running), where no batch deadline would be kept.
     async fn save_batch(&mut self) -> EngineResult<()> {
         let pending = self.pending();
         if pending.is_empty() {
@@ -498,7 +486,7 @@ impl Executor {
         // Dropping the stream closes the provider connection, which stops generation at once.
         drop(stream);
         // What follows (searches, code, the end) may take long: the streamed batch is saved first.
-        self.save_streamed()?;
+        self.save_batch().await?;
 
         match turn {
             Turn::Cancelled => self.stop(Ending::Cancelled).await,
@@ -580,7 +568,7 @@ impl Executor {
         };
         self.finish_code_input(position, &code)?;
         // The code may run for long: its input and the earlier calls' outputs are saved first.
-        self.save_streamed()?;
+        self.save_batch().await?;
         let (outputs, images, files) = match parsed {
             Err(problem) => (
                 vec![hearth_wire::CodeInterpreterOutput::Logs { logs: problem }],
