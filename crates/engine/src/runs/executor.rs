@@ -255,6 +255,8 @@ struct Executor {
     sandbox_files: HashMap<String, String>,
     /// Streamed changes of `message` and `tool_step` not yet saved.
     unsaved: Unsaved,
+    /// The batch being saved in the background, while it is.
+    saving: Option<tokio::task::JoinHandle<Result<(), hearth_store::StoreError>>>,
 }
 
 enum Turn {
@@ -264,10 +266,22 @@ enum Turn {
 
 /// What the stream loop woke for.
 enum StreamItem<T> {
+    /// The batch being saved in the background was written (or failed).
+    Saved(Result<Result<(), hearth_store::StoreError>, tokio::task::JoinError>),
     /// The streamed batch is due to be saved.
     SaveDue,
     /// The provider's next event, or the end of its stream.
     Next(Option<T>),
+}
+
+/// The end of the background save in `saving`, which must be set.
+async fn wait_for(
+    saving: &mut Option<tokio::task::JoinHandle<Result<(), hearth_store::StoreError>>>,
+) -> Result<Result<(), hearth_store::StoreError>, tokio::task::JoinError> {
+    saving
+        .as_mut()
+        .expect("the loop waits only for a save in progress")
+        .await
 }
 
 /// Sleeps until `deadline`; for ever without one.
@@ -311,20 +325,62 @@ impl Executor {
             pending_images: Vec::new(),
             sandbox_files: HashMap::new(),
             unsaved: Unsaved::default(),
+            saving: None,
         }
     }
 
     /// The streamed changes to write with the next commit, which must write them first.
-    fn pending(&mut self) -> Pending {
-        self.unsaved
-            .take(self.message.as_ref(), self.tool_step.as_ref())
+    /// Waits for a batch being saved in the background first, so batches land in order.
+    async fn pending(&mut self) -> EngineResult<Pending> {
+        self.settle_saving().await?;
+        Ok(self
+            .unsaved
+            .take(self.message.as_ref(), self.tool_step.as_ref()))
+    }
+
+    /// Waits for the batch being saved in the background, if any.
+    async fn settle_saving(&mut self) -> EngineResult<()> {
+        if let Some(saving) = self.saving.take() {
+            saving.await.map_err(|failure| {
+                EngineError::Internal(format!("saving the streamed answer failed: {failure}"))
+            })??;
+        }
+        Ok(())
+    }
+
+    /// Starts saving the batch on the blocking pool while the stream goes on: under load the
+    /// database may be busy with other runs' commits, and the next token need not wait for them.
+    /// Only one batch is saved at a time (see the stream loop).
+    fn start_saving(&mut self) {
+        debug_assert!(self.saving.is_none(), "one batch is saved at a time");
+        let pending = self
+            .unsaved
+            .take(self.message.as_ref(), self.tool_step.as_ref());
+        if pending.is_empty() {
+            return;
+        }
+        let store = self.engine.store().clone();
+        let (thread_id, run_id) = (self.run.thread_id.clone(), self.run.id.clone());
+        self.saving = Some(tokio::task::spawn_blocking(move || {
+            store.transaction_unsynced(|tx| {
+                // A batch never lands on a run that has ended: its executor may have stopped on
+                // a bug while this was being written, and the run was closed without it.
+                let ended = tx
+                    .get_run(&thread_id, &run_id)?
+                    .is_none_or(|run| run.status.is_terminal());
+                if ended {
+                    return Ok(());
+                }
+                pending.write(tx)
+            })
+        }));
     }
 
     /// Saves a batch of streamed changes from the blocking pool, so that a run streaming never
     /// holds an async worker while it waits for the database. Also called before a wait that is
     /// not the model's stream (a search, code running), where no batch deadline would be kept.
     async fn save_batch(&mut self) -> EngineResult<()> {
-        let pending = self.pending();
+        let pending = self.pending().await?;
         if pending.is_empty() {
             return Ok(());
         }
@@ -446,10 +502,17 @@ impl Executor {
         let batch = self.engine.config().stream_save_batch;
         let turn = loop {
             let events = &self.events;
-            let deadline = self.unsaved.deadline(batch);
+            let saving = self.saving.is_some();
+            // While a batch is being saved the next one waits: batches land in order.
+            let deadline = if saving {
+                None
+            } else {
+                self.unsaved.deadline(batch)
+            };
             let item = tokio::select! {
                 biased;
                 _ = self.cancel.cancelled() => break Turn::Cancelled,
+                saved = wait_for(&mut self.saving), if saving => StreamItem::Saved(saved),
                 // A stream that pauses still has its batch saved on time.
                 () = sleep_until(deadline) => StreamItem::SaveDue,
                 item = async {
@@ -458,8 +521,17 @@ impl Executor {
                 } => StreamItem::Next(item),
             };
             let item = match item {
+                StreamItem::Saved(saved) => {
+                    self.saving = None;
+                    saved.map_err(|failure| {
+                        EngineError::Internal(format!(
+                            "saving the streamed answer failed: {failure}"
+                        ))
+                    })??;
+                    continue;
+                }
                 StreamItem::SaveDue => {
-                    self.save_batch().await?;
+                    self.start_saving();
                     continue;
                 }
                 StreamItem::Next(item) => item,
@@ -469,7 +541,10 @@ impl Executor {
                 Some(Ok(event)) => {
                     self.on_event(event).await?;
                     if self.unsaved.is_full(batch) {
-                        self.save_batch().await?;
+                        // A full batch waits only for the one before it, if that is still
+                        // being saved: at most two batches are ever unsaved.
+                        self.settle_saving().await?;
+                        self.start_saving();
                     }
                 }
                 Some(Err(error)) => {
@@ -544,7 +619,7 @@ impl Executor {
             }
         }
         if self.calls.iter().any(PendingCall::is_function) {
-            self.show_search_results()?;
+            self.show_search_results().await?;
             self.wait_for_outputs().await?;
             return Ok(Next::Stop);
         }
@@ -658,8 +733,8 @@ impl Executor {
     }
 
     /// Saves the searches' results into the tool step, which stays open for the function calls.
-    fn show_search_results(&mut self) -> EngineResult<()> {
-        let pending = self.pending();
+    async fn show_search_results(&mut self) -> EngineResult<()> {
+        let pending = self.pending().await?;
         let step = self.tool_step.as_mut().expect("calls have their step");
         step.step_details = step_details(&self.calls, &self.run);
         self.engine.store().transaction_unsynced(|tx| {
@@ -673,7 +748,7 @@ impl Executor {
     /// afresh.
     async fn complete_tool_step(&mut self) -> EngineResult<()> {
         let usage = self.record_usage();
-        let pending = self.pending();
+        let pending = self.pending().await?;
         let mut step = self.tool_step.take().expect("calls have their step");
         step.step_details = step_details(&self.calls, &self.run);
         step.status = RunStepStatus::Completed;
@@ -749,7 +824,7 @@ impl Executor {
     async fn flush_text(&mut self) -> EngineResult<()> {
         let released = self.scanner.finish();
         self.append_text(released).await?;
-        self.annotate_sandbox_links()
+        self.annotate_sandbox_links().await
     }
 
     /// Appends released text (and the citations in it) to the message and streams it.
@@ -852,7 +927,7 @@ impl Executor {
             },
         );
         // Unsynced: the empty message is made durable with the text that follows it.
-        let pending = self.pending();
+        let pending = self.pending().await?;
         let (saved_step, saved_message) = (step.clone(), message.clone());
         self.commit_on_pool(false, move |tx, _| {
             pending.write(tx)?;
@@ -869,15 +944,15 @@ impl Executor {
             .send(StreamEvent::MessageInProgress(message.clone()));
         self.message = Some(message);
         self.message_step = Some(step);
-        self.add_pending_images()
+        self.add_pending_images().await
     }
 
     /// The images the code drew since the last message open this one, as `image_file` parts.
-    fn add_pending_images(&mut self) -> EngineResult<()> {
+    async fn add_pending_images(&mut self) -> EngineResult<()> {
         if self.pending_images.is_empty() {
             return Ok(());
         }
-        let pending = self.pending();
+        let pending = self.pending().await?;
         let message = self.message.as_mut().expect("the message exists");
         let mut deltas = Vec::new();
         for file_id in self.pending_images.drain(..) {
@@ -900,11 +975,11 @@ impl Executor {
 
     /// Links to files the code wrote (`sandbox:/mnt/data/…`) become `file_path` annotations once
     /// the message's text is complete.
-    fn annotate_sandbox_links(&mut self) -> EngineResult<()> {
+    async fn annotate_sandbox_links(&mut self) -> EngineResult<()> {
         if self.sandbox_files.is_empty() || self.message.is_none() {
             return Ok(());
         }
-        let pending = self.pending();
+        let pending = self.pending().await?;
         let Some(message) = self.message.as_mut() else {
             return Ok(());
         };
@@ -962,6 +1037,7 @@ impl Executor {
             step.status = RunStepStatus::Completed;
             step.completed_at = Some(at);
             // The message's last batch is in `message` itself, written whole here.
+            self.settle_saving().await?;
             let pending = self.unsaved.take(None, self.tool_step.as_ref());
             let (saved_message, saved_step) = (message.clone(), step.clone());
             self.commit_on_pool(false, move |tx, _| {
@@ -980,7 +1056,7 @@ impl Executor {
                     tool_calls: Vec::new(),
                 },
             );
-            let pending = self.pending();
+            let pending = self.pending().await?;
             let saved = step.clone();
             self.commit_on_pool(false, move |tx, _| {
                 pending.write(tx)?;
@@ -1125,7 +1201,7 @@ impl Executor {
             })
             .collect();
         let step = self.tool_step.clone();
-        let pending = self.pending();
+        let pending = self.pending().await?;
         let events = self
             .commit_with_run(move |tx, run| {
                 pending.write(tx)?;
@@ -1164,7 +1240,7 @@ impl Executor {
             .as_ref()
             .or(self.tool_step.as_ref())
             .map(|step| step.id.clone());
-        let pending = self.pending();
+        let pending = self.pending().await?;
         let events = self
             .commit_with_run(move |tx, run| {
                 // `close` reads the message back: the last batch goes in first.

@@ -5,8 +5,10 @@
 //! A batch is written when it holds [`SaveBatch::deltas`] deltas or its oldest delta is
 //! [`SaveBatch::age`] old, whichever comes first, and always inside the next other commit of the
 //! run (a step that opens or closes, the run's end), so a reader of the database never sees a run
-//! end with its text short. Events go to the stream at once. What a killed process loses is the
-//! batch not yet written: at most that many deltas, that much time of the stream.
+//! end with its text short. Events go to the stream at once, and the stream does not wait for a
+//! batch to be written (under load the database may be busy with other runs' commits) unless the
+//! next batch is full before it: one batch is written at a time. What a killed process loses is
+//! at most the batch being written and the one after it: twice [`SaveBatch::deltas`] deltas.
 
 use std::time::Duration;
 
