@@ -32,7 +32,14 @@ use llama_cpp_2::sampling::LlamaSampler;
 const SYSTEM: &str = "You are a helpful assistant.";
 const PROMPT: &str = "Write a long poem about the sea, the wind and the stars.";
 const MAX_TOKENS: u32 = 256;
-const ROUNDS: usize = 3;
+/// Measured runs per path, after one warm-up: `HEARTH_BENCH_ROUNDS`, 3 when unset. The machine's
+/// speed can drift by a tenth from one minute to the next; more rounds even it out.
+fn rounds() -> usize {
+    std::env::var("HEARTH_BENCH_ROUNDS")
+        .ok()
+        .and_then(|value| value.parse().ok())
+        .unwrap_or(3)
+}
 
 /// One measured generation.
 #[derive(Debug, Clone, Copy)]
@@ -128,9 +135,10 @@ fn bench() {
 
     let (e, d) = (mean(&engine_samples), mean(&direct_samples));
     println!(
-        "model {} · prompt {:?} · greedy · max {MAX_TOKENS} tokens · {threads} threads · mean of {ROUNDS} warm runs",
+        "model {} · prompt {:?} · greedy · max {MAX_TOKENS} tokens · {threads} threads · mean of {} warm runs",
         model_id(&model),
-        PROMPT
+        PROMPT,
+        rounds()
     );
     println!();
     println!("| path | first token | tokens | tokens/s | peak memory (VmHWM) |");
@@ -213,7 +221,7 @@ async fn through_engine(model: &std::path::Path, threads: usize) -> Vec<Sample> 
         })
         .unwrap();
     let mut samples = Vec::new();
-    for round in 0..=ROUNDS {
+    for round in 0..=rounds() {
         let thread = engine
             .create_thread(CreateThreadRequest::default())
             .unwrap();
@@ -309,7 +317,7 @@ fn through_server(model: &std::path::Path, python: &std::path::Path) -> (Vec<Sam
         .arg(SYSTEM)
         .arg(PROMPT)
         .arg(MAX_TOKENS.to_string())
-        .arg(ROUNDS.to_string())
+        .arg(rounds().to_string())
         .output()
         .expect("the SDK script should start");
     let peak = std::fs::read_to_string(format!("/proc/{}/status", server.id()))
@@ -354,7 +362,7 @@ fn direct(model_path: &std::path::Path, threads: usize) -> Vec<Sample> {
     let prompt = model.apply_chat_template(&template, &chat, true).unwrap();
     let context = DEFAULT_MAX_CONTEXT.min(model.n_ctx_train());
     let mut samples = Vec::new();
-    for round in 0..=ROUNDS {
+    for round in 0..=rounds() {
         let started = Instant::now();
         let vocab = model.vocab();
         let tokens = vocab.tokenize(prompt.as_bytes(), true, true);
