@@ -14,6 +14,7 @@ use tokio_util::io::ReaderStream;
 
 use crate::request::{Call, seg};
 use crate::{Client, Error, FileDeleted, FileObject, ListQuery, Page};
+use hearth_wire::{PassagePlaceRequest, PassagePlaceResponse};
 
 /// Upload progress callback: `(bytes sent so far, total bytes)`. Called from the I/O task, so keep it quick.
 pub type Progress = Arc<dyn Fn(u64, u64) + Send + Sync>;
@@ -145,6 +146,20 @@ impl Client {
     /// `GET /files/{file_id}`.
     pub async fn retrieve_file(&self, file_id: &str) -> Result<FileObject, Error> {
         self.json(Call::get(format!("/files/{}", seg(file_id))))
+            .await
+    }
+
+    /// `POST /files/{file_id}/passage_place`, hearth-server's own: the page and heading of a
+    /// passage a search returned. Other servers answer 404.
+    pub async fn passage_place(
+        &self,
+        file_id: &str,
+        text: &str,
+    ) -> Result<PassagePlaceResponse, Error> {
+        let request = PassagePlaceRequest {
+            text: text.to_owned(),
+        };
+        self.json(Call::post(format!("/files/{}/passage_place", seg(file_id))).json(&request)?)
             .await
     }
 

@@ -394,7 +394,20 @@ async fn a_remote_profile_uploads_searches_and_indexes_again_through_the_server(
     assert_eq!(found[0].filename, "notes.md");
     assert_eq!(
         found[0].place, None,
-        "the protocol does not say where a passage sits"
+        "the protocol's search results do not say where a passage sits"
+    );
+    let place = remote
+        .passage_place(&file.id, &found[0].text)
+        .await
+        .unwrap()
+        .expect("hearth-server says where a cited passage sits");
+    assert_eq!(place.heading.as_deref(), Some("Heating"));
+    assert_eq!(
+        remote
+            .passage_place(&file.id, "text no chunk has")
+            .await
+            .unwrap(),
+        None
     );
 
     let again = remote

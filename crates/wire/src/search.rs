@@ -232,6 +232,23 @@ pub struct SearchResultContent {
     pub text: String,
 }
 
+/// Body of `POST /v1/files/{file_id}/passage_place`, a Hearth extension (not in the hosted API):
+/// where in its file a passage a search returned sits.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PassagePlaceRequest {
+    /// The passage, exactly as the search returned it.
+    pub text: String,
+}
+
+/// Answer of `POST /v1/files/{file_id}/passage_place`: the page and heading of the passage.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PassagePlaceResponse {
+    /// The page it starts on, for paged formats, from 1.
+    pub page: Option<u32>,
+    /// The heading it sits under, where the format has headings.
+    pub heading: Option<String>,
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

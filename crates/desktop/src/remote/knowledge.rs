@@ -1,7 +1,7 @@
 //! Files and vector stores of a remote profile, through the client. The lists are kept as last
 //! read (see `files.rs`), so the Knowledge page can be browsed offline; changing anything, and
-//! searching, needs the server. The protocol's search results carry no page or heading, so a
-//! remote passage has no place.
+//! searching, needs the server. The protocol's search results carry no page or heading; a cited
+//! passage's place comes from hearth-server's own `passage_place` call, where the server has it.
 
 use std::path::Path;
 
@@ -210,9 +210,26 @@ impl KnowledgeBackend for RemoteBackend {
 
     async fn passage_place(
         &self,
-        _file_id: &str,
-        _text: &str,
+        file_id: &str,
+        text: &str,
     ) -> Result<Option<PassagePlace>, BackendError> {
-        Ok(None)
+        // hearth-server's own call; another server answers 404, and offline there is no place
+        // to show either: the passage is shown without one.
+        let read = self
+            .call(
+                "finding where the passage is",
+                self.client.passage_place(file_id, text),
+            )
+            .await;
+        match read {
+            Ok(place) if place.page.is_some() || place.heading.is_some() => {
+                Ok(Some(PassagePlace {
+                    page: place.page,
+                    heading: place.heading,
+                }))
+            }
+            Ok(_) | Err(BackendError::NotFound(_) | BackendError::Offline { .. }) => Ok(None),
+            Err(error) => Err(error),
+        }
     }
 }

@@ -153,6 +153,21 @@ impl Engine {
             .ok_or_else(|| no_such_file(file_id))
     }
 
+    /// Where in file `file_id` the passage `text` (exactly as a search returned it) sits: its page
+    /// and heading, both `None` when no chunk of the file has that text.
+    pub fn passage_place(
+        &self,
+        file_id: &str,
+        text: &str,
+    ) -> EngineResult<hearth_wire::PassagePlaceResponse> {
+        self.get_file(file_id)?;
+        let place = self.store().chunk_place(file_id, text)?;
+        Ok(hearth_wire::PassagePlaceResponse {
+            page: place.as_ref().and_then(|place| place.page),
+            heading: place.and_then(|place| place.heading),
+        })
+    }
+
     /// `GET /files`
     pub fn list_files(&self, query: &ListFilesQuery) -> EngineResult<ListResponse<FileObject>> {
         if let Some(limit) = query.limit

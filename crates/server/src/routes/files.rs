@@ -8,13 +8,13 @@ use axum::response::{IntoResponse, Response};
 use hearth_engine::{Engine, EngineError, StagedUpload};
 use hearth_wire::{
     CreatedAtAnchor, FileDeleted, FileExpiresAfter, FileObject, FilePurpose, ListFilesQuery,
-    ListResponse, UploadFileParams,
+    ListResponse, PassagePlaceRequest, PassagePlaceResponse, UploadFileParams,
 };
 use tokio_util::io::ReaderStream;
 
 use super::blocking;
 use crate::errors::{ApiResult, Failure};
-use crate::extract::ListParams;
+use crate::extract::{JsonBody, ListParams};
 
 /// Room for the multipart framing and the small text fields around the file's bytes.
 const MULTIPART_OVERHEAD: u64 = 64 * 1024;
@@ -146,6 +146,21 @@ pub async fn retrieve(
 ) -> ApiResult<Json<FileObject>> {
     Ok(Json(
         blocking(&engine, move |engine| engine.get_file(&file_id)).await?,
+    ))
+}
+
+/// `POST /v1/files/{file_id}/passage_place`, Hearth's own (the hosted API has no such call): the
+/// page and heading of a passage a search returned, so a client can show where a citation points.
+pub async fn passage_place(
+    State(engine): State<Engine>,
+    Path(file_id): Path<String>,
+    JsonBody(request): JsonBody<PassagePlaceRequest>,
+) -> ApiResult<Json<PassagePlaceResponse>> {
+    Ok(Json(
+        blocking(&engine, move |engine| {
+            engine.passage_place(&file_id, &request.text)
+        })
+        .await?,
     ))
 }
 

@@ -142,6 +142,10 @@ fn api_routes() -> Router<Engine> {
         )
         .route("/v1/files/{file_id}/content", get(files::content))
         .route(
+            "/v1/files/{file_id}/passage_place",
+            post(files::passage_place),
+        )
+        .route(
             "/v1/vector_stores",
             get(vector_stores::list).post(vector_stores::create),
         )
