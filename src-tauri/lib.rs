@@ -50,6 +50,12 @@ pub fn run() {
         .invoke_handler(ipc.invoke_handler())
         .setup(move |app| {
             ipc.mount_events(app);
+            // First, before the data folder is opened (which can take a while): the window is
+            // already on the screen, and a move or resize made meanwhile must be kept too.
+            if let Some(window) = app.get_webview_window("main") {
+                webview::tune(&window);
+                window_state::save_when_settled(&window);
+            }
             let hearth = match open_hearth(app.handle()) {
                 Ok(hearth) => hearth,
                 Err(error) => {
@@ -64,10 +70,6 @@ pub fn run() {
             tauri::async_runtime::spawn(async move {
                 handle.state::<Hearth>().resume_api_server().await;
             });
-            if let Some(window) = app.get_webview_window("main") {
-                webview::tune(&window);
-                window_state::save_when_settled(&window);
-            }
             log::info!("Hearth {} started", app.package_info().version);
             Ok(())
         })
