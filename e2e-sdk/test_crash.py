@@ -2,6 +2,8 @@
 with the conversation intact: the question, the part of the answer that was shown, and a run that says
 what happened."""
 
+import time
+
 from helpers import text_of, text_script
 
 PIECES = [f"word{i:02d} " for i in range(40)]
@@ -19,6 +21,10 @@ def test_a_killed_server_restarts_with_the_partial_answer_and_a_failed_run(serve
             received.append(delta)
             if len(received) >= 3:
                 run_id = stream.current_run.id
+                # Streamed text is saved in batches, each within 200 ms of its first piece (the
+                # engine's SaveBatch): what was shown a moment before the kill is on disk, and only
+                # the last fraction of a second of an answer can be lost.
+                time.sleep(1.0)
                 server.kill()
                 break
     shown = "".join(received)
