@@ -329,16 +329,21 @@ async fn remote_settled(remote: &RemoteBackend, store_id: &str) -> VectorStoreFi
     }
 }
 
+/// A remote profile of `server`, its mirror in `dir`.
+fn remote_profile(server: &Server, dir: &Path) -> RemoteBackend {
+    RemoteBackend::open(
+        &format!("http://{}/v1", server.addr),
+        Some(hearth_client::ApiKey::new(TOKEN)),
+        &dir.join("mirror.db"),
+    )
+    .unwrap()
+}
+
 #[tokio::test(flavor = "multi_thread")]
 async fn a_remote_profile_uploads_searches_and_indexes_again_through_the_server() {
     let dir = tempfile::tempdir().unwrap();
     let mut server = Server::start(dir.path()).await;
-    let remote = RemoteBackend::open(
-        &format!("http://{}/v1", server.addr),
-        Some(hearth_client::ApiKey::new(TOKEN)),
-        &dir.path().join("mirror.db"),
-    )
-    .unwrap();
+    let remote = remote_profile(&server, dir.path());
 
     let path = document(dir.path(), "notes.md", NOTES);
     let file = remote
@@ -439,12 +444,7 @@ async fn a_remote_profile_uploads_searches_and_indexes_again_through_the_server(
 async fn a_remote_profiles_files_and_stores_are_listed_offline_as_last_read() {
     let dir = tempfile::tempdir().unwrap();
     let mut server = Server::start(dir.path()).await;
-    let remote = RemoteBackend::open(
-        &format!("http://{}/v1", server.addr),
-        Some(hearth_client::ApiKey::new(TOKEN)),
-        &dir.path().join("mirror.db"),
-    )
-    .unwrap();
+    let remote = remote_profile(&server, dir.path());
     let file = remote
         .upload_file(
             &document(dir.path(), "notes.md", NOTES),

@@ -380,17 +380,9 @@ impl Executor {
     /// holds an async worker while it waits for the database. Also called before a wait that is
     /// not the model's stream (a search, code running), where no batch deadline would be kept.
     async fn save_batch(&mut self) -> EngineResult<()> {
-        let pending = self.pending().await?;
-        if pending.is_empty() {
-            return Ok(());
-        }
-        let store = self.engine.store().clone();
-        tokio::task::spawn_blocking(move || store.transaction_unsynced(|tx| pending.write(tx)))
-            .await
-            .map_err(|failure| {
-                EngineError::Internal(format!("saving the streamed answer failed: {failure}"))
-            })??;
-        Ok(())
+        self.settle_saving().await?;
+        self.start_saving();
+        self.settle_saving().await
     }
 
     /// Runs a synced commit (`work`, given the run to change) on the blocking pool: its fsync

@@ -2,9 +2,8 @@
 //! the run is closed and its answer is kept, short of at most the streamed text not saved yet: the
 //! batch being written and the one after it (the engine's `SaveBatch`).
 
-use std::io::{BufRead, BufReader};
 use std::path::Path;
-use std::process::{Command, Stdio};
+use std::process::Command;
 use std::time::Duration;
 
 use futures_util::StreamExt;
@@ -17,34 +16,16 @@ use hearth_wire::{
 };
 use serde_json::json;
 
-use crate::support::{Running, TOKEN};
+use crate::support::{Running, TOKEN, serve_binary};
 
 /// Starts the real binary on `data_dir` with `provider` behind it; the server and its client.
 async fn start_binary(data_dir: &Path, provider: &str) -> (Running, Client) {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_hearth-server"))
-        .args(["--listen", "127.0.0.1:0", "--provider-base-url", provider])
-        .arg("--data-dir")
+    let mut command = Command::new(env!("CARGO_BIN_EXE_hearth-server"));
+    command
+        .args(["--provider-base-url", provider, "--data-dir"])
         .arg(data_dir)
-        .env("HEARTH_TOKEN", TOKEN)
-        .env("HEARTH_PROVIDER_KEY", "sk-test")
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
-    let stdout = child.stdout.take().unwrap();
-    let server = Running(child);
-    let line = tokio::task::spawn_blocking(move || {
-        let mut line = String::new();
-        BufReader::new(stdout).read_line(&mut line).unwrap();
-        line
-    })
-    .await
-    .unwrap();
-    let origin = line
-        .trim()
-        .strip_prefix("hearth-server listening on ")
-        .unwrap_or_else(|| panic!("the server should start, said {line:?}"))
-        .to_owned();
+        .env("HEARTH_PROVIDER_KEY", "sk-test");
+    let (server, origin) = serve_binary(command).await;
     let client = Client::new(
         Config::new(format!("{origin}/v1"))
             .api_key(ApiKey::new(TOKEN))

@@ -1,13 +1,12 @@
 //! The `hearth-server` binary with `--provider local`: started as a user would, serving the real
 //! default model (fetched by scripts/default-model.sh) for one streamed run over HTTP.
 
-use std::io::{BufRead, BufReader};
 use std::path::PathBuf;
-use std::process::{Command, Stdio};
+use std::process::Command;
 
 use serde_json::{Value, json};
 
-use crate::support::{Running, TOKEN, sse_frames};
+use crate::support::{TOKEN, serve_binary, sse_frames};
 
 /// The default model file; the test fails (never skips) without it.
 fn model_path() -> PathBuf {
@@ -26,30 +25,13 @@ fn model_path() -> PathBuf {
 #[tokio::test]
 async fn the_local_provider_serves_a_model_file_over_http() {
     let dir = tempfile::tempdir().unwrap();
-    let mut child = Command::new(env!("CARGO_BIN_EXE_hearth-server"))
-        .args(["--provider", "local", "--listen", "127.0.0.1:0", "--model"])
+    let mut command = Command::new(env!("CARGO_BIN_EXE_hearth-server"));
+    command
+        .args(["--provider", "local", "--model"])
         .arg(model_path())
         .arg("--data-dir")
-        .arg(dir.path())
-        .env("HEARTH_TOKEN", TOKEN)
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
-    let stdout = child.stdout.take().unwrap();
-    let server = Running(child);
-    let line = tokio::task::spawn_blocking(move || {
-        let mut line = String::new();
-        BufReader::new(stdout).read_line(&mut line).unwrap();
-        line
-    })
-    .await
-    .unwrap();
-    let origin = line
-        .trim()
-        .strip_prefix("hearth-server listening on ")
-        .unwrap_or_else(|| panic!("the server should say where it listens, said {line:?}"))
-        .to_owned();
+        .arg(dir.path());
+    let (server, origin) = serve_binary(command).await;
     let http = reqwest::Client::new();
     let post = |path: &str, body: Value| {
         http.post(format!("{origin}{path}"))

@@ -24,6 +24,34 @@ impl Drop for Running {
     }
 }
 
+/// Starts the `hearth-server` binary `command` (with its arguments) says, listening on a free
+/// loopback port with [`TOKEN`]; the running server and its origin (`http://127.0.0.1:PORT`), once
+/// it said where it listens.
+pub async fn serve_binary(mut command: std::process::Command) -> (Running, String) {
+    let mut child = command
+        .args(["--listen", "127.0.0.1:0"])
+        .env("HEARTH_TOKEN", TOKEN)
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let stdout = child.stdout.take().unwrap();
+    let server = Running(child);
+    let line = tokio::task::spawn_blocking(move || {
+        let mut line = String::new();
+        std::io::BufRead::read_line(&mut std::io::BufReader::new(stdout), &mut line).unwrap();
+        line
+    })
+    .await
+    .unwrap();
+    let origin = line
+        .trim()
+        .strip_prefix("hearth-server listening on ")
+        .unwrap_or_else(|| panic!("the server should say where it listens, said {line:?}"))
+        .to_owned();
+    (server, origin)
+}
+
 /// The bearer token every test server expects.
 pub const TOKEN: &str = "test-token-0123456789";
 
