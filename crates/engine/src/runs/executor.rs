@@ -341,7 +341,9 @@ impl Executor {
     /// Waits for the batch being saved in the background, if any.
     async fn settle_saving(&mut self) -> EngineResult<()> {
         if let Some(saving) = self.saving.take() {
-            saving.await.map_err(|failure| {
+            let saved = saving.await;
+            self.unsaved.written();
+            saved.map_err(|failure| {
                 EngineError::Internal(format!("saving the streamed answer failed: {failure}"))
             })??;
         }
@@ -355,7 +357,7 @@ impl Executor {
         debug_assert!(self.saving.is_none(), "one batch is saved at a time");
         let pending = self
             .unsaved
-            .take(self.message.as_ref(), self.tool_step.as_ref());
+            .take_for_writing(self.message.as_ref(), self.tool_step.as_ref());
         if pending.is_empty() {
             return;
         }
@@ -515,6 +517,7 @@ impl Executor {
             let item = match item {
                 StreamItem::Saved(saved) => {
                     self.saving = None;
+                    self.unsaved.written();
                     saved.map_err(|failure| {
                         EngineError::Internal(format!(
                             "saving the streamed answer failed: {failure}"
@@ -533,9 +536,11 @@ impl Executor {
                 Some(Ok(event)) => {
                     self.on_event(event).await?;
                     if self.unsaved.is_full(batch) {
-                        // A full batch waits only for the one before it, if that is still
-                        // being saved: at most two batches are ever unsaved.
+                        // A whole batch is unsaved: the write in progress ends before another
+                        // delta is taken, so a kill never loses more than one batch.
                         self.settle_saving().await?;
+                        self.start_saving();
+                    } else if self.unsaved.is_due(batch) {
                         self.start_saving();
                     }
                 }
