@@ -110,6 +110,7 @@ struct QuantizedRows {
     steps: Vec<f32>,
 }
 
+#[inline(always)]
 fn quantize_rows(x: &Array2<f32>) -> QuantizedRows {
     let (rows, cols) = x.dim();
     let x = x.as_slice().expect("activations are in standard layout");
@@ -135,6 +136,7 @@ fn quantize_rows(x: &Array2<f32>) -> QuantizedRows {
 }
 
 /// The smallest and largest value of `row`, over eight running lanes so the comparisons vectorize.
+#[inline(always)]
 fn range(row: &[f32]) -> (f32, f32) {
     let (mut lo, mut hi) = ([f32::INFINITY; 8], [f32::NEG_INFINITY; 8]);
     let chunks = row.chunks_exact(8);
@@ -155,6 +157,7 @@ fn range(row: &[f32]) -> (f32, f32) {
 }
 
 /// `x · weight` in integers; the result within a few tenths of a percent of the f32 product.
+#[inline(always)]
 pub(crate) fn product(x: &Array2<f32>, weight: &QuantizedWeight) -> Array2<f32> {
     let (rows, inputs) = x.dim();
     assert_eq!(inputs, weight.inputs, "activations and weight disagree");

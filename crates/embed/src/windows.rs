@@ -28,27 +28,41 @@ pub(crate) fn window_ranges(len: usize) -> Vec<Range<usize>> {
     }
 }
 
-/// Groups window indices into batches of similar length, each within [`MAX_BATCH_TOKENS`] (a single
-/// longer window is a batch of its own) and small enough that `threads` threads all get work.
+/// Groups window indices into batches of about equal tokens, each within [`MAX_BATCH_TOKENS`] (a
+/// single longer window is a batch of its own), as many as a multiple of `threads`: batches run one
+/// per thread at a time, and with a batch count that does not divide among the threads, or
+/// batches of unequal size, the last one runs alone while the other threads wait (a few percent
+/// of each call, for a book embedded 64 chunks at a time).
 pub(crate) fn batches(lengths: &[usize], threads: usize) -> Vec<Vec<usize>> {
+    let threads = threads.max(1);
     let total: usize = lengths.iter().sum();
-    let target = (total / threads.max(1)).clamp(WINDOW_TOKENS, MAX_BATCH_TOKENS);
+    let count = total
+        .div_ceil(MAX_BATCH_TOKENS)
+        .div_ceil(threads)
+        .saturating_mul(threads)
+        .min(lengths.len());
     let mut order: Vec<usize> = (0..lengths.len()).collect();
-    // Longest first, so the biggest batches start early and the short tail evens out the threads.
+    // Longest first, each to the batch with the fewest tokens so far: the batches even out.
     order.sort_by_key(|&i| std::cmp::Reverse(lengths[i]));
-    let mut batches: Vec<Vec<usize>> = Vec::new();
-    let mut tokens = 0;
+    let mut batches: Vec<(usize, Vec<usize>)> = vec![(0, Vec::new()); count];
     for i in order {
-        match batches.last_mut() {
-            Some(batch) if tokens + lengths[i] <= target => batch.push(i),
-            _ => {
-                batches.push(vec![i]);
-                tokens = 0;
+        let lightest = batches
+            .iter_mut()
+            .min_by_key(|(tokens, _)| *tokens)
+            .filter(|(tokens, batch)| batch.is_empty() || tokens + lengths[i] <= MAX_BATCH_TOKENS);
+        match lightest {
+            Some((tokens, batch)) => {
+                *tokens += lengths[i];
+                batch.push(i);
             }
+            None => batches.push((lengths[i], vec![i])),
         }
-        tokens += lengths[i];
     }
     batches
+        .into_iter()
+        .map(|(_, batch)| batch)
+        .filter(|batch| !batch.is_empty())
+        .collect()
 }
 
 #[cfg(test)]
@@ -94,5 +108,24 @@ mod tests {
             );
         }
         assert!(batches.len() >= 2, "two threads should both get a batch");
+    }
+
+    #[test]
+    fn a_books_windows_make_batches_of_equal_size_that_divide_among_the_threads() {
+        // 64 chunks of a book: 115 full windows and a short last one.
+        let mut lengths = vec![256; 115];
+        lengths.push(40);
+        let batches = batches(&lengths, 2);
+        assert_eq!(batches.len() % 2, 0, "{} batches", batches.len());
+        let sizes: Vec<usize> = batches
+            .iter()
+            .map(|batch| batch.iter().map(|&i| lengths[i]).sum())
+            .collect();
+        let (smallest, largest) = (sizes.iter().min().unwrap(), sizes.iter().max().unwrap());
+        assert!(largest <= &MAX_BATCH_TOKENS);
+        assert!(
+            largest - smallest <= 256,
+            "batches differ by at most one window: {sizes:?}"
+        );
     }
 }

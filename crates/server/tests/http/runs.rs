@@ -52,7 +52,9 @@ async fn a_streamed_text_run_sends_the_canonical_frames() {
         "the stream should end with the done frame: {body}"
     );
     let frames = sse_frames(&body);
-    let events: Vec<&str> = frames.iter().map(|(event, _)| event.as_str()).collect();
+    let mut events: Vec<&str> = frames.iter().map(|(event, _)| event.as_str()).collect();
+    // Text that follows text closely may be joined into fewer deltas (the server's text hold).
+    events.dedup_by(|next, last| *next == "thread.message.delta" && next == last);
     assert_eq!(
         events,
         [
@@ -63,8 +65,6 @@ async fn a_streamed_text_run_sends_the_canonical_frames() {
             "thread.run.step.in_progress",
             "thread.message.created",
             "thread.message.in_progress",
-            "thread.message.delta",
-            "thread.message.delta",
             "thread.message.delta",
             "thread.message.completed",
             "thread.run.step.completed",
@@ -83,7 +83,26 @@ async fn a_streamed_text_run_sends_the_canonical_frames() {
     let completed: Value = serde_json::from_str(&frames[frames.len() - 2].1).unwrap();
     assert_eq!(completed["status"], "completed");
     assert_eq!(completed["thread_id"], thread);
-    let message: Value = serde_json::from_str(&frames[10].1).unwrap();
+    let streamed: String = frames
+        .iter()
+        .filter(|(event, _)| event == "thread.message.delta")
+        .map(|(_, data)| {
+            let delta: Value = serde_json::from_str(data).unwrap();
+            delta["delta"]["content"][0]["text"]["value"]
+                .as_str()
+                .unwrap()
+                .to_owned()
+        })
+        .collect();
+    assert_eq!(
+        streamed, "Hello!",
+        "the deltas add up to the answer, in order"
+    );
+    let (_, message) = frames
+        .iter()
+        .find(|(event, _)| event == "thread.message.completed")
+        .unwrap();
+    let message: Value = serde_json::from_str(message).unwrap();
     assert_eq!(message["content"][0]["text"]["value"], "Hello!");
 }
 
