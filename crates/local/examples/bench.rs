@@ -95,43 +95,29 @@ fn bench() {
         return;
     }
 
-    // The bare loop runs in a child process: llama.cpp's backend can be set up once per process,
-    // and its peak memory must not mix with the engine's.
-    let output = std::process::Command::new(std::env::current_exe().unwrap())
-        .arg("--direct")
-        .arg(&model)
-        .output()
-        .expect("the direct run should start");
-    assert!(output.status.success(), "the direct run failed: {output:?}");
-    let text = String::from_utf8_lossy(&output.stdout);
-    let mut direct_samples = Vec::new();
-    let mut direct_peak = 0;
+    let runtime = tokio::runtime::Runtime::new().unwrap();
+    let python = std::env::var_os("HEARTH_SDK_PYTHON").map(PathBuf::from);
+    let (mut direct_samples, mut direct_peak) = (Vec::new(), 0);
     // llama.cpp's own counters for the bare loop, summed: prompt ms, prompt tokens, eval ms, evals.
     let mut llama = [0.0f64; 4];
-    for line in text.lines() {
-        let parts: Vec<&str> = line.split_whitespace().collect();
-        match parts.as_slice() {
-            ["sample", a, b, c] => direct_samples.push(Sample {
-                first_token: Duration::from_nanos(a.parse().unwrap()),
-                tokens: b.parse().unwrap(),
-                decoding: Duration::from_nanos(c.parse().unwrap()),
-            }),
-            ["vmhwm", kb] => direct_peak = kb.parse().unwrap(),
-            ["llama", rest @ ..] if rest.len() == 4 => {
-                for (sum, value) in llama.iter_mut().zip(rest) {
-                    *sum += value.parse::<f64>().unwrap();
-                }
-            }
-            _ => {}
+    let mut engine_samples = Vec::new();
+    let mut server: Option<(Vec<Sample>, u64)> = None;
+    // The paths take turns, one round each (each after its own warm-up run): this machine's speed
+    // drifts by a tenth from one minute to the next, and a path measured all in one stretch would
+    // carry that drift into its ratio.
+    for _ in 0..rounds() {
+        let (samples, peak) = bare_loop(&model, &mut llama);
+        direct_samples.extend(samples);
+        direct_peak = direct_peak.max(peak);
+        engine_samples.extend(runtime.block_on(through_engine(&model, threads, 1)));
+        if let Some(python) = &python {
+            let (samples, peak) = through_server(&model, python, 1);
+            let (all, most) = server.get_or_insert_with(|| (Vec::new(), 0));
+            all.extend(samples);
+            *most = (*most).max(peak);
         }
     }
-
-    let runtime = tokio::runtime::Runtime::new().unwrap();
-    let engine_samples = runtime.block_on(through_engine(&model, threads));
     let engine_peak = peak_memory_kb();
-
-    let server = std::env::var_os("HEARTH_SDK_PYTHON")
-        .map(|python| through_server(&model, std::path::Path::new(&python)));
 
     let (e, d) = (mean(&engine_samples), mean(&direct_samples));
     println!(
@@ -200,9 +186,42 @@ fn bench() {
     );
 }
 
-/// Runs through the engine: an assistant, a thread, a streamed run; the first round loads the model
-/// and is not counted.
-async fn through_engine(model: &std::path::Path, threads: usize) -> Vec<Sample> {
+/// One round of the bare loop (after its warm-up run), in a child process: llama.cpp's backend
+/// can be set up once per process, and its peak memory must not mix with the engine's. Adds
+/// llama.cpp's own counters to `llama`.
+fn bare_loop(model: &std::path::Path, llama: &mut [f64; 4]) -> (Vec<Sample>, u64) {
+    let output = std::process::Command::new(std::env::current_exe().unwrap())
+        .arg("--direct")
+        .arg(model)
+        .env("HEARTH_BENCH_ROUNDS", "1")
+        .output()
+        .expect("the direct run should start");
+    assert!(output.status.success(), "the direct run failed: {output:?}");
+    let text = String::from_utf8_lossy(&output.stdout);
+    let (mut samples, mut peak) = (Vec::new(), 0);
+    for line in text.lines() {
+        let parts: Vec<&str> = line.split_whitespace().collect();
+        match parts.as_slice() {
+            ["sample", a, b, c] => samples.push(Sample {
+                first_token: Duration::from_nanos(a.parse().unwrap()),
+                tokens: b.parse().unwrap(),
+                decoding: Duration::from_nanos(c.parse().unwrap()),
+            }),
+            ["vmhwm", kb] => peak = kb.parse().unwrap(),
+            ["llama", rest @ ..] if rest.len() == 4 => {
+                for (sum, value) in llama.iter_mut().zip(rest) {
+                    *sum += value.parse::<f64>().unwrap();
+                }
+            }
+            _ => {}
+        }
+    }
+    (samples, peak)
+}
+
+/// Runs through the engine: an assistant, a thread, `rounds` streamed runs after one that loads
+/// the model and is not counted.
+async fn through_engine(model: &std::path::Path, threads: usize, rounds: usize) -> Vec<Sample> {
     let dir = std::env::temp_dir().join(format!("hearth-bench-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
     let store = Store::open(dir.join("hearth.db")).unwrap();
@@ -221,7 +240,7 @@ async fn through_engine(model: &std::path::Path, threads: usize) -> Vec<Sample> 
         })
         .unwrap();
     let mut samples = Vec::new();
-    for round in 0..=rounds() {
+    for round in 0..=rounds {
         let thread = engine
             .create_thread(CreateThreadRequest::default())
             .unwrap();
@@ -270,7 +289,11 @@ async fn through_engine(model: &std::path::Path, threads: usize) -> Vec<Sample> 
 
 /// Runs through a `hearth-server` process serving the model, read by the official openai SDK in
 /// Python; the samples and the server's peak memory.
-fn through_server(model: &std::path::Path, python: &std::path::Path) -> (Vec<Sample>, u64) {
+fn through_server(
+    model: &std::path::Path,
+    python: &std::path::Path,
+    rounds: usize,
+) -> (Vec<Sample>, u64) {
     let server_bin = std::env::var_os("HEARTH_SERVER_BIN")
         .map(PathBuf::from)
         .unwrap_or_else(|| {
@@ -317,7 +340,7 @@ fn through_server(model: &std::path::Path, python: &std::path::Path) -> (Vec<Sam
         .arg(SYSTEM)
         .arg(PROMPT)
         .arg(MAX_TOKENS.to_string())
-        .arg(rounds().to_string())
+        .arg(rounds.to_string())
         .output()
         .expect("the SDK script should start");
     let peak = std::fs::read_to_string(format!("/proc/{}/status", server.id()))

@@ -42,7 +42,7 @@ const COALESCE_EVENTS: usize = 256;
 /// much as the model's token costs the server, on the same cores. The first text after a pause
 /// is never held, and anything that is not plain text (a step, a citation, the end) is written
 /// at once with what waits before it.
-pub const TEXT_HOLD: Duration = Duration::from_millis(15);
+pub const TEXT_HOLD: Duration = Duration::from_millis(30);
 
 /// The SSE frames of `events`, with a keep-alive comment after every `idle` of silence. Ends after
 /// the `done` frame, or when the engine drops its sender. Events already waiting go out in one
