@@ -6,7 +6,7 @@ use std::process::Command;
 
 use serde_json::{Value, json};
 
-use crate::support::{TOKEN, serve_binary, sse_frames};
+use crate::support::{TOKEN, serve_binary, sse_frames, streamed_text};
 
 /// The default model file; the test fails (never skips) without it.
 fn model_path() -> PathBuf {
@@ -80,17 +80,7 @@ async fn the_local_provider_serves_a_model_file_over_http() {
     .await
     .unwrap();
     let frames = sse_frames(&body);
-    let text: String = frames
-        .iter()
-        .filter(|(event, _)| event == "thread.message.delta")
-        .map(|(_, data)| {
-            let delta: Value = serde_json::from_str(data).unwrap();
-            delta["delta"]["content"][0]["text"]["value"]
-                .as_str()
-                .unwrap_or_default()
-                .to_owned()
-        })
-        .collect();
+    let text = streamed_text(&frames);
     assert!(!text.trim().is_empty(), "the model should answer: {body}");
     let last_run = frames
         .iter()

@@ -8,7 +8,7 @@ use hearth_scripted::{Script, ScriptedCall};
 use hearth_wire::{RunStatus, StreamEvent};
 use serde_json::{Value, json};
 
-use crate::support::{Server, sse_frames, start};
+use crate::support::{Server, sse_frames, start, streamed_text};
 
 async fn collect(mut events: EventStream) -> Vec<StreamEvent> {
     let mut all = Vec::new();
@@ -83,17 +83,7 @@ async fn a_streamed_text_run_sends_the_canonical_frames() {
     let completed: Value = serde_json::from_str(&frames[frames.len() - 2].1).unwrap();
     assert_eq!(completed["status"], "completed");
     assert_eq!(completed["thread_id"], thread);
-    let streamed: String = frames
-        .iter()
-        .filter(|(event, _)| event == "thread.message.delta")
-        .map(|(_, data)| {
-            let delta: Value = serde_json::from_str(data).unwrap();
-            delta["delta"]["content"][0]["text"]["value"]
-                .as_str()
-                .unwrap()
-                .to_owned()
-        })
-        .collect();
+    let streamed = streamed_text(&frames);
     assert_eq!(
         streamed, "Hello!",
         "the deltas add up to the answer, in order"

@@ -271,6 +271,21 @@ impl Server {
 }
 
 /// The frames of an SSE body, each checked to be `event: NAME\ndata: ONE LINE` (comments skipped).
+/// The text of every `thread.message.delta` among `frames`, joined in order.
+pub fn streamed_text(frames: &[(String, String)]) -> String {
+    frames
+        .iter()
+        .filter(|(event, _)| event == "thread.message.delta")
+        .map(|(_, data)| {
+            let delta: serde_json::Value = serde_json::from_str(data).unwrap();
+            delta["delta"]["content"][0]["text"]["value"]
+                .as_str()
+                .unwrap_or_default()
+                .to_owned()
+        })
+        .collect()
+}
+
 pub fn sse_frames(body: &str) -> Vec<(String, String)> {
     assert!(
         body.ends_with("\n\n"),
