@@ -129,4 +129,17 @@ mod tests {
             other => panic!("expected a decode error, got {other:?}"),
         }
     }
+
+    /// Found by fuzzing: a number with more digits than an f64 holds must read back as the same
+    /// number after the event is written out again, which needs correctly rounded float parsing.
+    #[test]
+    fn a_long_number_in_an_unknown_event_reads_back_unchanged() {
+        let data = format!(" {}.{}1", "8".repeat(59), "8".repeat(19));
+        let event = decode_event(&sse("thread.run.something_new", &data)).unwrap();
+        let frame = event.to_sse_frame();
+        let mut parser = hearth_http::sse::SseParser::new();
+        let mut frames = Vec::new();
+        parser.feed(frame.as_bytes(), &mut frames).unwrap();
+        assert_eq!(decode_event(&frames[0]).unwrap(), event, "{frame}");
+    }
 }
