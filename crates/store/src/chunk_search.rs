@@ -14,6 +14,7 @@ use rusqlite::{Connection, params};
 use crate::attribute_filter::filter_matches;
 use crate::chunks::check_vector;
 use crate::error::{Result, StoreError};
+use crate::keywords::ScoredQuery;
 use crate::store::Store;
 use crate::vector_cache::{VectorCache, normalize};
 
@@ -263,11 +264,11 @@ fn keyword_ranking(
     let mut ranked = None;
     if let Some(narrowed) = &query.narrowed {
         // Too few chunks with the rarer words: the common words' matches count too.
-        ranked = best_keyword_candidates(conn, Candidates::Narrowed(narrowed), allowed)?
+        ranked = best_keyword_candidates(conn, narrowed, allowed)?
             .filter(|ranked| ranked.len() == FUSION_DEPTH);
     }
     if ranked.is_none() {
-        ranked = best_keyword_candidates(conn, Candidates::Any(&query.any), allowed)?;
+        ranked = best_keyword_candidates(conn, &query.any, allowed)?;
     }
     if ranked.is_none() {
         ranked = Some(all_keyword_matches(conn, search, &query.any, allowed)?);
@@ -282,56 +283,27 @@ fn keyword_ranking(
     Ok(ranked)
 }
 
-/// Which full-text matches are ranked first (see [`crate::keywords::KeywordQuery`]).
-#[derive(Clone, Copy)]
-enum Candidates<'q> {
-    /// Every chunk with any of the words.
-    Any(&'q str),
-    /// Chunks with the rarer words: `(rarer AND any, rarer)`.
-    Narrowed(&'q (String, String)),
-}
-
-/// The allowed chunks among the [`KEYWORD_CANDIDATES`] best full-text matches, with their BM25
-/// score; `None` when there are more matches than that and fewer than [`FUSION_DEPTH`] of them
-/// are allowed, so that deeper matches could still count.
+/// The allowed chunks among the [`KEYWORD_CANDIDATES`] best full-text matches of `query`, with
+/// their BM25 score; `None` when there are more matches than that and fewer than
+/// [`FUSION_DEPTH`] of them are allowed, so that deeper matches could still count.
 fn best_keyword_candidates(
     conn: &Connection,
-    candidates: Candidates<'_>,
+    query: &ScoredQuery,
     allowed: &AllowedFiles,
 ) -> Result<Option<Ranked>> {
-    // Ordered as the full query orders: by BM25, ties by chunk id.
-    let candidates: Vec<(i64, f64)> = match candidates {
-        Candidates::Any(query) => conn
-            .prepare_cached(
-                "SELECT rowid, -bm25(chunks_fts) FROM chunks_fts
-                 WHERE chunks_fts MATCH ?1
-                 ORDER BY bm25(chunks_fts), rowid
-                 LIMIT ?2",
-            )?
-            .query_map(params![query, KEYWORD_CANDIDATES], |row| {
-                Ok((row.get(0)?, row.get(1)?))
-            })?
-            .collect::<rusqlite::Result<_>>()?,
-        // Both scorings once each (MATERIALIZED: a full-text query looked up row by row would
-        // recount its words' frequencies for every row), joined by chunk.
-        Candidates::Narrowed((doubled, rarer)) => conn
-            .prepare_cached(
-                "WITH doubled AS MATERIALIZED (
-                     SELECT rowid AS id, -bm25(chunks_fts) AS score FROM chunks_fts
-                     WHERE chunks_fts MATCH ?1),
-                 rarer AS MATERIALIZED (
-                     SELECT rowid AS id, -bm25(chunks_fts) AS score FROM chunks_fts
-                     WHERE chunks_fts MATCH ?2)
-                 SELECT doubled.id, doubled.score - rarer.score AS score
-                 FROM doubled JOIN rarer ON rarer.id = doubled.id
-                 ORDER BY score DESC, doubled.id
-                 LIMIT ?3",
-            )?
-            .query_map(params![doubled, rarer, KEYWORD_CANDIDATES], |row| {
-                Ok((row.get(0)?, row.get(1)?))
-            })?
-            .collect::<rusqlite::Result<_>>()?,
-    };
+    // Best first, ties by chunk id.
+    let candidates: Vec<(i64, f64)> = conn
+        .prepare_cached(
+            "SELECT rowid, hearth_bm25(chunks_fts, ?2) AS score FROM chunks_fts
+             WHERE chunks_fts MATCH ?1
+             ORDER BY score DESC, rowid
+             LIMIT ?3",
+        )?
+        .query_map(
+            params![query.query, query.weights, KEYWORD_CANDIDATES],
+            |row| Ok((row.get(0)?, row.get(1)?)),
+        )?
+        .collect::<rusqlite::Result<_>>()?;
     let mut place =
         conn.prepare_cached("SELECT vector_store_id, file_id FROM chunks WHERE id = ?1")?;
     let mut ranked = Vec::new();
@@ -360,19 +332,19 @@ fn best_keyword_candidates(
 fn all_keyword_matches(
     conn: &Connection,
     search: &ChunkSearch,
-    query: &str,
+    query: &ScoredQuery,
     allowed: &AllowedFiles,
 ) -> Result<Ranked> {
     // CROSS JOIN: the full-text match drives; each match then finds its chunk by rowid.
     let mut statement = conn.prepare_cached(
-        "SELECT c.id, c.vector_store_id, c.file_id, -bm25(chunks_fts)
+        "SELECT c.id, c.vector_store_id, c.file_id, hearth_bm25(chunks_fts, ?2) AS score
          FROM chunks_fts CROSS JOIN chunks c ON c.id = chunks_fts.rowid
          WHERE chunks_fts MATCH ?1
-           AND c.vector_store_id IN (SELECT value FROM json_each(?2))
-         ORDER BY bm25(chunks_fts), c.id",
+           AND c.vector_store_id IN (SELECT value FROM json_each(?3))
+         ORDER BY score DESC, c.id",
     )?;
     let store_ids = serde_json::to_string(search.vector_store_ids)?;
-    let mut rows = statement.query(params![query, store_ids])?;
+    let mut rows = statement.query(params![query.query, query.weights, store_ids])?;
     let mut ranked = Vec::new();
     while let Some(row) = rows.next()? {
         let store_id = text_at(row, 1)?;

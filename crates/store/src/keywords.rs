@@ -28,15 +28,24 @@ const MAX_WORDS: usize = 64;
 /// it always was.
 pub(crate) const RANKED_MATCHES: i64 = 10_000;
 
+/// A full-text query and how its matches are scored: the `hearth_bm25` weights of its phrases.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct ScoredQuery {
+    /// The FTS5 query.
+    pub query: String,
+    /// Its phrases' weights for [`crate::bm25`], in the order the phrases appear.
+    pub weights: String,
+}
+
 /// The full-text query of a keyword search.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq)]
 pub(crate) struct KeywordQuery {
-    /// Any of the question's words: what is ranked, and what every match is scored by.
-    pub any: String,
+    /// Any of the question's words, each scored: what is ranked when nothing narrows it.
+    pub any: ScoredQuery,
     /// When the question has common words: the chunks to rank narrowed to those with one of its
-    /// rarer words, as `(rarer AND any, rarer)`. Each chunk's BM25 score by `any` is its score by
-    /// the first (which holds the rarer words twice) less its score by the second.
-    pub narrowed: Option<(String, String)>,
+    /// rarer words, as `(rarer) AND (any)`, where only the words of `any` are scored, so each chunk
+    /// scores as it would by `any`.
+    pub narrowed: Option<ScoredQuery>,
 }
 
 /// The words of `question` a keyword search looks for, lowercased, each once, in order: all but the
@@ -70,44 +79,63 @@ pub(crate) fn any_of(words: &[&str]) -> String {
     quoted.join(" OR ")
 }
 
+/// How many chunks hold a word.
+#[derive(Debug, Clone, Copy, PartialEq)]
+struct Holding {
+    /// Counted, up to the cap.
+    counted: i64,
+    /// The number itself: the count, or past the cap an estimate.
+    chunks: f64,
+}
+
 /// The full-text query of a keyword search for `question`, or `None` when it has no words.
 ///
-/// The chunks ranked are narrowed when the question has words each matching few chunks (together at
-/// most [`RANKED_MATCHES`]) and others matching many: then only chunks with one of the rarer words
-/// are ranked, still scored by all the words (see [`KeywordQuery::narrowed`]). A chunk with only
-/// common words then goes unranked; BM25 gives a common word little weight next to a rarer one, so
-/// such chunks rank low anyway. Questions of only rare or only common words rank every match.
+/// Each word is scored by BM25 with the number of chunks that hold it, counted up to
+/// [`RANKED_MATCHES`] and estimated past that (see [`chunks_holding`]).
+///
+/// The chunks ranked are narrowed when the index holds more than [`RANKED_MATCHES`] chunks and the
+/// question has words each matching few chunks (together at most [`RANKED_MATCHES`]) and others
+/// matching many: then only chunks with one of the rarer words are ranked, still scored by all the
+/// words. A chunk with only common words then goes unranked; BM25 gives a common word little weight
+/// next to a rarer one, so such chunks rank low anyway. Questions of only rare or only common words
+/// rank every match.
 pub(crate) fn fts_query(conn: &Connection, question: &str) -> Result<Option<KeywordQuery>> {
     let words = query_words(question);
     if words.is_empty() {
         return Ok(None);
     }
+    let largest_id = largest_chunk_id(conn)?;
+    let mut counted: Vec<(&str, Holding)> = Vec::with_capacity(words.len());
+    for word in &words {
+        counted.push((word, chunks_holding(conn, word, largest_id)?));
+    }
     let all: Vec<&str> = words.iter().map(String::as_str).collect();
-    let any = any_of(&all);
-    if !may_hold_more_than(conn, RANKED_MATCHES)? {
-        // Every match is ranked anyway; counting each word's matches would only cost time.
+    let scored: Vec<Option<f64>> = counted
+        .iter()
+        .map(|(_, holding)| Some(holding.chunks))
+        .collect();
+    let any = ScoredQuery {
+        query: any_of(&all),
+        weights: crate::bm25::weights(&scored),
+    };
+    if largest_id <= RANKED_MATCHES {
+        // Every match is ranked anyway.
         return Ok(Some(KeywordQuery {
             any,
             narrowed: None,
         }));
     }
-    let mut counted: Vec<(&str, i64)> = Vec::with_capacity(words.len());
-    for word in &all {
-        counted.push((
-            word,
-            matches_up_to(conn, &any_of(&[word]), RANKED_MATCHES + 1)?,
-        ));
-    }
     // Rarest first; the question's order among equals.
-    counted.sort_by_key(|&(_, count)| count);
+    let mut by_rarity = counted.clone();
+    by_rarity.sort_by_key(|&(_, holding)| holding.counted);
     let mut rarer: Vec<&str> = Vec::new();
     let mut total = 0;
-    for &(word, count) in &counted {
-        if total + count > RANKED_MATCHES {
+    for &(word, holding) in &by_rarity {
+        if total + holding.counted > RANKED_MATCHES {
             break;
         }
         rarer.push(word);
-        total += count;
+        total += holding.counted;
     }
     if rarer.is_empty() || rarer.len() == all.len() {
         return Ok(Some(KeywordQuery {
@@ -117,29 +145,49 @@ pub(crate) fn fts_query(conn: &Connection, question: &str) -> Result<Option<Keyw
     }
     // In the question's order, so the query reads as the question did.
     rarer.sort_by_key(|rare| all.iter().position(|word| word == rare));
-    let rarer = any_of(&rarer);
+    let mut weights = vec![None; rarer.len()];
+    weights.extend(&scored);
+    let narrowed = ScoredQuery {
+        query: format!("({}) AND ({})", any_of(&rarer), any.query),
+        weights: crate::bm25::weights(&weights),
+    };
     Ok(Some(KeywordQuery {
-        narrowed: Some((format!("({rarer}) AND ({any})"), rarer)),
         any,
+        narrowed: Some(narrowed),
     }))
 }
 
-/// Whether the index may hold more than `count` chunks. Chunk ids are distinct and positive, so
-/// there are no more chunks than the largest id; reading it costs one step down the table's b-tree,
-/// where counting the chunks would read them all.
-fn may_hold_more_than(conn: &Connection, count: i64) -> Result<bool> {
-    let largest: i64 = conn
+/// The largest chunk id. Chunk ids are distinct and positive, so there are no more chunks than
+/// this; reading it costs one step down the table's b-tree, where counting the chunks would read
+/// them all.
+fn largest_chunk_id(conn: &Connection) -> Result<i64> {
+    Ok(conn
         .prepare_cached("SELECT coalesce(max(id), 0) FROM chunks")?
-        .query_row([], |row| row.get(0))?;
-    Ok(largest > count)
+        .query_row([], |row| row.get(0))?)
 }
 
-/// How many chunks match the FTS5 `query`, counting no further than `cap`.
-fn matches_up_to(conn: &Connection, query: &str, cap: i64) -> Result<i64> {
-    let mut statement = conn.prepare_cached(
-        "SELECT count(*) FROM (SELECT 1 FROM chunks_fts WHERE chunks_fts MATCH ?1 LIMIT ?2)",
-    )?;
-    Ok(statement.query_row(params![query, cap], |row| row.get(0))?)
+/// How many chunks hold `word`: counted up to [`RANKED_MATCHES`] + 1, past which reading the
+/// rest of a common word's list would cost more than the whole search. Then the number is
+/// estimated from how far through the chunk ids the count had gone (the index lists a word's
+/// chunks in id order), assuming the rest hold it as often; BM25 weighs a word by the logarithm of
+/// this number, so an estimate off by a fraction moves its weight little.
+fn chunks_holding(conn: &Connection, word: &str, largest_id: i64) -> Result<Holding> {
+    let cap = RANKED_MATCHES + 1;
+    let (counted, reached): (i64, Option<i64>) = conn
+        .prepare_cached(
+            "SELECT count(*), max(rowid)
+             FROM (SELECT rowid FROM chunks_fts WHERE chunks_fts MATCH ?1 LIMIT ?2)",
+        )?
+        .query_row(params![any_of(&[word]), cap], |row| {
+            Ok((row.get(0)?, row.get(1)?))
+        })?;
+    let chunks = match reached {
+        Some(reached) if counted == cap && reached > 0 => {
+            (counted as f64 * largest_id as f64 / reached as f64).max(counted as f64)
+        }
+        _ => counted as f64,
+    };
+    Ok(Holding { counted, chunks })
 }
 
 #[cfg(test)]

@@ -10,6 +10,7 @@
 
 mod assistants;
 mod attribute_filter;
+mod bm25;
 mod chunk_search;
 mod chunks;
 mod data_lock;

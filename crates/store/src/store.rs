@@ -78,6 +78,7 @@ impl Store {
         })?;
         conn.pragma_update(None, "synchronous", "FULL")?;
         conn.pragma_update(None, "foreign_keys", true)?;
+        crate::bm25::register(&conn)?;
         retry_while_busy(|| schema::migrate(&mut conn))?;
         Ok(Self {
             conn: Arc::new(Mutex::new(conn)),
