@@ -78,6 +78,10 @@ impl Store {
         })?;
         conn.pragma_update(None, "synchronous", "FULL")?;
         conn.pragma_update(None, "foreign_keys", true)?;
+        // 32 MiB of pages kept in memory (SQLite's default is 2 MiB): a file search at 100 000
+        // chunks reads each hit's length and its words' lists from pages the default cache had
+        // already let go of, and took half as long again. Filled only as pages are read.
+        conn.pragma_update(None, "cache_size", -32768)?;
         crate::bm25::register(&conn)?;
         retry_while_busy(|| schema::migrate(&mut conn))?;
         Ok(Self {
