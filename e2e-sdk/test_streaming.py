@@ -9,8 +9,8 @@ TEXT = "".join(PIECES)
 
 
 def test_text_deltas_add_up_to_the_answer(client, provider, assistant):
-    # Further apart than the server's text hold (30 ms), within which close text is joined.
-    provider.push(text_script(*PIECES, delay_ms=40))
+    # Further apart than the server's text hold (50 ms), within which close text is joined.
+    provider.push(text_script(*PIECES, delay_ms=70))
     thread = client.beta.threads.create(messages=[{"role": "user", "content": "A pangram, please."}])
     with client.beta.threads.runs.stream(thread_id=thread.id, assistant_id=assistant.id) as stream:
         deltas = list(stream.text_deltas)
