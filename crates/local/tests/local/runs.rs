@@ -8,7 +8,7 @@ use hearth_wire::{RunStatus, StreamEvent};
 use crate::support::{MODEL_ID, collect, delta_text, final_run, fixture, next};
 
 #[tokio::test(flavor = "multi_thread")]
-async fn an_answer_streams_token_by_token_and_is_stored_as_streamed() {
+async fn an_answer_streams_in_pieces_and_is_stored_as_streamed() {
     let fx = fixture();
     let assistant = fx.assistant(MODEL_ID);
     let thread = fx.thread("What is the capital of France?");
