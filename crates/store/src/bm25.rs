@@ -344,6 +344,27 @@ mod tests {
     }
 
     #[test]
+    fn a_statement_run_again_reads_its_new_weights() {
+        // Searches reuse one prepared statement; each run must score by its own weights.
+        let conn = index(TEXTS);
+        let mut statement = conn
+            .prepare_cached("SELECT hearth_bm25(t, ?2) FROM t WHERE t MATCH ?1 ORDER BY rowid")
+            .unwrap();
+        let mut run = |query: &str, weights: &str| -> Vec<f64> {
+            statement
+                .query_map([query, weights], |row| row.get(0))
+                .unwrap()
+                .collect::<rusqlite::Result<_>>()
+                .unwrap()
+        };
+        let rare = run("\"cat\"", "1");
+        let common = run("\"cat\"", "4");
+        let two_phrases = run("\"cat\" OR \"mat\"", "3 2");
+        assert!(rare.iter().zip(&common).all(|(r, c)| r > c));
+        assert_eq!(two_phrases.len(), 3, "rows 1, 2 and 5 have cat or mat");
+    }
+
+    #[test]
     fn weights_that_do_not_fit_the_query_are_an_error_naming_the_function() {
         let conn = index(TEXTS);
         for weights in ["1", "1 2 3", "1 lots"] {

@@ -181,13 +181,21 @@ fn chunks_holding(conn: &Connection, word: &str, largest_id: i64) -> Result<Hold
         .query_row(params![any_of(&[word]), cap], |row| {
             Ok((row.get(0)?, row.get(1)?))
         })?;
-    let chunks = match reached {
-        Some(reached) if counted == cap && reached > 0 => {
+    Ok(Holding {
+        counted,
+        chunks: estimated_chunks(counted, cap, reached, largest_id),
+    })
+}
+
+/// The number of chunks holding a word of which `counted` were counted, the count stopping at
+/// `cap` on the chunk id `reached`, in an index whose largest chunk id is `largest_id`.
+fn estimated_chunks(counted: i64, cap: i64, reached: Option<i64>, largest_id: i64) -> f64 {
+    match reached {
+        Some(reached) if counted >= cap && reached > 0 => {
             (counted as f64 * largest_id as f64 / reached as f64).max(counted as f64)
         }
         _ => counted as f64,
-    };
-    Ok(Holding { counted, chunks })
+    }
 }
 
 #[cfg(test)]
@@ -198,6 +206,22 @@ mod tests {
         let words = query_words(question);
         let words: Vec<&str> = words.iter().map(String::as_str).collect();
         (!words.is_empty()).then(|| any_of(&words))
+    }
+
+    #[test]
+    fn a_count_that_stopped_early_is_carried_over_the_rest_of_the_ids() {
+        // Under the cap the count is exact.
+        assert_eq!(estimated_chunks(420, 10_001, Some(9_000), 100_000), 420.0);
+        // 10,001 matches among the first quarter of the ids: about four times as many in all.
+        assert_eq!(
+            estimated_chunks(10_001, 10_001, Some(25_000), 100_000),
+            40_004.0
+        );
+        // Never fewer than were counted.
+        assert_eq!(
+            estimated_chunks(10_001, 10_001, Some(100_000), 90_000),
+            10_001.0
+        );
     }
 
     #[test]
