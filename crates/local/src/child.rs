@@ -177,8 +177,8 @@ fn generate(
     if let Some(error) = write_failed {
         return Err(error);
     }
-    let cancelled = matches!(&generation, Ok(g) if g.finish == Finish::Cancelled);
-    if !waiting.is_empty() && !cancelled {
+    let stopped = matches!(&generation, Ok(g) if g.finish == Finish::Cancelled);
+    if !waiting.is_empty() && !stopped {
         protocol::send(out, &Response::Text { text: waiting })?;
     }
     let done = match generation {

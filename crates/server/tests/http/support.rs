@@ -270,8 +270,7 @@ impl Server {
     }
 }
 
-/// The frames of an SSE body, each checked to be `event: NAME\ndata: ONE LINE` (comments skipped).
-/// The text of every `thread.message.delta` among `frames`, joined in order.
+/// The text of every `thread.message.delta` among `frames`, joined in order; each must carry text.
 pub fn streamed_text(frames: &[(String, String)]) -> String {
     frames
         .iter()
@@ -280,12 +279,13 @@ pub fn streamed_text(frames: &[(String, String)]) -> String {
             let delta: serde_json::Value = serde_json::from_str(data).unwrap();
             delta["delta"]["content"][0]["text"]["value"]
                 .as_str()
-                .unwrap_or_default()
+                .unwrap_or_else(|| panic!("a text delta without text: {data}"))
                 .to_owned()
         })
         .collect()
 }
 
+/// The frames of an SSE body, each checked to be `event: NAME\ndata: ONE LINE` (comments skipped).
 pub fn sse_frames(body: &str) -> Vec<(String, String)> {
     assert!(
         body.ends_with("\n\n"),
